@@ -1,0 +1,70 @@
+// swift-tools-version: 6.0
+// ChainLearn: verifiable off-chain machine learning on an EVM chain by fraud proofs.
+// One library target per part of the design (see docs/ARCHITECTURE.md).
+import PackageDescription
+
+/// Flags every Swift target shares: Swift 6 language mode and optimisation across files.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "ChainLearn",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chainlearn", targets: ["chainlearn"]),
+        .executable(name: "chainlearn-bench", targets: ["ChainLearnBench"]),
+        .library(name: "CLPrimitives", targets: ["CLPrimitives"]),
+        .library(name: "CLCrypto", targets: ["CLCrypto"]),
+        .library(name: "CLABI", targets: ["CLABI"]),
+        .library(name: "CLEVM", targets: ["CLEVM"]),
+        .library(name: "CLHarness", targets: ["CLHarness"]),
+        .library(name: "CLFPVM", targets: ["CLFPVM"]),
+        .library(name: "CLML", targets: ["CLML"]),
+        .library(name: "CLDispute", targets: ["CLDispute"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, found with pkg-config (installed by Scripts/setup).
+        .systemLibrary(name: "CSecp256k1", path: "Sources/CSecp256k1", pkgConfig: "libsecp256k1",
+                       providers: [.apt(["libsecp256k1-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+
+        // Core parts (no Foundation).
+        .target(name: "CLPrimitives", swiftSettings: strict),
+        .target(name: "CLCrypto", dependencies: ["CLPrimitives", "CSecp256k1", "COpenSSL"], swiftSettings: strict),
+        .target(name: "CLABI", dependencies: ["CLPrimitives"], swiftSettings: strict),
+        .target(name: "CLEVM", dependencies: ["CLPrimitives", "CLCrypto"], swiftSettings: strict),
+        .target(name: "CLFPVM", dependencies: ["CLPrimitives"], swiftSettings: strict),
+        .target(name: "CLML", dependencies: ["CLPrimitives"], swiftSettings: strict),
+
+        // Edge parts (may use Foundation: files, JSON, networking, SQLite).
+        .target(name: "CLHarness", dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLABI", "CSQLite"],
+                swiftSettings: strict),
+        .target(name: "CLDispute", dependencies: ["CLPrimitives", "CLCrypto", "CLABI", "CLFPVM", "CLML", "CLHarness"],
+                swiftSettings: strict),
+        .executableTarget(name: "chainlearn",
+                          dependencies: ["CLPrimitives", "CLCrypto", "CLABI", "CLEVM", "CLHarness", "CLFPVM", "CLML",
+                                         "CLDispute",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+        .executableTarget(name: "ChainLearnBench",
+                          dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLFPVM", "CLML", "COpenSSL",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          path: "Sources/ChainLearnBench", swiftSettings: strict),
+
+        // Tests: one target per part, plus shared support (fixture paths).
+        .target(name: "TestSupport", dependencies: ["CLPrimitives"], path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "CLPrimitivesTests", dependencies: ["CLPrimitives", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLCryptoTests", dependencies: ["CLCrypto", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLABITests", dependencies: ["CLABI", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLEVMTests", dependencies: ["CLEVM", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLHarnessTests", dependencies: ["CLHarness", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLFPVMTests", dependencies: ["CLFPVM", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLMLTests", dependencies: ["CLML", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLDisputeTests", dependencies: ["CLDispute", "TestSupport"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `chainlearn` command: one subcommand per part (node, deploy, fpvm, ml, dispute, ...).
+@main
+struct ChainLearn: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chainlearn",
+        abstract: "Verifiable off-chain machine learning on an EVM chain, by fraud proofs.",
+        subcommands: [HashCommand.self]
+    )
+}

@@ -1,0 +1,2 @@
+import CLABI
+import Testing

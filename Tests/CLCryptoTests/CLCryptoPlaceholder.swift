@@ -1,0 +1,2 @@
+import CLCrypto
+import Testing

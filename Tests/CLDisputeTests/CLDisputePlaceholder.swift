@@ -1,0 +1,2 @@
+import CLDispute
+import Testing

@@ -1,0 +1,2 @@
+import CLEVM
+import Testing

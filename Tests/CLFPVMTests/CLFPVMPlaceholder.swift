@@ -1,0 +1,2 @@
+import CLFPVM
+import Testing

@@ -1,0 +1,2 @@
+import CLHarness
+import Testing

@@ -1,0 +1,2 @@
+import CLML
+import Testing
