@@ -17,12 +17,19 @@ public struct Requantizer: Equatable, Sendable {
     /// Whether the multiplier and shift are in range.
     @inlinable public var isValid: Bool { multiplier >= 0 && shift >= 0 && shift <= 62 }
 
-    /// Applies the scale with the engine's rounding rule. Products wrap rather than trap: the converter
-    /// keeps `|x · multiplier| < 2^63`, and a hostile model gets a wrong number, never a crash.
+    /// Applies the scale with the engine's rounding rule, exactly for every `|value| < 2^62` when
+    /// `shift ≥ 31` (the product is then split in two halves of 31 bits), and for `|value| < 2^32` below
+    /// that. Outside those ranges the product wraps rather than traps: a hostile model gets a wrong
+    /// number, never a crash.
     @inlinable public func apply(_ value: Int64) -> Int64 {
-        let product = value &* multiplier
-        if shift == 0 { return product }
-        return (product &+ (Int64(1) &<< (shift &- 1))) &>> shift
+        if shift == 0 { return value &* multiplier }
+        if (value >= -(1 << 32) && value < (1 << 32)) || shift < 31 {
+            return (value &* multiplier &+ (Int64(1) &<< (shift &- 1))) &>> shift
+        }
+        let high = value &>> 31
+        let low = value & 0x7FFF_FFFF
+        let lowPart = low &* multiplier &+ (Int64(1) &<< (shift &- 1))
+        return (high &* multiplier &+ (lowPart &>> 31)) &>> (shift &- 31)
     }
 }
 
@@ -65,21 +72,24 @@ public enum FixedPoint {
 
     /// ln 2 in Q16.
     public static let ln2Q16: Int64 = 45_426
+    /// ln 2 in Q30 (`round(ln 2 · 2^30)`).
+    public static let ln2Q30: Int64 = 744_261_118
     /// One in Q30.
     public static let oneQ30: Int64 = 1 << 30
 
     /// `e^x` for `x ≤ 0` given in Q16, returned in Q30.
     ///
-    /// `x = −k·ln2 + r` with `r ∈ (−ln2, 0]`; `e^r` is the degree-6 Taylor polynomial in Q30 by Horner's
-    /// rule (truncation error below 2·10⁻⁵ relative), then shifted right by `k`. Inputs above zero are
-    /// treated as zero.
+    /// In Q30, `x = −k·ln2 + r` with `r ∈ (−ln2, 0]`; `e^r` is the degree-7 Taylor polynomial by Horner's
+    /// rule (truncation error below 1.5·10⁻⁶ relative), then shifted right by `k` with rounding. Inputs
+    /// above zero are treated as zero; below −31·ln2 the result is 0.
     @inlinable public static func expQ30(negativeQ16 x: Int64) -> Int64 {
         if x >= 0 { return oneQ30 }
         if x <= -31 * ln2Q16 { return 0 }
-        let k = (-x) / ln2Q16
-        let r = (x + k * ln2Q16) << 14
+        let x30 = x << 14
+        let k = (-x30) / ln2Q30
+        let r = x30 + k * ln2Q30
         var poly = oneQ30
-        var degree: Int64 = 6
+        var degree: Int64 = 7
         while degree >= 1 {
             poly = oneQ30 + roundingShift(r * poly, 30) / degree
             degree -= 1
