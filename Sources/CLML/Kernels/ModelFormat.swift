@@ -1,4 +1,6 @@
-import CLPrimitives
+#if canImport(CLPrimitives)
+import CLPrimitives  // the guest build compiles Keccak256.swift and Bytes32.swift into its own module
+#endif
 
 /// The binary model format (docs/PROTOCOL.md, "ML model format").
 ///
