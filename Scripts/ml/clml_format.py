@@ -122,3 +122,9 @@ def write_dataset(path, inputs, labels, dtype="int8"):
     with open(path, "wb") as f:
         f.write(encode_tensor(dtype, inputs))
         f.write(encode_tensor("int32", np.asarray(labels, dtype=np.int64)))
+
+
+def write_sample(path, inputs, index, dtype="int8"):
+    """One sample of a data set as a .clt input file (a single tensor encoding)."""
+    with open(path, "wb") as f:
+        f.write(encode_tensor(dtype, np.asarray(inputs)[index]))

@@ -16,7 +16,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clml_format import write_dataset  # noqa: E402
+from clml_format import write_dataset, write_sample  # noqa: E402
 from convert_numpy import convert  # noqa: E402
 
 
@@ -44,6 +44,7 @@ def main():
     convert(layers, scale, 0, (64,), x_train * scale, x_test * scale, y_test,
             os.path.join(out_dir, "digits-mlp.clml"), "digits-mlp")
     write_dataset(os.path.join(out_dir, "digits-test.cld"), x_test.astype(np.int64), y_test)
+    write_sample(os.path.join(out_dir, "digits-sample.clt"), x_test.astype(np.int64), 0)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from clml_format import write_dataset  # noqa: E402
+from clml_format import write_dataset, write_sample  # noqa: E402
 from clml_quant import max_pool, unfold  # noqa: E402
 from convert_numpy import convert, load_layers  # noqa: E402
 
@@ -168,6 +168,7 @@ def main():
     y_test = read_idx("t10k-labels-idx1-ubyte.gz").astype(np.int64)
     calib = x_train[:2000].astype(np.float64)
     write_dataset(os.path.join(args.out_dir, "fashion-test.cld"), test_pixels.astype(np.int64) - 128, y_test)
+    write_sample(os.path.join(args.out_dir, "fashion-sample.clt"), test_pixels.astype(np.int64) - 128, 0)
 
     started = time.time()
     mlp = train_mlp(x_train, y_train, args.epochs_mlp, rng)
