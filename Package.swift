@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "CLABI", dependencies: ["CLPrimitives"], swiftSettings: strict),
         .target(name: "CLEVM", dependencies: ["CLPrimitives", "CLCrypto"], swiftSettings: strict),
         .target(name: "CLFPVM", dependencies: ["CLPrimitives"], swiftSettings: strict),
-        .target(name: "CLML", dependencies: ["CLPrimitives"], swiftSettings: strict),
+        .target(name: "CLML", dependencies: ["CLPrimitives", "CLFPVM"], swiftSettings: strict),
 
         // Benchmark reference only: a plain C switch-dispatch RV32IM interpreter (chainlearn-bench fpvm).
         .target(name: "CRV32Reference", path: "Sources/CRV32Reference", cSettings: [.unsafeFlags(["-O2"])]),
