@@ -100,3 +100,37 @@ struct MLCNNBench: ParsableCommand {
 }
 
 func fmt(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+
+/// `chainlearn-bench ml-fpvm`: a whole inference inside the FPVM (instructions and seconds), beside the
+/// same inference natively.
+struct MLFPVMBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ml-fpvm", abstract: "Fashion-MNIST inference inside the FPVM: steps and seconds, vs native.")
+
+    @Option(help: "The repository root.") var root = FileManager.default.currentDirectoryPath
+    @Option(help: "Repetitions (best is kept).") var repeats = 5
+
+    func run() throws {
+        let folder = root + "/Fixtures/ml/"
+        let elf = Array(try Data(contentsOf: URL(fileURLWithPath: folder + "ml-guest.elf")))
+        let sample = try TensorCoding.decode(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "fashion-sample.clt"))))
+        for name in ["fashion-mlp", "fashion-cnn"] {
+            let model = try ModelFormat.decode(Array(try Data(contentsOf: URL(fileURLWithPath: folder + name + ".clml"))))
+            var steps: UInt64 = 0
+            var guestOutput: Tensor?
+            let guestSeconds = try bestSeconds(repeats) {
+                let run = try GuestRunner.run(elf: elf, model: model, inputs: [sample])
+                steps = run.steps
+                guestOutput = run.output
+            }
+            var nativeOutput: Tensor?
+            let nativeSeconds = try bestSeconds(repeats) {
+                var session = Session(model: model)
+                nativeOutput = try session.run([sample]).last!
+            }
+            print("\(name) in the FPVM: \(steps) instructions, \(fmt(guestSeconds, 4)) s "
+                  + "(\(fmt(Double(steps) / guestSeconds / 1e6, 1)) M instructions/s); native \(fmt(nativeSeconds * 1e3, 3)) ms; "
+                  + "outputs identical: \(guestOutput == nativeOutput)")
+        }
+    }
+}
