@@ -110,6 +110,8 @@ def signing_vectors(count: int):
             "r": hex_of(be32(r)),
             "s": hex_of(be32(s)),
             "v": v,
+            # The same signature mirrored into the upper half: (r, n - s, v ^ 1) recovers the same key.
+            "s_high": hex_of(be32(N - s)),
         }
         if message is not None:
             entry["message"] = hex_of(message)
