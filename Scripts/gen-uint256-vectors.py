@@ -15,8 +15,11 @@ values). Each binary file holds two kinds of vectors:
   rare paths (the add-back correction, a quotient digit estimate of 2^64 - 1, two estimate
   corrections). Those cases need arithmetic to construct, so they are stored rather than re-derived.
 
-A model of algorithm D on 64-bit limbs (the same steps the Swift code takes) counts which paths the
-vectors of each dividing operation reach; the script fails if any path is missed.
+A model of algorithm D on 64-bit limbs counts which paths the vectors of each dividing operation
+reach; the script fails if any path is missed. The Swift code computes each quotient digit exactly
+from the top three dividend limbs and top two divisor limbs (Moller-Granlund 3-by-2 division); that
+digit equals the classic estimate after its corrections, so the add-back cases are the same, and the
+model also counts the case where the top two limbs equal the divisor's (where 3-by-2 would overflow).
 
 File layout (all integers little-endian, words big-endian):
     0   8  magic  b"U256VEC1"
@@ -368,6 +371,8 @@ def knuth_d_paths(dividend, divisor, paths):
     quotient = 0
     for j in range(m - n, -1, -1):
         top = u[j + n] * LIMB + u[j + n - 1]
+        if u[j + n] == v[n - 1] and u[j + n - 1] == v[n - 2]:
+            paths["top two limbs equal the divisor's"] += 1  # a 3-by-2 limb division would overflow
         if u[j + n] >= v[n - 1]:
             paths["estimate 2^64-1"] += 1
             qhat = LIMB_MAX
@@ -421,7 +426,7 @@ def model_division(op, inputs, paths):
         raise AssertionError(f"model of algorithm D disagrees with divmod on {pair}")
 
 
-REQUIRED_PATHS = ["add-back", "estimate 2^64-1", "one correction", "two corrections",
+REQUIRED_PATHS = ["add-back", "estimate 2^64-1", "top two limbs equal the divisor's", "one correction", "two corrections",
                   "remainder estimate overflows", "already normalised"]
 
 
