@@ -12,7 +12,7 @@
 /// An empty value means "absent": `update([], forKey:)` deletes, as Ethereum clients do.
 /// Keys are used as given; `SecureMerklePatriciaTrie` hashes them first.
 public struct MerklePatriciaTrie: Sendable {
-    @usableFromInline var root: TrieNode?
+    var root: TrieNode?
 
     /// The root hash of the empty trie, `keccak256(rlp(""))` = `0x56e8…b421`.
     public static let emptyRootHash: Bytes32 = Keccak256.hash(RLP.emptyString)

@@ -1,6 +1,5 @@
 /// How a parent refers to a child node in its encoding: nodes whose RLP is shorter than
 /// 32 bytes are embedded as they are, longer ones by the Keccak-256 of their RLP.
-@usableFromInline
 enum TrieNodeReference: Sendable {
     /// The node's whole RLP encoding (under 32 bytes), embedded in the parent.
     case inline([UInt8])
@@ -40,7 +39,6 @@ enum TrieNodeReference: Sendable {
 /// Thread safety: a node is written only when `isKnownUniquelyReferenced` proves that the
 /// writing trie holds the only reference (see `MerklePatriciaTrie.takeUnique`), so nodes
 /// shared between copies of a trie are never written and may cross tasks.
-@usableFromInline
 final class TrieNode: @unchecked Sendable {
     /// The three kinds of node in the Ethereum trie.
     enum Kind { case leaf, `extension`, branch }
