@@ -31,6 +31,8 @@ public enum ABIError: Error, Equatable, Sendable {
     case unsupportedPackedType(String)
     /// A text or JSON argument could not be read as a value of the type.
     case invalidArgument(type: String, text: String)
+    /// A log does not match an event: wrong signature topic or wrong number of topics.
+    case eventMismatch(String)
 }
 
 extension ABIError: CustomStringConvertible {
@@ -54,6 +56,7 @@ extension ABIError: CustomStringConvertible {
         case .selectorMismatch(let expected, let found): return "selector \(found) does not match \(expected)"
         case .unsupportedPackedType(let type): return "packed encoding does not support \(type)"
         case .invalidArgument(let type, let text): return "cannot read '\(text)' as \(type)"
+        case .eventMismatch(let reason): return "log does not match event: \(reason)"
         }
     }
 }
