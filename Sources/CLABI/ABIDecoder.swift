@@ -5,7 +5,8 @@ import CLPrimitives
 /// Decodes the Solidity ABI v2 encoding, rejecting anything a conforming encoder cannot produce
 /// in a value's own bytes:
 ///
-/// - offsets that point outside the data, lengths larger than the data that remains;
+/// - offsets that point outside the data or back into the head of their own sequence (a conforming
+///   encoder puts every dynamic value in the tail), lengths larger than the data that remains;
 /// - set bits above the width of `uintN`, `address`, `bool`, non-sign-extended `intN`;
 /// - non-zero bytes after the N bytes of `bytesN` and after the data of `bytes`/`string`;
 /// - `string` that is not UTF-8.
@@ -18,7 +19,8 @@ public enum ABIDecoder {
     /// Decodes the sequence `types` (function arguments or return values) from `data`.
     public static func decode(_ types: [ABIType], from data: [UInt8]) throws(ABIError) -> [ABIValue] {
         var cursor = DecodingCursor(data: data)
-        return try cursor.decodeSequence(count: types.count, typeAt: { types[$0] }, base: 0)
+        return try cursor.decodeSequence(count: types.count, typeAt: { types[$0] }, base: 0,
+                                         headLength: types.reduce(0) { $0 + $1.headSize })
     }
 
     /// Decodes one value encoded as a one-element sequence.
@@ -66,7 +68,10 @@ struct DecodingCursor {
         return Int(number)
     }
 
-    mutating func decodeSequence(count: Int, typeAt: (Int) -> ABIType, base: Int) throws(ABIError) -> [ABIValue] {
+    /// Decodes `count` values whose head starts at `base` and is `headLength` bytes long. A dynamic
+    /// value's offset must point past the head (into the tail) and leave room for at least one word.
+    mutating func decodeSequence(count: Int, typeAt: (Int) -> ABIType, base: Int,
+                                 headLength: Int) throws(ABIError) -> [ABIValue] {
         var values: [ABIValue] = []
         values.reserveCapacity(count)
         var headPosition = base
@@ -75,7 +80,7 @@ struct DecodingCursor {
             if type.isDynamic {
                 let offset = try smallNumber(at: headPosition, error: .offsetOutOfRange(at: headPosition))
                 let target = base + offset
-                guard target <= data.count - 32 else { throw .offsetOutOfRange(at: headPosition) }
+                guard offset >= headLength, target <= data.count - 32 else { throw .offsetOutOfRange(at: headPosition) }
                 values.append(try decodeValue(type, at: target))
             } else {
                 values.append(try decodeValue(type, at: headPosition))
@@ -123,15 +128,19 @@ struct DecodingCursor {
             let base = position + 32
             let needed = count.multipliedReportingOverflow(by: max(element.headSize, 32))
             guard !needed.overflow, needed.partialValue <= data.count - base else { throw .lengthOutOfRange(at: position) }
-            return .array(try decodeSequence(count: count, typeAt: { _ in element }, base: base))
+            return .array(try decodeSequence(count: count, typeAt: { _ in element }, base: base,
+                                             headLength: count * element.headSize))
         case .fixedArray(let element, let count):
             let needed = count.multipliedReportingOverflow(by: element.headSize)
             guard !needed.overflow, needed.partialValue <= data.count - position else {
                 throw .truncated(offset: position, needed: needed.partialValue, available: data.count - position)
             }
-            return .array(try decodeSequence(count: count, typeAt: { _ in element }, base: position))
+            return .array(try decodeSequence(count: count, typeAt: { _ in element }, base: position,
+                                             headLength: needed.partialValue))
         case .tuple(let members):
-            return .tuple(try decodeSequence(count: members.count, typeAt: { members[$0] }, base: position))
+            return .tuple(try decodeSequence(count: members.count, typeAt: { members[$0] }, base: position,
+                                             headLength: type.isDynamic ? members.reduce(0) { $0 + $1.headSize }
+                                                 : type.headSize))
         }
     }
 
