@@ -9,6 +9,7 @@ Writes Fixtures/vectors/abi/:
   packed.json     eth_abi.packed.encode_packed of elementary values.
   topics.json     indexed event arguments and their topics (see topic_vectors).
   reverts.json    revert data for Error(string), Panic(uint256) and custom errors.
+  calls.json      calldata of concrete calls of the fixture ABIs (see call_vectors).
   signatures.json type strings with aliases (`uint`, `int`), their canonical form by eth-abi's
                   grammar, and the selector (first 4 bytes of keccak-256 by eth-utils).
 
@@ -236,6 +237,30 @@ def revert_vectors(rng):
     return out
 
 
+def call_vectors():
+    """Calldata and return data for concrete calls of the fixture ABIs; the Swift test builds the same
+    arguments with the generated bindings' typed API and must produce exactly these bytes."""
+    maker1, maker2 = "0x" + "11" * 20, "0x" + "ab" * 20
+    asset1, asset2 = bytes(range(32)), bytes(range(32, 64))
+    calls = [
+        ("scalars(uint8,int16,int256,address,bool,bytes4,bytes32)",
+         [200, -300, -(2 ** 255), maker2, True, bytes.fromhex("deadbeef"), asset1]),
+        ("submit((address,(bytes32,int64,string)[],uint40)[2][],bytes3[])",
+         [[[(maker1, [(asset1, -5, "memo \u00e9"), (asset2, 7, "")], 1700000000), (maker2, [], 0)]],
+          [b"abc", bytes([0, 1, 2])]]),
+        ("shapes((string,(int128,uint256)[],bytes4)[])",
+         [[("tri", [(-1, 2), (3, 4)], bytes([1, 2, 3, 4])), ("", [], bytes(4))]]),
+    ]
+    out = []
+    for signature, args in calls:
+        types = [t.to_type_str() for t in parse(signature[signature.index("("):]).components]
+        data = keccak(text=signature)[:4] + eth_abi.encode(types, args)
+        out.append({"signature": signature, "calldata": "0x" + data.hex()})
+    result = eth_abi.encode(["uint256[]", "(bytes32,int64,string)"], [[1, 2, 3], (asset2, -9, "x")])
+    out.append({"signature": "submit:result", "calldata": "0x" + result.hex()})
+    return out
+
+
 def write(name, document):
     with open(os.path.join(OUT, name), "w") as handle:
         json.dump(document, handle, separators=(",", ":"))
@@ -253,6 +278,7 @@ def main():
     write("signatures.json", dict(header, vectors=signature_vectors(rng)))
     write("topics.json", dict(header, vectors=topic_vectors(rng)))
     write("reverts.json", dict(header, vectors=revert_vectors(rng)))
+    write("calls.json", dict(header, vectors=call_vectors()))
 
 
 if __name__ == "__main__":

@@ -76,8 +76,8 @@ public struct SwiftBindingsGenerator {
             public init() {}
 
         """
-        for text in structTexts + body { out += text + "\n" }
-        out += "}\n"
+        out += "\n" + (structTexts + body).joined(separator: "\n\n")
+        out += "\n}\n"
         return out
     }
 
@@ -118,7 +118,7 @@ public struct SwiftBindingsGenerator {
         let encoded = zip(names, mappings).map { $1.encode("self.\($0)") }.joined(separator: ", ")
         lines.append("    public var abiValue: ABIValue { ABIValue.tuple([\(encoded)]) }")
         lines.append("}")
-        return indent(lines, 1) + "\n"
+        return indent(lines, 1)
     }
 
     mutating func renderFunction(_ function: ABIFunction, name: String) -> String {
@@ -161,7 +161,7 @@ public struct SwiftBindingsGenerator {
             }
             lines.append("}")
         }
-        return indent(lines, 1) + "\n"
+        return indent(lines, 1)
     }
 
     mutating func renderConstructor(_ inputs: [ABIParameter]) -> String {
@@ -176,7 +176,7 @@ public struct SwiftBindingsGenerator {
                      "public static func encodeConstructorArguments(\(arguments)) throws(ABIError) -> [UInt8] {",
                      "    try ABIEncoder.encode([\(encoded)], as: \(Self.typeListLiteral(inputs.map(\.type))))",
                      "}"]
-        return indent(lines, 1) + "\n"
+        return indent(lines, 1)
     }
 
     /// Field declarations, memberwise init and the decoding assignments shared by events and errors.
@@ -207,11 +207,12 @@ public struct SwiftBindingsGenerator {
             lines.append("    /// `\(parameters[index].type.canonicalName) \(parameters[index].name)`\(note).")
             lines.append("    public var \(name): \(type)")
         }
-        lines.append("")
+        if !names.isEmpty { lines.append("") }
         lines.append("    /// A value with every field given.")
-        lines.append("    public init(\(zip(names, types).map { "\($0): \($1)" }.joined(separator: ", "))) {")
+        lines.append("    public init(\(zip(names, types).map { "\($0): \($1)" }.joined(separator: ", "))) {"
+            + (names.isEmpty ? "}" : ""))
         for name in names { lines.append("        self.\(name) = \(name)") }
-        lines.append("    }")
+        if !names.isEmpty { lines.append("    }") }
         return lines
     }
 
@@ -220,13 +221,12 @@ public struct SwiftBindingsGenerator {
         var lines = ["/// The event `\(event.signature)`\(event.anonymous ? " (anonymous)" : "").",
                      "public struct \(name): Hashable, Sendable {",
                      "    /// The event definition.",
-                     "    public static let event = ABIEvent(name: \(Self.stringLiteral(event.name)), inputs: [",
-                     event.inputs.map { "        " + Self.parameterLiteral($0) + "," }.joined(separator: "\n"),
-                     "    ], anonymous: \(event.anonymous))",
-                     "    /// The signature topic (`topics[0]` of a log).",
-                     "    public static var topic0: Bytes32 { event.topic0 }",
-                     ""]
-        if event.inputs.isEmpty { lines.remove(at: 4) }
+                     "    public static let event = ABIEvent(name: \(Self.stringLiteral(event.name)), inputs: ["]
+        lines += event.inputs.map { "        " + Self.parameterLiteral($0) + "," }
+        lines += ["    ], anonymous: \(event.anonymous))",
+                  "    /// The signature topic (`topics[0]` of a log).",
+                  "    public static var topic0: Bytes32 { event.topic0 }",
+                  ""]
         lines += memberLines(names: fields.names, types: fields.types, parameters: event.inputs)
         lines.append("")
         lines.append("    /// Decodes a log of this event (checks the signature topic and the topic count).")
@@ -238,7 +238,7 @@ public struct SwiftBindingsGenerator {
         if fields.names.isEmpty { lines.append("        _ = decoded") }
         lines.append("    }")
         lines.append("}")
-        return indent(lines, 1) + "\n"
+        return indent(lines, 1)
     }
 
     mutating func renderError(_ error: ABIErrorDefinition, name: String) -> String {
@@ -260,6 +260,6 @@ public struct SwiftBindingsGenerator {
         if fields.names.isEmpty { lines.append("        _ = values") }
         lines.append("    }")
         lines.append("}")
-        return indent(lines, 1) + "\n"
+        return indent(lines, 1)
     }
 }
