@@ -6,6 +6,8 @@ import CLPrimitives
 ///
 /// Integers are 256-bit words: `uint` holds the number, `int` its 256-bit two's complement
 /// (so `int8` -1 is `UInt256.max`). `array` serves both `T[]` and `T[k]`; the type says which.
+/// `string` compares as Swift strings do (by canonical equivalence), so two values can be equal
+/// while their UTF-8 encodings differ; compare encodings where bytes matter.
 public indirect enum ABIValue: Hashable, Sendable {
     /// An unsigned integer (`uintN`).
     case uint(UInt256)
