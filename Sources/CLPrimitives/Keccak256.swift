@@ -95,8 +95,8 @@ struct KeccakBlock: Sendable {
 
     @inlinable mutating func zero(from position: Int) {
         Swift.withUnsafeMutableBytes(of: &words) { dst in
-            UnsafeMutableRawBufferPointer(rebasing: dst[position..<Keccak256.rate]).initializeMemory(as: UInt8.self,
-                                                                                                   repeating: 0)
+            let padding = UnsafeMutableRawBufferPointer(rebasing: dst[position..<Keccak256.rate])
+            _ = padding.initializeMemory(as: UInt8.self, repeating: 0)
         }
     }
 
