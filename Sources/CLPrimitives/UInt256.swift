@@ -30,12 +30,15 @@ public struct UInt256: Hashable, Sendable {
         self.init(UInt64(value))
     }
 
+    // Computed rather than stored: a stored `static let` is reached through a lazy-initialisation
+    // accessor from other modules, which the interpreter's hot loop should not pay for.
+
     /// 0.
-    public static let zero = UInt256()
+    @inlinable public static var zero: UInt256 { UInt256() }
     /// 1.
-    public static let one = UInt256(1 as UInt64)
+    @inlinable public static var one: UInt256 { UInt256(w0: 1, w1: 0, w2: 0, w3: 0) }
     /// 2^256 − 1.
-    public static let max = UInt256(w0: .max, w1: .max, w2: .max, w3: .max)
+    @inlinable public static var max: UInt256 { UInt256(w0: .max, w1: .max, w2: .max, w3: .max) }
 
     /// Limb `i` (0 = least significant).
     @inlinable @inline(__always)
