@@ -17,6 +17,7 @@ enum LimbDivision {
         var d: (UInt64, UInt64, UInt64, UInt64) = (divisor.w0, divisor.w1, divisor.w2, divisor.w3)
         var q: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         if (divisor.w1 | divisor.w2 | divisor.w3) == 0 { return divide(high: high, low: low, bySingleLimb: divisor.w0) }
+        if high.isZero && (divisor.w2 | divisor.w3) == 0 { return divide(low, byTwoLimbs: divisor.w1, divisor.w0) }
         let n = divisor.w3 != 0 ? 4 : divisor.w2 != 0 ? 3 : 2
         var m = high.isZero ? (low.w3 != 0 ? 4 : low.w2 != 0 ? 3 : low.w1 != 0 ? 2 : 1) : 8
         if m == 8 { while m > 4 && high[limb: m - 5] == 0 { m -= 1 } }
@@ -96,6 +97,24 @@ enum LimbDivision {
             previous = next
         }
         return (q, UInt256(r &>> shift))
+    }
+
+    /// A 256-bit dividend over a two-limb divisor (d1 ≠ 0): three digits of three-by-two division on
+    /// locals, each exact, so no multiply-and-subtract and no add-back.
+    @inline(__always)
+    static func divide(_ a: UInt256, byTwoLimbs high: UInt64, _ low: UInt64) -> (quotient: UInt256, remainder: UInt256) {
+        let shift = UInt64(high.leadingZeroBitCount)
+        let back = 64 &- shift
+        let spill: (UInt64) -> UInt64 = { shift == 0 ? 0 : $0 &>> back }
+        let d1 = high &<< shift | spill(low), d0 = low &<< shift
+        let u4 = spill(a.w3), u3 = a.w3 &<< shift | spill(a.w2), u2 = a.w2 &<< shift | spill(a.w1)
+        let u1 = a.w1 &<< shift | spill(a.w0), u0 = a.w0 &<< shift
+        let reciprocal = reciprocal3by2(high: d1, low: d0)
+        let (q2, s1, s0) = divide3by2(u4, u3, u2, by: d1, d0, reciprocal: reciprocal)
+        let (q1, t1, t0) = divide3by2(s1, s0, u1, by: d1, d0, reciprocal: reciprocal)
+        let (q0, r1, r0) = divide3by2(t1, t0, u0, by: d1, d0, reciprocal: reciprocal)
+        let remainder = UInt256(w0: r0 &>> shift | (shift == 0 ? 0 : r1 &<< back), w1: r1 &>> shift, w2: 0, w3: 0)
+        return (UInt256(w0: q0, w1: q1, w2: q2, w3: 0), remainder)
     }
 
     /// Algorithm D on normalised operands: `m + 1` dividend limbs at `u` (the top one the bits the
