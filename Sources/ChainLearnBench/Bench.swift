@@ -10,6 +10,7 @@ struct Bench: ParsableCommand {
             KeccakBench.self,
             UInt256Bench.self,
             TrieBench.self,
+            FPVMBench.self,
         ]
     )
 }
