@@ -67,7 +67,7 @@ extension EVM {
                        memory: inout Memory, returnData: inout [UInt8], message: Message) -> ExecutionStatus? {
         let hasValue = op == 0xf1 || op == 0xf2
         let requestedGas = stack[n - 1]
-        let to = Address(word: stack[n - 2])
+        let to = Address(stackWord: stack[n - 2])
         var i = n - 3
         var value = UInt256.zero
         if hasValue { value = stack[i]; i -= 1 }
@@ -180,7 +180,7 @@ extension EVM {
         let result = create(child)
         gas += result.gasLeft
         if result.status == .success {
-            stack[n] = address.word
+            stack[n] = address.stackWord
         } else {
             returnData = result.output
             stack[n] = .zero

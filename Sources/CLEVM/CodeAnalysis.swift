@@ -121,14 +121,14 @@ struct Memory {
 
 extension Address {
     /// The low 20 bytes of a stack word.
-    @inlinable init(word: UInt256) {
-        self.init(bytes: word.bigEndianBytes[12...])!
+    @inline(__always) init(stackWord: UInt256) {
+        self.init(truncating: stackWord.bytes32)
     }
 
     /// The address as a stack word.
-    var word: UInt256 { UInt256(bigEndianBytes: bytes)! }
+    @inline(__always) var stackWord: UInt256 { UInt256(word) }
 
-    /// The address with the given low 64 bits (precompiles, tests).
+    /// The address whose low 8 bytes hold `value` (precompiles, tests).
     public init(low value: UInt64) {
         var b = [UInt8](repeating: 0, count: 20)
         for i in 0..<8 { b[19 - i] = UInt8(truncatingIfNeeded: value >> UInt64(8 * i)) }

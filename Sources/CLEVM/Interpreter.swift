@@ -91,14 +91,14 @@ extension EVM {
                 let hash = len == 0 ? emptyCodeHash
                     : Keccak256.hash(UnsafeRawBufferPointer(start: memory.base + Int(offset.w0), count: len))
                 stack[n - 2] = UInt256(hash); n -= 1
-            case 0x30: stack[n] = selfAddress.word; n += 1
+            case 0x30: stack[n] = selfAddress.stackWord; n += 1
             case 0x31:
-                let address = Address(word: stack[n - 1])
+                let address = Address(stackWord: stack[n - 1])
                 gas -= state.warmAddress(address) ? 2600 : 100
                 if gas < 0 { status = .outOfGas; break loop }
                 stack[n - 1] = state.account(address).balance
-            case 0x32: stack[n] = context.origin.word; n += 1
-            case 0x33: stack[n] = message.caller.word; n += 1
+            case 0x32: stack[n] = context.origin.stackWord; n += 1
+            case 0x33: stack[n] = message.caller.stackWord; n += 1
             case 0x34: stack[n] = message.value; n += 1
             case 0x35:
                 let offset = stack[n - 1]
@@ -127,12 +127,12 @@ extension EVM {
             case 0x38: stack[n] = UInt256(code.count); n += 1
             case 0x3a: stack[n] = context.gasPrice; n += 1
             case 0x3b:
-                let address = Address(word: stack[n - 1])
+                let address = Address(stackWord: stack[n - 1])
                 gas -= state.warmAddress(address) ? 2600 : 100
                 if gas < 0 { status = .outOfGas; break loop }
                 stack[n - 1] = UInt256(state.account(address).code.count)
             case 0x3c:
-                let address = Address(word: stack[n - 1])
+                let address = Address(stackWord: stack[n - 1])
                 let memOffset = stack[n - 2], codeOffset = stack[n - 3], size = stack[n - 4]
                 n -= 4
                 guard memory.expand(offset: memOffset, size: size, gas: &gas) else { status = .outOfGas; break loop }
@@ -144,7 +144,7 @@ extension EVM {
                 }
             case 0x3d: stack[n] = UInt256(returnData.count); n += 1
             case 0x3f:
-                let address = Address(word: stack[n - 1])
+                let address = Address(stackWord: stack[n - 1])
                 gas -= state.warmAddress(address) ? 2600 : 100
                 if gas < 0 { status = .outOfGas; break loop }
                 let a = state.account(address)
@@ -156,7 +156,7 @@ extension EVM {
                     result = UInt256(state.backend.blockHash(number: requested))
                 }
                 stack[n - 1] = result
-            case 0x41: stack[n] = block.coinbase.word; n += 1
+            case 0x41: stack[n] = block.coinbase.stackWord; n += 1
             case 0x42: stack[n] = UInt256(block.timestamp); n += 1
             case 0x43: stack[n] = UInt256(block.number); n += 1
             case 0x44: stack[n] = UInt256(block.prevRandao); n += 1
@@ -288,7 +288,7 @@ extension EVM {
                 break loop
             case 0xff:
                 if message.isStatic { status = .staticStateChange; break loop }
-                let beneficiary = Address(word: stack[n - 1])
+                let beneficiary = Address(stackWord: stack[n - 1])
                 n -= 1
                 selfDestruct(beneficiary: beneficiary, address: selfAddress, gas: &gas)
                 if gas < 0 { status = .outOfGas; break loop }
