@@ -1,7 +1,7 @@
 import CLPrimitives
 
 /// One account's fields other than storage.
-public struct AccountState: Equatable, Sendable {
+public struct AccountRecord: Equatable, Sendable {
     /// Transactions sent (or contracts created, for a contract).
     public var nonce: UInt64
     /// Wei held.
@@ -13,20 +13,20 @@ public struct AccountState: Equatable, Sendable {
     public static let emptyCodeHash = Keccak256.hash([UInt8]())
 
     /// An account with these fields.
-    public init(nonce: UInt64 = 0, balance: UInt256 = .zero, codeHash: Bytes32 = AccountState.emptyCodeHash) {
+    public init(nonce: UInt64 = 0, balance: UInt256 = .zero, codeHash: Bytes32 = AccountRecord.emptyCodeHash) {
         self.nonce = nonce
         self.balance = balance
         self.codeHash = codeHash
     }
 
     /// EIP-161 emptiness: no nonce, no balance, no code.
-    public var isEmpty: Bool { nonce == 0 && balance.isZero && codeHash == AccountState.emptyCodeHash }
+    public var isEmpty: Bool { nonce == 0 && balance.isZero && codeHash == AccountRecord.emptyCodeHash }
 }
 
 /// A set of changes to the world state, as one transaction (or one administrative call) leaves them.
 public struct StateDiff: Sendable {
     /// New account values; nil deletes the account (and its storage).
-    public var accounts: [Address: AccountState?] = [:]
+    public var accounts: [Address: AccountRecord?] = [:]
     /// New storage values (zero deletes the slot).
     public var storage: [Address: [Bytes32: Bytes32]] = [:]
     /// Accounts whose whole storage is wiped before `storage` applies (self-destruct, re-creation).
@@ -58,20 +58,20 @@ public struct StateDiff: Sendable {
 /// What a change overwrote, so that it can be undone (snapshots, reverts, reorganisations).
 public enum UndoEntry: Equatable, Sendable {
     /// The account's previous value (nil: it did not exist).
-    case account(Address, AccountState?)
+    case account(Address, AccountRecord?)
     /// The slot's previous value.
     case storage(Address, Bytes32, Bytes32)
 }
 
 /// The current world state, held in memory (the chain store persists it), with state-root
 /// computation by secure Merkle-Patricia tries kept up to date incrementally.
-public final class WorldState: @unchecked Sendable {
+public final class ChainState: @unchecked Sendable {
     /// Every account.
-    public private(set) var accounts: [Address: AccountState] = [:]
+    public private(set) var accounts: [Address: AccountRecord] = [:]
     /// Non-zero storage slots by account.
     public private(set) var storage: [Address: [Bytes32: Bytes32]] = [:]
     /// Code by hash.
-    public private(set) var codes: [Bytes32: [UInt8]] = [AccountState.emptyCodeHash: []]
+    public private(set) var codes: [Bytes32: [UInt8]] = [AccountRecord.emptyCodeHash: []]
 
     private var accountTrie = SecureMerklePatriciaTrie()
     private var storageTries: [Address: SecureMerklePatriciaTrie] = [:]
@@ -82,7 +82,7 @@ public final class WorldState: @unchecked Sendable {
     public init() {}
 
     /// The account at `address`, or nil.
-    public func account(_ address: Address) -> AccountState? { accounts[address] }
+    public func account(_ address: Address) -> AccountRecord? { accounts[address] }
 
     /// The storage value (zero if unset).
     public func storageValue(_ address: Address, _ slot: Bytes32) -> Bytes32 { storage[address]?[slot] ?? .zero }
@@ -139,7 +139,7 @@ public final class WorldState: @unchecked Sendable {
     }
 
     /// Sets an account without recording undo information (loading from the store).
-    public func setAccount(_ address: Address, _ account: AccountState?) {
+    public func setAccount(_ address: Address, _ account: AccountRecord?) {
         accounts[address] = account
         dirtyAccounts.insert(address)
     }
