@@ -232,3 +232,13 @@ extension DevChain {
     /// Switches automatic mining on or off (evm_setAutomine).
     public func setAutomine(_ enabled: Bool) { locked { automine = enabled } }
 }
+
+extension DevChain {
+    /// Senders of the pending transactions.
+    public var pendingTransactionsWithSenders: [Address] { locked { pool.map(\.1) } }
+
+    /// A pending transaction by hash.
+    public func pendingTransaction(hash: Bytes32) -> (Transaction, Address)? {
+        locked { pool.first { $0.0.hash == hash } }
+    }
+}
