@@ -237,7 +237,10 @@ extension DevChain {
         let tx = transaction(for: request, nonce: nonce, chainBaseFee: environment.baseFee)
         do {
             let result = try evm.executeTransaction(DevChain.evmTransaction(tx, sender: sender))
-            return CallOutcome(status: result.status, output: result.output, gasUsed: result.gasUsed)
+            var output = result.output
+            // A successful creation returns the deployed code, as geth's eth_call does.
+            if let created = result.createdAddress, result.status == .success { output = evmState.account(created).code }
+            return CallOutcome(status: result.status, output: output, gasUsed: result.gasUsed)
         } catch {
             throw .rejected(DevChain.message(for: error, sender: sender, tx: tx,
                                              balance: backend.account(at: sender)?.balance ?? .zero, baseFee: environment.baseFee))
