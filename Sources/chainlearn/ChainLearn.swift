@@ -6,10 +6,6 @@ struct ChainLearn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chainlearn",
         abstract: "Verifiable off-chain machine learning on an EVM chain, by fraud proofs.",
-<<<<<<< HEAD
-        subcommands: [HashCommand.self, NodeCommand.self]
-=======
-        subcommands: [HashCommand.self, ABICommand.self]
->>>>>>> abi
+        subcommands: [HashCommand.self, ABICommand.self, StateTestCommand.self, NodeCommand.self]
     )
 }
