@@ -69,7 +69,7 @@ extension DevChain {
         if filled.gas == nil {
             switch try estimateGas(request) {
             case .gas(let gas): filled.gas = gas
-            case .failed(let outcome): throw .rejected(RevertReason.message(outcome.output))
+            case .failed(let outcome): throw .rejected(RevertMessage.message(outcome.output))
             }
         }
         let baseFee = head.header.nextBaseFee

@@ -133,7 +133,8 @@ public final class HTTPServer: @unchecked Sendable {
             var one: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             let thread = Thread { [self] in serve(client) }
-            thread.stackSize = 8 * 1024 * 1024
+            // The EVM recurses on the native stack for nested calls (up to depth 1024): give it room.
+            thread.stackSize = 256 * 1024 * 1024
             thread.start()
         }
     }

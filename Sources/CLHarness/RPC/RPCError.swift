@@ -35,7 +35,7 @@ public struct RPCError: Error, Equatable, Sendable, CustomStringConvertible {
     public static func server(_ message: String) -> RPCError { RPCError(code: -32000, message: message) }
     /// 3: execution reverted, with the revert bytes as data (geth and Anvil's shape).
     public static func reverted(_ output: [UInt8]) -> RPCError {
-        RPCError(code: 3, message: RevertReason.message(output), data: .string(Hex.encode(output, prefix: true)))
+        RPCError(code: 3, message: RevertMessage.message(output), data: .string(Hex.encode(output, prefix: true)))
     }
 
     /// The error as a JSON object.

@@ -44,6 +44,7 @@ public final class RPCServer: @unchecked Sendable {
             }
         }
         thread.name = "interval-miner"
+        thread.stackSize = 256 * 1024 * 1024
         thread.start()
         miningTimer = thread
     }
