@@ -69,7 +69,9 @@ extension DevChain {
         if filled.gas == nil {
             switch try estimateGas(request) {
             case .gas(let gas): filled.gas = gas
-            case .failed(let outcome): throw .rejected(RevertMessage.message(outcome.output))
+            case .failed(let outcome):
+                if outcome.status == .revert { throw .reverted(outcome.output) }
+                throw .rejected("gas required exceeds allowance (\(config.gasLimit)): \(outcome.status)")
             }
         }
         let baseFee = head.header.nextBaseFee

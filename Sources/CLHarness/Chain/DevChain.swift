@@ -15,11 +15,14 @@ public enum ChainError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound(String)
     /// State of a block this node no longer holds, or another unsupported request.
     case unsupported(String)
+    /// Execution reverted with this data (gas estimation inside eth_sendTransaction).
+    case reverted([UInt8])
 
     /// The message.
     public var description: String {
         switch self {
         case .rejected(let m), .undecodable(let m), .storage(let m), .notFound(let m), .unsupported(let m): m
+        case .reverted(let data): RevertMessage.message(data)
         }
     }
 }

@@ -54,6 +54,7 @@ extension ChainError {
         case .rejected(let why), .unsupported(let why): .server(why)
         case .notFound(let why): .server("not found: \(why)")
         case .storage(let why): .internalError(why)
+        case .reverted(let data): .reverted(data)
         }
     }
 }
