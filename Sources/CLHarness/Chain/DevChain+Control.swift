@@ -154,6 +154,7 @@ extension DevChain {
             try store.db.transaction {
                 try store.rewriteState(for: entries, from: state)
                 try store.deleteBlocks(above: snapshot.headNumber, undoFrom: snapshot.undoSequence)
+                try store.setMeta("stateRoot", state.stateRoot().bytes)
             }
             guard let block = try loadBlock(number: snapshot.headNumber) else { throw ChainError.storage("block \(snapshot.headNumber) missing") }
             head = block

@@ -184,6 +184,7 @@ extension DevChain {
                 let first = try store.nextUndoSequence()
                 try store.writeStateChanges(undo, state: state, block: header.number, newCode: diff.code)
                 try store.writeBlock(block, firstUndo: first)
+                try store.setMeta("stateRoot", header.stateRoot.bytes)
             }
         } catch {
             state.undo(undo)
@@ -204,12 +205,13 @@ extension DevChain {
         do {
             try store.db.transaction {
                 try store.writeStateChanges(undo, state: state, block: head.header.number, newCode: diff.code)
+                try store.setMeta("stateRoot", state.stateRoot().bytes)
             }
         } catch {
             state.undo(undo)
+            _ = state.stateRoot()
             throw .storage(String(describing: error))
         }
-        _ = state.stateRoot()
     }
 
     /// Runs `request` as a whole transaction on a throwaway copy of the state at block `number`

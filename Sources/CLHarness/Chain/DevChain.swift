@@ -111,10 +111,12 @@ public final class DevChain: @unchecked Sendable {
                 for n in (number >= 256 ? number - 256 : 0)...number {
                     if let r = try store.blockRecord(number: n) { recentHashes[n] = r.hash }
                 }
-                // Verify the loaded state matches the head's state root.
+                // Verify the loaded state against the root committed with the last state change (the
+                // head block's, unless anvil_* edits came after it).
                 let root = state.stateRoot()
-                guard root == head.header.stateRoot else {
-                    throw ChainError.storage("state root \(root.hex) does not match head block's \(head.header.stateRoot.hex)")
+                let expected = try store.meta("stateRoot").flatMap { Bytes32(bytes: $0) } ?? head.header.stateRoot
+                guard root == expected else {
+                    throw ChainError.storage("state root \(root.hex) does not match the committed root \(expected.hex)")
                 }
             } else {
                 try createGenesis()
@@ -144,6 +146,7 @@ public final class DevChain: @unchecked Sendable {
             let first = try store.nextUndoSequence()
             try store.writeStateChanges(undo, state: state, block: 0, newCode: [:])
             try store.writeBlock(genesis, firstUndo: first)
+            try store.setMeta("stateRoot", header.stateRoot.bytes)
         }
         head = genesis
         recentHashes[0] = genesis.hash
