@@ -12,7 +12,7 @@ public indirect enum ABIValue: Hashable, Sendable {
     /// A signed integer (`intN`) as 256-bit two's complement.
     case int(UInt256)
     /// An `address`.
-    case address(ABIAddress)
+    case address(Address)
     /// A `bool`.
     case bool(Bool)
     /// A `bytesN` value: exactly N bytes.
@@ -61,7 +61,7 @@ extension ABIValue {
     }
 
     /// The address, or a typed error.
-    public func asAddress() throws(ABIError) -> ABIAddress {
+    public func asAddress() throws(ABIError) -> Address {
         guard case .address(let value) = self else { throw .typeMismatch(expected: "address", found: kindName) }
         return value
     }
