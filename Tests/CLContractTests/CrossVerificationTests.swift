@@ -105,7 +105,7 @@ struct TamperedWitnessTests {
         let key = store.add(preimage)
         func vm(_ code: [UInt32], _ registers: [Int: UInt32], key: Bytes32 = .zero) -> FPVM {
             let memory = Memory()
-            memory.write(0x2000, (0..<64).map { UInt8($0 &* 37 &+ 1) })
+            memory.write(0x2000, (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 1) })
             for (i, word) in code.enumerated() { memory.store32(0x1000 + UInt32(4 * i), word) }
             var regs = [UInt32](repeating: 0, count: 32)
             for (index, value) in registers { regs[index] = value }

@@ -141,6 +141,14 @@ public struct StepMismatch: Equatable, Sendable, CustomStringConvertible {
     /// The exact calldata of the `step` call, hex (replay: `chainlearn call <step address> <calldata>`).
     public var calldataHex: String
 
+    /// A mismatch record.
+    public init(step: UInt64, swift: String, onChain: String, calldataHex: String) {
+        self.step = step
+        self.swift = swift
+        self.onChain = onChain
+        self.calldataHex = calldataHex
+    }
+
     /// A readable report.
     public var description: String {
         "step \(step): Swift \(swift), EVM \(onChain)\n  calldata \(calldataHex)"
