@@ -31,7 +31,7 @@ struct GasStepCommand: ParsableCommand {
     @Option(help: "Guest input, read from a file.") var inputFile: String?
     @Option(help: "A file whose bytes the preimage oracle serves under keccak256(bytes) (repeatable).")
     var preimage: [String] = []
-    @Option(help: "Give the guest the key of the first --preimage as its input.") var inputPreimageKey = false
+    @Flag(help: "Give the guest the key of the first --preimage as its input.") var inputPreimageKey = false
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "Write an SVG chart of transaction gas by class to this file.") var svg: String?
 
