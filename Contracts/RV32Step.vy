@@ -1,5 +1,6 @@
 #pragma version 0.4.3
 #pragma optimize gas
+#pragma experimental-codegen
 """
 @title RV32Step
 @notice The on-chain one-step verifier of the FPVM: one RV32IM instruction over the state and step
@@ -28,7 +29,6 @@ PREIMAGE_PART_LENGTH_WORD: constant(uint256) = 2004
 # State layout (StateLayout): the word at 64 holds preimageOffset, pc, exitCode, exited, fault, step.
 STATE_HEADER: constant(uint256) = 64
 STATE_REGISTERS: constant(uint256) = 83
-TREE_DEPTH: constant(uint256) = 27
 
 # Fault codes (FaultCode).
 FAULT_ILLEGAL_INSTRUCTION: constant(uint256) = 1
@@ -308,15 +308,120 @@ def updateMemoryRoot(proof: Bytes[PROOF_SIZE], newLeaf: bytes32, addr: uint256) 
 @internal
 @pure
 def computeRoot(proof: Bytes[PROOF_SIZE], leaf: bytes32, addr: uint256) -> bytes32:
+    """
+    @dev The root over `leaf` and the proof's 27 siblings along the path of `addr`'s leaf index
+         (`addr >> 5`): at height h the node is the left child when bit h of the index (bit h + 5 of
+         `addr`) is 0. Unrolled with constant offsets: a loop costs about twice the gas per level.
+    """
     node: bytes32 = leaf
-    index: uint256 = addr >> 5
-    for level: uint256 in range(TREE_DEPTH):
-        sibling: bytes32 = extract32(proof, unsafe_mul(unsafe_add(level, 1), 32))
-        if index & 1 == 0:
-            node = keccak256(concat(node, sibling))
-        else:
-            node = keccak256(concat(sibling, node))
-        index = index >> 1
+    if addr & 32 == 0:  # height 0
+        node = keccak256(concat(node, extract32(proof, 32)))
+    else:
+        node = keccak256(concat(extract32(proof, 32), node))
+    if addr & 64 == 0:  # height 1
+        node = keccak256(concat(node, extract32(proof, 64)))
+    else:
+        node = keccak256(concat(extract32(proof, 64), node))
+    if addr & 128 == 0:  # height 2
+        node = keccak256(concat(node, extract32(proof, 96)))
+    else:
+        node = keccak256(concat(extract32(proof, 96), node))
+    if addr & 256 == 0:  # height 3
+        node = keccak256(concat(node, extract32(proof, 128)))
+    else:
+        node = keccak256(concat(extract32(proof, 128), node))
+    if addr & 512 == 0:  # height 4
+        node = keccak256(concat(node, extract32(proof, 160)))
+    else:
+        node = keccak256(concat(extract32(proof, 160), node))
+    if addr & 1024 == 0:  # height 5
+        node = keccak256(concat(node, extract32(proof, 192)))
+    else:
+        node = keccak256(concat(extract32(proof, 192), node))
+    if addr & 2048 == 0:  # height 6
+        node = keccak256(concat(node, extract32(proof, 224)))
+    else:
+        node = keccak256(concat(extract32(proof, 224), node))
+    if addr & 4096 == 0:  # height 7
+        node = keccak256(concat(node, extract32(proof, 256)))
+    else:
+        node = keccak256(concat(extract32(proof, 256), node))
+    if addr & 8192 == 0:  # height 8
+        node = keccak256(concat(node, extract32(proof, 288)))
+    else:
+        node = keccak256(concat(extract32(proof, 288), node))
+    if addr & 16384 == 0:  # height 9
+        node = keccak256(concat(node, extract32(proof, 320)))
+    else:
+        node = keccak256(concat(extract32(proof, 320), node))
+    if addr & 32768 == 0:  # height 10
+        node = keccak256(concat(node, extract32(proof, 352)))
+    else:
+        node = keccak256(concat(extract32(proof, 352), node))
+    if addr & 65536 == 0:  # height 11
+        node = keccak256(concat(node, extract32(proof, 384)))
+    else:
+        node = keccak256(concat(extract32(proof, 384), node))
+    if addr & 131072 == 0:  # height 12
+        node = keccak256(concat(node, extract32(proof, 416)))
+    else:
+        node = keccak256(concat(extract32(proof, 416), node))
+    if addr & 262144 == 0:  # height 13
+        node = keccak256(concat(node, extract32(proof, 448)))
+    else:
+        node = keccak256(concat(extract32(proof, 448), node))
+    if addr & 524288 == 0:  # height 14
+        node = keccak256(concat(node, extract32(proof, 480)))
+    else:
+        node = keccak256(concat(extract32(proof, 480), node))
+    if addr & 1048576 == 0:  # height 15
+        node = keccak256(concat(node, extract32(proof, 512)))
+    else:
+        node = keccak256(concat(extract32(proof, 512), node))
+    if addr & 2097152 == 0:  # height 16
+        node = keccak256(concat(node, extract32(proof, 544)))
+    else:
+        node = keccak256(concat(extract32(proof, 544), node))
+    if addr & 4194304 == 0:  # height 17
+        node = keccak256(concat(node, extract32(proof, 576)))
+    else:
+        node = keccak256(concat(extract32(proof, 576), node))
+    if addr & 8388608 == 0:  # height 18
+        node = keccak256(concat(node, extract32(proof, 608)))
+    else:
+        node = keccak256(concat(extract32(proof, 608), node))
+    if addr & 16777216 == 0:  # height 19
+        node = keccak256(concat(node, extract32(proof, 640)))
+    else:
+        node = keccak256(concat(extract32(proof, 640), node))
+    if addr & 33554432 == 0:  # height 20
+        node = keccak256(concat(node, extract32(proof, 672)))
+    else:
+        node = keccak256(concat(extract32(proof, 672), node))
+    if addr & 67108864 == 0:  # height 21
+        node = keccak256(concat(node, extract32(proof, 704)))
+    else:
+        node = keccak256(concat(extract32(proof, 704), node))
+    if addr & 134217728 == 0:  # height 22
+        node = keccak256(concat(node, extract32(proof, 736)))
+    else:
+        node = keccak256(concat(extract32(proof, 736), node))
+    if addr & 268435456 == 0:  # height 23
+        node = keccak256(concat(node, extract32(proof, 768)))
+    else:
+        node = keccak256(concat(extract32(proof, 768), node))
+    if addr & 536870912 == 0:  # height 24
+        node = keccak256(concat(node, extract32(proof, 800)))
+    else:
+        node = keccak256(concat(extract32(proof, 800), node))
+    if addr & 1073741824 == 0:  # height 25
+        node = keccak256(concat(node, extract32(proof, 832)))
+    else:
+        node = keccak256(concat(extract32(proof, 832), node))
+    if addr & 2147483648 == 0:  # height 26
+        node = keccak256(concat(node, extract32(proof, 864)))
+    else:
+        node = keccak256(concat(extract32(proof, 864), node))
     return node
 
 
