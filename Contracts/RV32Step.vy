@@ -25,6 +25,9 @@ PROOF_SIZE: constant(uint256) = 896
 PREIMAGE_PART: constant(uint256) = 2003
 # The word ending with the preimage part's length byte (offset 2035).
 PREIMAGE_PART_LENGTH_WORD: constant(uint256) = 2004
+# Where the witness bytes start in the calldata of step(bytes,bytes32) when ABI-encoded canonically:
+# selector (4), head (offset of the witness = 64, preStateHash), witness length word.
+WITNESS_CALLDATA: constant(uint256) = 100
 
 # State layout (StateLayout): the word at 64 holds preimageOffset, pc, exitCode, exited, fault, step.
 STATE_HEADER: constant(uint256) = 64
@@ -107,9 +110,13 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
     @notice Verifies a 2036-byte step witness and returns the post-state hash.
     @param preStateHash The agreed hash of the pre-state; zero skips the check (no state hashes to zero).
     """
-    assert len(witness) == WITNESS_SIZE, "wrongWitnessSize"
-    s: StepState = self.decodeState(witness)
-    preHash: bytes32 = self.hashState(slice(witness, 0, STATE_SIZE))
+    # The witness is read straight from calldata (never copied whole into memory), at the place the
+    # canonical encoding puts it; its length is the word before it.
+    assert convert(slice(msg.data, 4, 32), uint256) == 64, "nonCanonicalCalldata"
+    assert convert(slice(msg.data, WITNESS_CALLDATA - 32, 32), uint256) == WITNESS_SIZE, "wrongWitnessSize"
+    stateBytes: Bytes[STATE_SIZE] = slice(msg.data, WITNESS_CALLDATA, STATE_SIZE)
+    s: StepState = self.decodeState(stateBytes)
+    preHash: bytes32 = self.hashState(stateBytes)
     if preStateHash != empty(bytes32):
         assert preStateHash == preHash, "preStateMismatch"
     # A halted VM does not move.
@@ -118,91 +125,98 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
     s.step = (s.step + 1) & MASK64
     # Instruction fetch.
     if s.pc & 3 != 0:
-        s = self.halt(s, FAULT_MISALIGNED_FETCH)
+        s.exited = True
+        s.fault = FAULT_MISALIGNED_FETCH
         return self.hashState(self.encodeState(s))
-    fetchLeaf: bytes32 = self.verifyMemoryProof(slice(witness, FETCH_PROOF, PROOF_SIZE), s.memRoot, s.pc,
-                                                "invalidFetchProof")
+    fetchLeaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + FETCH_PROOF, s.memRoot, s.pc, "invalidFetchProof")
     insn: uint256 = self.leafWord(fetchLeaf, s.pc)
     d: Decoded = self.decodeInstruction(insn)
     value: uint256 = 0
     legal: bool = True
     if d.opcode == 19 or d.opcode == 51:
         if d.opcode == 51 and d.funct7 == 1:
-            value, legal = self.executeMExtension(d, self.reg(s, d.rs1), self.reg(s, d.rs2))
+            value, legal = self.executeMExtension(d, self.reg(s.registers, d.rs1), self.reg(s.registers, d.rs2))
         elif d.opcode == 51:
-            value, legal = self.executeALU(d, self.reg(s, d.rs1), self.reg(s, d.rs2))
+            value, legal = self.executeALU(d, self.reg(s.registers, d.rs1), self.reg(s.registers, d.rs2))
         else:
-            value, legal = self.executeALU(d, self.reg(s, d.rs1), d.immI)
+            value, legal = self.executeALU(d, self.reg(s.registers, d.rs1), d.immI)
         if legal:
-            s = self.setReg(s, d.rd, value)
+            s.registers = self.setReg(s.registers, d.rd, value)
             s.pc = (s.pc + 4) & MASK32
         else:
-            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+            s.exited = True
+            s.fault = FAULT_ILLEGAL_INSTRUCTION
     elif d.opcode == 3:
-        s = self.executeLoad(d, s, slice(witness, DATA_PROOF, PROOF_SIZE))
+        s = self.executeLoad(d, s)
     elif d.opcode == 35:
-        s = self.executeStore(d, s, slice(witness, DATA_PROOF, PROOF_SIZE))
+        s = self.executeStore(d, s)
     elif d.opcode == 99:
         taken: bool = False
-        taken, legal = self.executeBranch(d, self.reg(s, d.rs1), self.reg(s, d.rs2))
+        taken, legal = self.executeBranch(d, self.reg(s.registers, d.rs1), self.reg(s.registers, d.rs2))
         if not legal:
-            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+            s.exited = True
+            s.fault = FAULT_ILLEGAL_INSTRUCTION
         elif taken:
             s.pc = (s.pc + d.immB) & MASK32
         else:
             s.pc = (s.pc + 4) & MASK32
     elif d.opcode == 55:
-        s = self.setReg(s, d.rd, insn & 4294963200)
+        s.registers = self.setReg(s.registers, d.rd, insn & 4294963200)
         s.pc = (s.pc + 4) & MASK32
     elif d.opcode == 23:
-        s = self.setReg(s, d.rd, (s.pc + (insn & 4294963200)) & MASK32)
+        s.registers = self.setReg(s.registers, d.rd, (s.pc + (insn & 4294963200)) & MASK32)
         s.pc = (s.pc + 4) & MASK32
     elif d.opcode == 111:
-        s = self.setReg(s, d.rd, (s.pc + 4) & MASK32)
+        s.registers = self.setReg(s.registers, d.rd, (s.pc + 4) & MASK32)
         s.pc = (s.pc + d.immJ) & MASK32
     elif d.opcode == 103:
         if d.funct3 != 0:
-            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+            s.exited = True
+            s.fault = FAULT_ILLEGAL_INSTRUCTION
         else:
-            target: uint256 = (self.reg(s, d.rs1) + d.immI) & 4294967294
-            s = self.setReg(s, d.rd, (s.pc + 4) & MASK32)
+            target: uint256 = (self.reg(s.registers, d.rs1) + d.immI) & 4294967294
+            s.registers = self.setReg(s.registers, d.rd, (s.pc + 4) & MASK32)
             s.pc = target
     elif d.opcode == 15:
         if d.funct3 <= 1:
             s.pc = (s.pc + 4) & MASK32
         else:
-            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+            s.exited = True
+            s.fault = FAULT_ILLEGAL_INSTRUCTION
     elif d.opcode == 115:
         if insn == 115:
-            s = self.executeSyscall(s, witness)
+            s = self.executeSyscall(s)
         elif insn == 1048691:
-            s = self.halt(s, FAULT_BREAKPOINT)
+            s.exited = True
+            s.fault = FAULT_BREAKPOINT
         else:
-            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+            s.exited = True
+            s.fault = FAULT_ILLEGAL_INSTRUCTION
     else:
-        s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+        s.exited = True
+        s.fault = FAULT_ILLEGAL_INSTRUCTION
     return self.hashState(self.encodeState(s))
 
 
 @internal
 @pure
-def reg(s: StepState, index: uint256) -> uint256:
+def reg(registers: uint256[4], index: uint256) -> uint256:
     # x0 reads 0 whatever the encoding holds.
     if index == 0:
         return 0
-    return (s.registers[index >> 3] >> (224 - ((index & 7) << 5))) & MASK32
+    return (registers[index >> 3] >> (224 - ((index & 7) << 5))) & MASK32
 
 
 @internal
 @pure
-def setReg(s: StepState, index: uint256, word: uint256) -> StepState:
+def setReg(registers: uint256[4], index: uint256, word: uint256) -> uint256[4]:
     # Writes to x0 are discarded.
+    out: uint256[4] = registers
     if index == 0:
-        return s
-    out: StepState = s
+        return out
     bitShift: uint256 = 224 - ((index & 7) << 5)
     slot: uint256 = index >> 3
-    out.registers[slot] = (s.registers[slot] & ~(MASK32 << bitShift)) | (word << bitShift)
+    out[slot] = (registers[slot] & ~(MASK32 << bitShift)) | (word << bitShift)
     return out
 
 
@@ -217,9 +231,9 @@ def halt(s: StepState, code: uint256) -> StepState:
 
 @internal
 @pure
-def decodeState(b: Bytes[WITNESS_SIZE]) -> StepState:
+def decodeState(b: Bytes[STATE_SIZE]) -> StepState:
     """
-    @dev Unpacks the 211-byte state at the start of the witness (field order of StateLayout).
+    @dev Unpacks the 211-byte state (field order of StateLayout).
     """
     header: uint256 = convert(extract32(b, STATE_HEADER), uint256)
     exited: uint256 = (header >> 176) & 255
@@ -286,33 +300,35 @@ def hashState(encoded: Bytes[STATE_SIZE]) -> bytes32:
 # MARK: - Memory proofs
 
 @internal
-@pure
-def verifyMemoryProof(proof: Bytes[PROOF_SIZE], root: bytes32, addr: uint256, error: String[20]) -> bytes32:
+@view
+def verifyMemoryProof(proofOffset: uint256, root: bytes32, addr: uint256, error: String[20]) -> bytes32:
     """
-    @dev Checks the proof (leaf ++ 27 siblings) of the leaf holding `addr` against `root`; returns the leaf.
+    @dev Checks the proof (leaf ++ 27 siblings) at calldata offset `proofOffset` of the leaf holding
+         `addr` against `root`; returns the leaf.
     """
-    leaf: bytes32 = extract32(proof, 0)
-    assert self.computeRoot(proof, leaf, addr) == root, error
+    leaf: bytes32 = convert(slice(msg.data, proofOffset, 32), bytes32)
+    assert self.computeRoot(proofOffset, leaf, addr) == root, error
     return leaf
 
 
 @internal
-@pure
-def updateMemoryRoot(proof: Bytes[PROOF_SIZE], newLeaf: bytes32, addr: uint256) -> bytes32:
+@view
+def updateMemoryRoot(proofOffset: uint256, newLeaf: bytes32, addr: uint256) -> bytes32:
     """
     @dev The root after replacing the leaf holding `addr` by `newLeaf`, using the proof's siblings.
     """
-    return self.computeRoot(proof, newLeaf, addr)
+    return self.computeRoot(proofOffset, newLeaf, addr)
 
 
 @internal
-@pure
-def computeRoot(proof: Bytes[PROOF_SIZE], leaf: bytes32, addr: uint256) -> bytes32:
+@view
+def computeRoot(proofOffset: uint256, leaf: bytes32, addr: uint256) -> bytes32:
     """
     @dev The root over `leaf` and the proof's 27 siblings along the path of `addr`'s leaf index
          (`addr >> 5`): at height h the node is the left child when bit h of the index (bit h + 5 of
          `addr`) is 0. Unrolled with constant offsets: a loop costs about twice the gas per level.
     """
+    proof: Bytes[PROOF_SIZE] = slice(msg.data, proofOffset, PROOF_SIZE)
     node: bytes32 = leaf
     if addr & 32 == 0:  # height 0
         node = keccak256(concat(node, extract32(proof, 32)))
@@ -611,12 +627,12 @@ def executeBranch(d: Decoded, a: uint256, b: uint256) -> (bool, bool):
 
 
 @internal
-@pure
-def executeLoad(d: Decoded, s: StepState, proof: Bytes[PROOF_SIZE]) -> StepState:
+@view
+def executeLoad(d: Decoded, s: StepState) -> StepState:
     """
     @dev LB, LH, LW, LBU, LHU through the data proof.
     """
-    addr: uint256 = (self.reg(s, d.rs1) + d.immI) & MASK32
+    addr: uint256 = (self.reg(s.registers, d.rs1) + d.immI) & MASK32
     size: uint256 = 0
     f: uint256 = d.funct3
     if f == 0 or f == 4:
@@ -629,47 +645,48 @@ def executeLoad(d: Decoded, s: StepState, proof: Bytes[PROOF_SIZE]) -> StepState
         return self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
     if addr & (size - 1) != 0:
         return self.halt(s, FAULT_MISALIGNED_LOAD)
-    leaf: bytes32 = self.verifyMemoryProof(proof, s.memRoot, addr, "invalidDataProof")
+    leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, addr, "invalidDataProof")
     raw: uint256 = self.leafBytes(leaf, addr, size)
     value: uint256 = raw
     if f == 0 or f == 1:
         value = self.signExtended(raw, size << 3)
-    out: StepState = self.setReg(s, d.rd, value)
-    out.pc = (out.pc + 4) & MASK32
-    return out
-
-
-@internal
-@pure
-def executeStore(d: Decoded, s: StepState, proof: Bytes[PROOF_SIZE]) -> StepState:
-    """
-    @dev SB, SH, SW through the data proof; the new root comes from the same siblings.
-    """
-    addr: uint256 = (self.reg(s, d.rs1) + d.immS) & MASK32
-    if d.funct3 > 2:
-        return self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
-    size: uint256 = 1 << d.funct3
-    if addr & (size - 1) != 0:
-        return self.halt(s, FAULT_MISALIGNED_STORE)
-    leaf: bytes32 = self.verifyMemoryProof(proof, s.memRoot, addr, "invalidDataProof")
-    updated: bytes32 = self.leafWithBytes(leaf, addr, size, self.reg(s, d.rs2))
     out: StepState = s
-    out.memRoot = self.updateMemoryRoot(proof, updated, addr)
+    out.registers = self.setReg(s.registers, d.rd, value)
     out.pc = (out.pc + 4) & MASK32
     return out
 
 
 @internal
 @view
-def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
+def executeStore(d: Decoded, s: StepState) -> StepState:
+    """
+    @dev SB, SH, SW through the data proof; the new root comes from the same siblings.
+    """
+    addr: uint256 = (self.reg(s.registers, d.rs1) + d.immS) & MASK32
+    if d.funct3 > 2:
+        return self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+    size: uint256 = 1 << d.funct3
+    if addr & (size - 1) != 0:
+        return self.halt(s, FAULT_MISALIGNED_STORE)
+    leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, addr, "invalidDataProof")
+    updated: bytes32 = self.leafWithBytes(leaf, addr, size, self.reg(s.registers, d.rs2))
+    out: StepState = s
+    out.memRoot = self.updateMemoryRoot(WITNESS_CALLDATA + DATA_PROOF, updated, addr)
+    out.pc = (out.pc + 4) & MASK32
+    return out
+
+
+@internal
+@view
+def executeSyscall(s: StepState) -> StepState:
     """
     @dev ECALL: exit, exit_group, read, write with the descriptors of docs/PROTOCOL.md.
     """
     out: StepState = s
-    number: uint256 = self.reg(s, 17)
-    fd: uint256 = self.reg(s, 10)
-    buffer: uint256 = self.reg(s, 11)
-    count: uint256 = self.reg(s, 12)
+    number: uint256 = self.reg(s.registers, 17)
+    fd: uint256 = self.reg(s.registers, 10)
+    buffer: uint256 = self.reg(s.registers, 11)
+    count: uint256 = self.reg(s.registers, 12)
     result: uint256 = BAD_FILE_DESCRIPTOR
     if number == SYS_EXIT or number == SYS_EXIT_GROUP:
         out.exited = True
@@ -681,8 +698,8 @@ def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
         if fd == FD_HINT_READ:
             result = count
         if fd == FD_PREIMAGE_READ:
-            partData: bytes32 = extract32(witness, PREIMAGE_PART)
-            partLength: uint256 = convert(extract32(witness, PREIMAGE_PART_LENGTH_WORD), uint256) & 255
+            partData: bytes32 = convert(slice(msg.data, WITNESS_CALLDATA + PREIMAGE_PART, 32), bytes32)
+            partLength: uint256 = convert(slice(msg.data, WITNESS_CALLDATA + PREIMAGE_PART_LENGTH_WORD, 32), uint256) & 255
             expectedData: bytes32 = empty(bytes32)
             expectedLength: uint256 = 0
             expectedData, expectedLength = staticcall PreimageOracle(oracle).readPart(s.preimageKey, s.preimageOffset)
@@ -690,14 +707,13 @@ def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
                 "preimagePartMismatch"
             n: uint256 = min(min(count, partLength), 32 - (buffer & 31))
             if n > 0:
-                proof: Bytes[PROOF_SIZE] = slice(witness, DATA_PROOF, PROOF_SIZE)
-                leaf: bytes32 = self.verifyMemoryProof(proof, s.memRoot, buffer, "invalidDataProof")
+                leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, buffer, "invalidDataProof")
                 # The first n part bytes replace the n leaf bytes at buffer.
                 bitShift: uint256 = (32 - (buffer & 31) - n) << 3
                 mask: uint256 = (max_value(uint256) >> (256 - (n << 3))) << bitShift
                 bytesIn: uint256 = (convert(partData, uint256) >> (256 - (n << 3))) << bitShift
                 leaf = convert((convert(leaf, uint256) & ~mask) | bytesIn, bytes32)
-                out.memRoot = self.updateMemoryRoot(proof, leaf, buffer)
+                out.memRoot = self.updateMemoryRoot(WITNESS_CALLDATA + DATA_PROOF, leaf, buffer)
             out.preimageOffset = (s.preimageOffset + n) & MASK32
             result = n
     elif number == SYS_WRITE:
@@ -706,8 +722,7 @@ def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
         if fd == FD_PREIMAGE_KEY:
             n: uint256 = min(count, 32 - (buffer & 31))
             if n > 0:
-                leaf: bytes32 = self.verifyMemoryProof(slice(witness, DATA_PROOF, PROOF_SIZE), s.memRoot, buffer,
-                                                       "invalidDataProof")
+                leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, buffer, "invalidDataProof")
                 # The n leaf bytes at buffer, shifted into the key from the right.
                 bytesIn: uint256 = (convert(leaf, uint256) >> ((32 - (buffer & 31) - n) << 3)) \
                     & (max_value(uint256) >> (256 - (n << 3)))
@@ -716,6 +731,6 @@ def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
             result = n
     else:
         return self.halt(s, FAULT_UNKNOWN_SYSCALL)
-    out = self.setReg(out, 10, result)
+    out.registers = self.setReg(out.registers, 10, result)
     out.pc = (out.pc + 4) & MASK32
     return out
