@@ -135,13 +135,13 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
     legal: bool = True
     if d.opcode == 19 or d.opcode == 51:
         if d.opcode == 51 and d.funct7 == 1:
-            value, legal = self.executeMExtension(d, self.reg(s.registers, d.rs1), self.reg(s.registers, d.rs2))
+            value, legal = self.executeMExtension(d, self.reg(s.registers[d.rs1 >> 3], d.rs1), self.reg(s.registers[d.rs2 >> 3], d.rs2))
         elif d.opcode == 51:
-            value, legal = self.executeALU(d, self.reg(s.registers, d.rs1), self.reg(s.registers, d.rs2))
+            value, legal = self.executeALU(d, self.reg(s.registers[d.rs1 >> 3], d.rs1), self.reg(s.registers[d.rs2 >> 3], d.rs2))
         else:
-            value, legal = self.executeALU(d, self.reg(s.registers, d.rs1), d.immI)
+            value, legal = self.executeALU(d, self.reg(s.registers[d.rs1 >> 3], d.rs1), d.immI)
         if legal:
-            s.registers = self.setReg(s.registers, d.rd, value)
+            s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, value)
             s.pc = (s.pc + 4) & MASK32
         else:
             s.exited = True
@@ -152,7 +152,7 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
         s = self.executeStore(d, s)
     elif d.opcode == 99:
         taken: bool = False
-        taken, legal = self.executeBranch(d, self.reg(s.registers, d.rs1), self.reg(s.registers, d.rs2))
+        taken, legal = self.executeBranch(d, self.reg(s.registers[d.rs1 >> 3], d.rs1), self.reg(s.registers[d.rs2 >> 3], d.rs2))
         if not legal:
             s.exited = True
             s.fault = FAULT_ILLEGAL_INSTRUCTION
@@ -161,21 +161,21 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
         else:
             s.pc = (s.pc + 4) & MASK32
     elif d.opcode == 55:
-        s.registers = self.setReg(s.registers, d.rd, insn & 4294963200)
+        s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, insn & 4294963200)
         s.pc = (s.pc + 4) & MASK32
     elif d.opcode == 23:
-        s.registers = self.setReg(s.registers, d.rd, (s.pc + (insn & 4294963200)) & MASK32)
+        s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, (s.pc + (insn & 4294963200)) & MASK32)
         s.pc = (s.pc + 4) & MASK32
     elif d.opcode == 111:
-        s.registers = self.setReg(s.registers, d.rd, (s.pc + 4) & MASK32)
+        s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, (s.pc + 4) & MASK32)
         s.pc = (s.pc + d.immJ) & MASK32
     elif d.opcode == 103:
         if d.funct3 != 0:
             s.exited = True
             s.fault = FAULT_ILLEGAL_INSTRUCTION
         else:
-            target: uint256 = (self.reg(s.registers, d.rs1) + d.immI) & 4294967294
-            s.registers = self.setReg(s.registers, d.rd, (s.pc + 4) & MASK32)
+            target: uint256 = (self.reg(s.registers[d.rs1 >> 3], d.rs1) + d.immI) & 4294967294
+            s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, (s.pc + 4) & MASK32)
             s.pc = target
     elif d.opcode == 15:
         if d.funct3 <= 1:
@@ -200,24 +200,23 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
 
 @internal
 @pure
-def reg(registers: uint256[4], index: uint256) -> uint256:
-    # x0 reads 0 whatever the encoding holds.
+def reg(packed: uint256, index: uint256) -> uint256:
+    # Register `index` out of its packed word (`registers[index >> 3]`); x0 reads 0 whatever the
+    # encoding holds.
     if index == 0:
         return 0
-    return (registers[index >> 3] >> (224 - ((index & 7) << 5))) & MASK32
+    return (packed >> (224 - ((index & 7) << 5))) & MASK32
 
 
 @internal
 @pure
-def setReg(registers: uint256[4], index: uint256, word: uint256) -> uint256[4]:
-    # Writes to x0 are discarded.
-    out: uint256[4] = registers
+def setReg(packed: uint256, index: uint256, word: uint256) -> uint256:
+    # The packed word `registers[index >> 3]` with register `index` set to `word`; writes to x0 are
+    # discarded.
     if index == 0:
-        return out
+        return packed
     bitShift: uint256 = 224 - ((index & 7) << 5)
-    slot: uint256 = index >> 3
-    out[slot] = (registers[slot] & ~(MASK32 << bitShift)) | (word << bitShift)
-    return out
+    return (packed & ~(MASK32 << bitShift)) | (word << bitShift)
 
 
 @internal
@@ -632,7 +631,7 @@ def executeLoad(d: Decoded, s: StepState) -> StepState:
     """
     @dev LB, LH, LW, LBU, LHU through the data proof.
     """
-    addr: uint256 = (self.reg(s.registers, d.rs1) + d.immI) & MASK32
+    addr: uint256 = (self.reg(s.registers[d.rs1 >> 3], d.rs1) + d.immI) & MASK32
     size: uint256 = 0
     f: uint256 = d.funct3
     if f == 0 or f == 4:
@@ -651,7 +650,7 @@ def executeLoad(d: Decoded, s: StepState) -> StepState:
     if f == 0 or f == 1:
         value = self.signExtended(raw, size << 3)
     out: StepState = s
-    out.registers = self.setReg(s.registers, d.rd, value)
+    out.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, value)
     out.pc = (out.pc + 4) & MASK32
     return out
 
@@ -662,14 +661,14 @@ def executeStore(d: Decoded, s: StepState) -> StepState:
     """
     @dev SB, SH, SW through the data proof; the new root comes from the same siblings.
     """
-    addr: uint256 = (self.reg(s.registers, d.rs1) + d.immS) & MASK32
+    addr: uint256 = (self.reg(s.registers[d.rs1 >> 3], d.rs1) + d.immS) & MASK32
     if d.funct3 > 2:
         return self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
     size: uint256 = 1 << d.funct3
     if addr & (size - 1) != 0:
         return self.halt(s, FAULT_MISALIGNED_STORE)
     leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, addr, "invalidDataProof")
-    updated: bytes32 = self.leafWithBytes(leaf, addr, size, self.reg(s.registers, d.rs2))
+    updated: bytes32 = self.leafWithBytes(leaf, addr, size, self.reg(s.registers[d.rs2 >> 3], d.rs2))
     out: StepState = s
     out.memRoot = self.updateMemoryRoot(WITNESS_CALLDATA + DATA_PROOF, updated, addr)
     out.pc = (out.pc + 4) & MASK32
@@ -683,10 +682,10 @@ def executeSyscall(s: StepState) -> StepState:
     @dev ECALL: exit, exit_group, read, write with the descriptors of docs/PROTOCOL.md.
     """
     out: StepState = s
-    number: uint256 = self.reg(s.registers, 17)
-    fd: uint256 = self.reg(s.registers, 10)
-    buffer: uint256 = self.reg(s.registers, 11)
-    count: uint256 = self.reg(s.registers, 12)
+    number: uint256 = self.reg(s.registers[17 >> 3], 17)
+    fd: uint256 = self.reg(s.registers[10 >> 3], 10)
+    buffer: uint256 = self.reg(s.registers[11 >> 3], 11)
+    count: uint256 = self.reg(s.registers[12 >> 3], 12)
     result: uint256 = BAD_FILE_DESCRIPTOR
     if number == SYS_EXIT or number == SYS_EXIT_GROUP:
         out.exited = True
@@ -731,6 +730,6 @@ def executeSyscall(s: StepState) -> StepState:
             result = n
     else:
         return self.halt(s, FAULT_UNKNOWN_SYSCALL)
-    out.registers = self.setReg(out.registers, 10, result)
+    out.registers[10 >> 3] = self.setReg(out.registers[10 >> 3], 10, result)
     out.pc = (out.pc + 4) & MASK32
     return out
