@@ -133,13 +133,15 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
     d: Decoded = self.decodeInstruction(insn)
     value: uint256 = 0
     legal: bool = True
+    a: uint256 = self.reg(s.registers[d.rs1 >> 3], d.rs1)
+    b: uint256 = self.reg(s.registers[d.rs2 >> 3], d.rs2)
     if d.opcode == 19 or d.opcode == 51:
         if d.opcode == 51 and d.funct7 == 1:
-            value, legal = self.executeMExtension(d, self.reg(s.registers[d.rs1 >> 3], d.rs1), self.reg(s.registers[d.rs2 >> 3], d.rs2))
+            value, legal = self.executeMExtension(d, a, b)
         elif d.opcode == 51:
-            value, legal = self.executeALU(d, self.reg(s.registers[d.rs1 >> 3], d.rs1), self.reg(s.registers[d.rs2 >> 3], d.rs2))
+            value, legal = self.executeALU(d, a, b)
         else:
-            value, legal = self.executeALU(d, self.reg(s.registers[d.rs1 >> 3], d.rs1), d.immI)
+            value, legal = self.executeALU(d, a, d.immI)
         if legal:
             s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, value)
             s.pc = (s.pc + 4) & MASK32
@@ -152,7 +154,7 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
         s = self.executeStore(d, s)
     elif d.opcode == 99:
         taken: bool = False
-        taken, legal = self.executeBranch(d, self.reg(s.registers[d.rs1 >> 3], d.rs1), self.reg(s.registers[d.rs2 >> 3], d.rs2))
+        taken, legal = self.executeBranch(d, a, b)
         if not legal:
             s.exited = True
             s.fault = FAULT_ILLEGAL_INSTRUCTION
@@ -174,7 +176,7 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
             s.exited = True
             s.fault = FAULT_ILLEGAL_INSTRUCTION
         else:
-            target: uint256 = (self.reg(s.registers[d.rs1 >> 3], d.rs1) + d.immI) & 4294967294
+            target: uint256 = (a + d.immI) & 4294967294
             s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, (s.pc + 4) & MASK32)
             s.pc = target
     elif d.opcode == 15:
@@ -328,116 +330,118 @@ def computeRoot(proofOffset: uint256, leaf: bytes32, addr: uint256) -> bytes32:
          `addr`) is 0. Unrolled with constant offsets: a loop costs about twice the gas per level.
     """
     proof: Bytes[PROOF_SIZE] = slice(msg.data, proofOffset, PROOF_SIZE)
-    node: bytes32 = leaf
-    if addr & 32 == 0:  # height 0
-        node = keccak256(concat(node, extract32(proof, 32)))
-    else:
-        node = keccak256(concat(extract32(proof, 32), node))
-    if addr & 64 == 0:  # height 1
-        node = keccak256(concat(node, extract32(proof, 64)))
-    else:
-        node = keccak256(concat(extract32(proof, 64), node))
-    if addr & 128 == 0:  # height 2
-        node = keccak256(concat(node, extract32(proof, 96)))
-    else:
-        node = keccak256(concat(extract32(proof, 96), node))
-    if addr & 256 == 0:  # height 3
-        node = keccak256(concat(node, extract32(proof, 128)))
-    else:
-        node = keccak256(concat(extract32(proof, 128), node))
-    if addr & 512 == 0:  # height 4
-        node = keccak256(concat(node, extract32(proof, 160)))
-    else:
-        node = keccak256(concat(extract32(proof, 160), node))
-    if addr & 1024 == 0:  # height 5
-        node = keccak256(concat(node, extract32(proof, 192)))
-    else:
-        node = keccak256(concat(extract32(proof, 192), node))
-    if addr & 2048 == 0:  # height 6
-        node = keccak256(concat(node, extract32(proof, 224)))
-    else:
-        node = keccak256(concat(extract32(proof, 224), node))
-    if addr & 4096 == 0:  # height 7
-        node = keccak256(concat(node, extract32(proof, 256)))
-    else:
-        node = keccak256(concat(extract32(proof, 256), node))
-    if addr & 8192 == 0:  # height 8
-        node = keccak256(concat(node, extract32(proof, 288)))
-    else:
-        node = keccak256(concat(extract32(proof, 288), node))
-    if addr & 16384 == 0:  # height 9
-        node = keccak256(concat(node, extract32(proof, 320)))
-    else:
-        node = keccak256(concat(extract32(proof, 320), node))
-    if addr & 32768 == 0:  # height 10
-        node = keccak256(concat(node, extract32(proof, 352)))
-    else:
-        node = keccak256(concat(extract32(proof, 352), node))
-    if addr & 65536 == 0:  # height 11
-        node = keccak256(concat(node, extract32(proof, 384)))
-    else:
-        node = keccak256(concat(extract32(proof, 384), node))
-    if addr & 131072 == 0:  # height 12
-        node = keccak256(concat(node, extract32(proof, 416)))
-    else:
-        node = keccak256(concat(extract32(proof, 416), node))
-    if addr & 262144 == 0:  # height 13
-        node = keccak256(concat(node, extract32(proof, 448)))
-    else:
-        node = keccak256(concat(extract32(proof, 448), node))
-    if addr & 524288 == 0:  # height 14
-        node = keccak256(concat(node, extract32(proof, 480)))
-    else:
-        node = keccak256(concat(extract32(proof, 480), node))
-    if addr & 1048576 == 0:  # height 15
-        node = keccak256(concat(node, extract32(proof, 512)))
-    else:
-        node = keccak256(concat(extract32(proof, 512), node))
-    if addr & 2097152 == 0:  # height 16
-        node = keccak256(concat(node, extract32(proof, 544)))
-    else:
-        node = keccak256(concat(extract32(proof, 544), node))
-    if addr & 4194304 == 0:  # height 17
-        node = keccak256(concat(node, extract32(proof, 576)))
-    else:
-        node = keccak256(concat(extract32(proof, 576), node))
-    if addr & 8388608 == 0:  # height 18
-        node = keccak256(concat(node, extract32(proof, 608)))
-    else:
-        node = keccak256(concat(extract32(proof, 608), node))
-    if addr & 16777216 == 0:  # height 19
-        node = keccak256(concat(node, extract32(proof, 640)))
-    else:
-        node = keccak256(concat(extract32(proof, 640), node))
-    if addr & 33554432 == 0:  # height 20
-        node = keccak256(concat(node, extract32(proof, 672)))
-    else:
-        node = keccak256(concat(extract32(proof, 672), node))
-    if addr & 67108864 == 0:  # height 21
-        node = keccak256(concat(node, extract32(proof, 704)))
-    else:
-        node = keccak256(concat(extract32(proof, 704), node))
-    if addr & 134217728 == 0:  # height 22
-        node = keccak256(concat(node, extract32(proof, 736)))
-    else:
-        node = keccak256(concat(extract32(proof, 736), node))
-    if addr & 268435456 == 0:  # height 23
-        node = keccak256(concat(node, extract32(proof, 768)))
-    else:
-        node = keccak256(concat(extract32(proof, 768), node))
-    if addr & 536870912 == 0:  # height 24
-        node = keccak256(concat(node, extract32(proof, 800)))
-    else:
-        node = keccak256(concat(extract32(proof, 800), node))
-    if addr & 1073741824 == 0:  # height 25
-        node = keccak256(concat(node, extract32(proof, 832)))
-    else:
-        node = keccak256(concat(extract32(proof, 832), node))
-    if addr & 2147483648 == 0:  # height 26
-        node = keccak256(concat(node, extract32(proof, 864)))
-    else:
-        node = keccak256(concat(extract32(proof, 864), node))
-    return node
+    node: uint256 = convert(leaf, uint256)
+    sibling: uint256 = 0
+    swap: uint256 = 0
+    # height 0: swap node and sibling when bit 5 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 32), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 5) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 1: swap node and sibling when bit 6 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 64), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 6) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 2: swap node and sibling when bit 7 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 96), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 7) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 3: swap node and sibling when bit 8 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 128), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 8) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 4: swap node and sibling when bit 9 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 160), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 9) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 5: swap node and sibling when bit 10 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 192), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 10) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 6: swap node and sibling when bit 11 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 224), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 11) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 7: swap node and sibling when bit 12 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 256), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 12) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 8: swap node and sibling when bit 13 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 288), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 13) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 9: swap node and sibling when bit 14 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 320), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 14) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 10: swap node and sibling when bit 15 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 352), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 15) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 11: swap node and sibling when bit 16 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 384), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 16) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 12: swap node and sibling when bit 17 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 416), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 17) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 13: swap node and sibling when bit 18 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 448), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 18) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 14: swap node and sibling when bit 19 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 480), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 19) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 15: swap node and sibling when bit 20 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 512), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 20) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 16: swap node and sibling when bit 21 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 544), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 21) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 17: swap node and sibling when bit 22 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 576), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 22) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 18: swap node and sibling when bit 23 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 608), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 23) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 19: swap node and sibling when bit 24 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 640), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 24) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 20: swap node and sibling when bit 25 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 672), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 25) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 21: swap node and sibling when bit 26 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 704), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 26) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 22: swap node and sibling when bit 27 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 736), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 27) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 23: swap node and sibling when bit 28 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 768), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 28) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 24: swap node and sibling when bit 29 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 800), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 29) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 25: swap node and sibling when bit 30 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 832), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 30) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 26: swap node and sibling when bit 31 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 864), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 31) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    return convert(node, bytes32)
 
 
 @internal
@@ -698,7 +702,8 @@ def executeSyscall(s: StepState) -> StepState:
             result = count
         if fd == FD_PREIMAGE_READ:
             partData: bytes32 = convert(slice(msg.data, WITNESS_CALLDATA + PREIMAGE_PART, 32), bytes32)
-            partLength: uint256 = convert(slice(msg.data, WITNESS_CALLDATA + PREIMAGE_PART_LENGTH_WORD, 32), uint256) & 255
+            partLength: uint256 = convert(slice(msg.data, WITNESS_CALLDATA + PREIMAGE_PART_LENGTH_WORD, 32),
+                                          uint256) & 255
             expectedData: bytes32 = empty(bytes32)
             expectedLength: uint256 = 0
             expectedData, expectedLength = staticcall PreimageOracle(oracle).readPart(s.preimageKey, s.preimageOffset)
@@ -706,7 +711,8 @@ def executeSyscall(s: StepState) -> StepState:
                 "preimagePartMismatch"
             n: uint256 = min(min(count, partLength), 32 - (buffer & 31))
             if n > 0:
-                leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, buffer, "invalidDataProof")
+                leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, buffer,
+                                                       "invalidDataProof")
                 # The first n part bytes replace the n leaf bytes at buffer.
                 bitShift: uint256 = (32 - (buffer & 31) - n) << 3
                 mask: uint256 = (max_value(uint256) >> (256 - (n << 3))) << bitShift
@@ -721,7 +727,8 @@ def executeSyscall(s: StepState) -> StepState:
         if fd == FD_PREIMAGE_KEY:
             n: uint256 = min(count, 32 - (buffer & 31))
             if n > 0:
-                leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, buffer, "invalidDataProof")
+                leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, buffer,
+                                                       "invalidDataProof")
                 # The n leaf bytes at buffer, shifted into the key from the right.
                 bytesIn: uint256 = (convert(leaf, uint256) >> ((32 - (buffer & 31) - n) << 3)) \
                     & (max_value(uint256) >> (256 - (n << 3)))
