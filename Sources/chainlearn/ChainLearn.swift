@@ -10,6 +10,14 @@ struct ChainLearn: AsyncParsableCommand {
             HashCommand.self,
             ABICommand.self,
             FPVMCommand.self,
+            StateTestCommand.self,
+            NodeCommand.self,
+            DeployCommand.self,
+            CallCommand.self,
+            SendCommand.self,
+            EstimateCommand.self,
+            ReceiptCommand.self,
+            GasCommand.self,
         ]
     )
 }
