@@ -106,11 +106,34 @@ struct GuestProgramTests {
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        for name in ["isa", "hello", "matvec", "preimage"] {
+        for name in ["isa", "hello", "matvec", "preimage", "trap"] {
             let rebuilt = try Data(contentsOf: temp.appendingPathComponent("\(name).elf"))
             #expect(rebuilt == (try Fixtures.data("fpvm/guests/\(name).elf")),
                     "Fixtures/fpvm/guests/\(name).elf is stale: run Scripts/build-test-guests")
         }
+    }
+
+    @Test func swiftTrapHaltsWithIllegalInstructionAsQemuDiesWithSIGILL() throws {
+        let ok = try loadGuest("trap").makeVM(input: [1, 2])
+        try ok.run(until: 1_000_000)
+        #expect(ok.state.status == .invalid && ok.exitCode == 30)
+        let vm = try loadGuest("trap").makeVM(input: [1, 2, 3])
+        try vm.run(until: 1_000_000)
+        #expect(vm.state.status == .panic)
+        #expect(vm.fault == FaultCode.illegalInstruction.rawValue)
+        #expect(vm.memory.load32(vm.pc) == 0xc000_1073) // unimp
+        let elf = Fixtures.url("fpvm/guests/trap.elf")
+        #expect(try runUnderQemu(elf, input: [1, 2]).status == 30)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["qemu-riscv32", elf.path]
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        stdin.fileHandleForWriting.write(Data([1, 2, 3]))
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == 4) // SIGILL
     }
 
     @Test func loaderPlacesSegmentsAndSetsTheEntryRegisters() throws {
