@@ -177,7 +177,20 @@ public final class Memory {
 
     /// Writes `bytes` starting at `address` (wrapping at 2^32).
     public func write(_ address: UInt32, _ bytes: [UInt8]) {
-        for (i, byte) in bytes.enumerated() { store8(address &+ UInt32(truncatingIfNeeded: i), UInt32(byte)) }
+        bytes.withUnsafeBytes { source in
+            var done = 0
+            while done < source.count {
+                let target = address &+ UInt32(truncatingIfNeeded: done)
+                let chunk = min(source.count - done, MemoryLayout32.pageSize - Int(target & 0xfff))
+                let page = writablePage(target)
+                (page + Int(target & 0xfff)).copyMemory(from: source.baseAddress! + done, byteCount: chunk)
+                let start = Int(target & 0xfff)
+                for offset in stride(from: start & ~31, to: start + chunk, by: 32) {
+                    markDirty(page, (target & ~0xfff) | UInt32(offset))
+                }
+                done += chunk
+            }
+        }
     }
 
     /// The 32-byte leaf holding `address`.
