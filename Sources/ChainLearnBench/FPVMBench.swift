@@ -89,7 +89,7 @@ struct FPVMBench: ParsableCommand {
         _ = try checkpoints.stateHash(at: n)
         let firstQuery = seconds(since: start)
         start = DispatchTime.now()
-        let again = try checkpoints.stateHash(at: n - checkpointInterval / 2)
+        let again = try checkpoints.stateHash(at: n - min(n, checkpointInterval / 2))
         let laterQuery = seconds(since: start)
         start = DispatchTime.now()
         _ = try checkpoints.witness(at: n / 2)
