@@ -126,7 +126,9 @@ public final class FPVM {
             self.pc = pc
             self.step = step
         }
-        // The page holding pc, re-read from the table only when pc leaves it (pages are never freed).
+        // The page holding pc, re-read from the table only when pc leaves it. A cached page is made
+        // private first (un-shared from snapshots), so no store can move it; a syscall (whose hint
+        // handler may take a snapshot) drops the cache. An absent page reads as 0, which faults at once.
         var codePageIndex = UInt32.max
         var codePage: UnsafeMutableRawPointer? = nil
         while step < stepLimit {
@@ -137,7 +139,7 @@ public final class FPVM {
             }
             if pc >> 12 != codePageIndex {
                 codePageIndex = pc >> 12
-                codePage = access.table[Int(codePageIndex)]
+                codePage = memory.privatePage(codePageIndex)
             }
             let insn = codePage.map { UInt32(littleEndian: $0.load(fromByteOffset: Int(pc & 0xfff), as: UInt32.self)) } ?? 0
             switch execute(insn, pc: pc, registers: registers, memory: &access) {

@@ -24,8 +24,10 @@ struct FastAccess: GuestAccess {
     @inline(__always) func page(_ address: UInt32) -> UnsafeMutableRawPointer? { table[Int(address >> 12)] }
 
     @inline(__always) func writablePage(_ address: UInt32) -> UnsafeMutableRawPointer {
-        if let page = table[Int(address >> 12)] { return page }
-        return memory.allocatePage(address >> 12)
+        if let page = table[Int(address >> 12)], page.load(fromByteOffset: PageRecord.listed, as: UInt32.self) != 0 {
+            return page
+        }
+        return memory.preparePageForWrite(address >> 12)
     }
 
     @inline(__always) mutating func load8(_ address: UInt32) -> UInt32 {
