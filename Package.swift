@@ -47,11 +47,12 @@ let package = Package(
         // Edge parts (may use Foundation: files, JSON, networking, SQLite).
         .target(name: "CLHarness", dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLABI", "CSQLite"],
                 swiftSettings: strict),
+        .target(name: "CLStateTest", dependencies: ["CLPrimitives", "CLCrypto", "CLEVM"], swiftSettings: strict),
         .target(name: "CLDispute", dependencies: ["CLPrimitives", "CLCrypto", "CLABI", "CLFPVM", "CLML", "CLHarness"],
                 swiftSettings: strict),
         .executableTarget(name: "chainlearn",
                           dependencies: ["CLPrimitives", "CLCrypto", "CLABI", "CLEVM", "CLHarness", "CLFPVM", "CLML",
-                                         "CLDispute",
+                                         "CLDispute", "CLStateTest",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "ChainLearnBench",
@@ -64,10 +65,13 @@ let package = Package(
         .testTarget(name: "CLPrimitivesTests", dependencies: ["CLPrimitives", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLCryptoTests", dependencies: ["CLCrypto", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLABITests", dependencies: ["CLABI", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "CLEVMTests", dependencies: ["CLEVM", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLEVMTests", dependencies: ["CLEVM", "CLStateTest", "CLCrypto", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLHarnessTests", dependencies: ["CLHarness", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLFPVMTests", dependencies: ["CLFPVM", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLMLTests", dependencies: ["CLML", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLDisputeTests", dependencies: ["CLDispute", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLContractTests",
+                    dependencies: ["CLFPVM", "CLEVM", "CLHarness", "CLABI", "CLDispute", "TestSupport"],
+                    swiftSettings: strict),
     ]
 )

@@ -2,3 +2,5 @@
 #include <openssl/sha.h>
 #include <openssl/bn.h>
 #include <openssl/crypto.h>
+#include <openssl/provider.h>
+#include <openssl/err.h>

@@ -6,6 +6,14 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chainlearn-bench",
         abstract: "Benchmarks (run with `swift run -c release chainlearn-bench ...`).",
-        subcommands: [FPVMBench.self, MLMatVecBench.self, MLCNNBench.self, MLFPVMBench.self]
+        subcommands: [
+            KeccakBench.self,
+            UInt256Bench.self,
+            TrieBench.self,
+            FPVMBench.self,
+            MLMatVecBench.self,
+            MLCNNBench.self,
+            MLFPVMBench.self,
+        ]
     )
 }

@@ -1,2 +1,0 @@
-import CLCrypto
-import Testing
