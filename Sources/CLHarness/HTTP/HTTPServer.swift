@@ -176,8 +176,8 @@ public final class HTTPServer: @unchecked Sendable {
             var headers: [String: String] = [:]
             for line in lines.dropFirst() where !line.isEmpty {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-                headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                let name = HTTPServer.trimmed(line[..<colon]).lowercased()
+                headers[name] = HTTPServer.trimmed(line[line.index(after: colon)...])
             }
             let version = String(requestLine[2])
             var keepAlive = version == "HTTP/1.1"
@@ -213,6 +213,11 @@ public final class HTTPServer: @unchecked Sendable {
             }
             if !send(fd, response, close: !keepAlive) || !keepAlive { return }
         }
+    }
+
+    /// `text` without leading and trailing spaces and tabs.
+    private static func trimmed(_ text: Substring) -> String {
+        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
     private static func findHeaderEnd(_ buffer: [UInt8]) -> Int? {

@@ -21,7 +21,12 @@ public final class ChainStore {
     public init(path: String, synchronousFull: Bool = false) throws(SQLiteError) {
         db = try SQLiteDatabase(path: path)
         if path != ":memory:" {
+            // Small pages: a block commit touches about ten B-tree pages, and each is written whole to
+            // the WAL, so 1 KiB pages write a quarter of the bytes 4 KiB pages would. (Takes effect
+            // only when the file is created.) A larger auto-checkpoint spaces out the checkpoints' fsyncs.
+            try db.execute("PRAGMA page_size=1024")
             try db.execute("PRAGMA journal_mode=WAL")
+            try db.execute("PRAGMA wal_autocheckpoint=8192")
             // NORMAL in WAL mode: a commit survives the process being killed (the WAL is in the OS
             // page cache); FULL also survives power loss, at an fsync per block.
             try db.execute("PRAGMA synchronous=\(synchronousFull ? "FULL" : "NORMAL")")
