@@ -130,7 +130,7 @@ extension RPCServer {
             } else {
                 block = chain.block(hash: try RPCParams.hash(try p.required(0, "hash"), "hash"))
             }
-            let index = Int(try RPCParams.quantity(try p.required(1, "index"), "index"))
+            let index = Int(clamping: try RPCParams.quantity(try p.required(1, "index"), "index"))
             guard let block, index < block.transactions.count else { return .null }
             return RPCFormat.transaction(block.transactions[index], sender: block.senders[index], blockHash: block.hash,
                                          blockNumber: block.header.number, index: index, baseFee: block.header.baseFeePerGas)
