@@ -103,7 +103,7 @@ struct DecodingCursor {
             return .int(value)
         case .address:
             let value = try word(at: position)
-            guard let address = ABIAddressCoding.address(fromWord: value) else {
+            guard let address = Address(exactly: value.bytes32) else {
                 throw .dirtyBits(type: "address", at: position)
             }
             return .address(address)

@@ -63,7 +63,7 @@ public enum ABIEncoder {
             guard fitsSigned(word, bits: bits) else { throw .valueOutOfRange(type: type.canonicalName) }
             appendWord(word, to: &out)
         case (.address, .address(let address)):
-            appendWord(ABIAddressCoding.word(address), to: &out)
+            address.word.withUnsafeBytes { out.append(contentsOf: $0) }
         case (.bool, .bool(let flag)):
             appendWord(flag ? .one : .zero, to: &out)
         case (.fixedBytes(let size), .fixedBytes(let bytes)):

@@ -1,8 +1,9 @@
 // Reading ABI values from JSON or command-line text, and writing them as JSON.
 //
 // The JSON form of a value: integers as JSON numbers or strings (decimal, `-` for negatives, or
-// `0x` hex), `address`/`bytesN`/`bytes` as `0x` hex strings, `bool` as true/false, `string` as a
-// JSON string, arrays and tuples as JSON arrays.
+// `0x` hex); `address` as 40 hex digits (mixed case must carry a valid EIP-55 checksum); `bytesN`
+// and `bytes` as `0x` hex strings; `bool` as true/false; `string` as a JSON string; arrays and
+// tuples as JSON arrays.
 
 import CLPrimitives
 
@@ -67,7 +68,7 @@ extension ABIValue {
             }
             self = .int(word)
         case .address:
-            guard let address = ABIAddressCoding.address(fromHex: text) else { throw invalid() }
+            guard let address = try? Address(hex: text) else { throw invalid() }
             self = .address(address)
         case .bool:
             switch text {
@@ -95,7 +96,7 @@ extension ABIValue {
         switch self {
         case .uint(let value): return .number(value.decimalString)
         case .int(let word): return .number(word.isNegative ? "-" + word.negated.decimalString : word.decimalString)
-        case .address(let address): return .string(ABIAddressCoding.hex(address))
+        case .address(let address): return .string(address.hex)
         case .bool(let flag): return .bool(flag)
         case .fixedBytes(let bytes), .bytes(let bytes): return .string(Hex.encode(bytes))
         case .string(let text): return .string(text)

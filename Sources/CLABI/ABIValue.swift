@@ -6,13 +6,15 @@ import CLPrimitives
 ///
 /// Integers are 256-bit words: `uint` holds the number, `int` its 256-bit two's complement
 /// (so `int8` -1 is `UInt256.max`). `array` serves both `T[]` and `T[k]`; the type says which.
+/// `string` compares as Swift strings do (by canonical equivalence), so two values can be equal
+/// while their UTF-8 encodings differ; compare encodings where bytes matter.
 public indirect enum ABIValue: Hashable, Sendable {
     /// An unsigned integer (`uintN`).
     case uint(UInt256)
     /// A signed integer (`intN`) as 256-bit two's complement.
     case int(UInt256)
     /// An `address`.
-    case address(ABIAddress)
+    case address(Address)
     /// A `bool`.
     case bool(Bool)
     /// A `bytesN` value: exactly N bytes.
@@ -61,7 +63,7 @@ extension ABIValue {
     }
 
     /// The address, or a typed error.
-    public func asAddress() throws(ABIError) -> ABIAddress {
+    public func asAddress() throws(ABIError) -> Address {
         guard case .address(let value) = self else { throw .typeMismatch(expected: "address", found: kindName) }
         return value
     }

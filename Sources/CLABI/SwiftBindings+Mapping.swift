@@ -140,7 +140,7 @@ extension SwiftBindingsGenerator {
         case .int:
             return SwiftTypeMapping(swiftType: "UInt256", encode: { "ABIValue.int(\($0))" }, decode: { "try \($0).asInt()" })
         case .address:
-            return SwiftTypeMapping(swiftType: "ABIAddress", encode: { "ABIValue.address(\($0))" },
+            return SwiftTypeMapping(swiftType: "Address", encode: { "ABIValue.address(\($0))" },
                                     decode: { "try \($0).asAddress()" })
         case .bool:
             return SwiftTypeMapping(swiftType: "Bool", encode: { "ABIValue.bool(\($0))" }, decode: { "try \($0).asBool()" })

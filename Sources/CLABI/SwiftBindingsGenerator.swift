@@ -13,7 +13,7 @@ import CLPrimitives
 /// - per tuple type: a nested struct with `init(abiValue:)` and `abiValue`.
 ///
 /// Type mapping: `uint8/16/32/64` and `int8/16/32/64` → the Swift integers of that width; other
-/// widths → `UInt256` (signed ones as two's complement); `address` → `ABIAddress`; `bytes32` →
+/// widths → `UInt256` (signed ones as two's complement); `address` → `Address`; `bytes32` →
 /// `Bytes32`; other `bytesN` and `bytes` → `[UInt8]`; `string` → `String`; arrays → Swift arrays.
 /// Overloaded names get `_1`, `_2`, ... in declaration order.
 public struct SwiftBindingsGenerator {

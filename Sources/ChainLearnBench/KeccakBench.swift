@@ -136,17 +136,6 @@ func pseudoRandomBytes(count: Int, seed: UInt64) -> [UInt8] {
     return out
 }
 
-/// `value` with `digits` decimals, without Foundation.
-func format(_ value: Double, digits: Int = 1) -> String {
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let scaled = Int((value * scale).rounded())
-    let whole = scaled / Int(scale), fraction = scaled % Int(scale)
-    guard digits > 0 else { return "\(whole)" }
-    let fractionText = String(fraction)
-    return "\(whole)." + String(repeating: "0", count: digits - fractionText.count) + fractionText
-}
-
 /// The OpenSSL version string (e.g. "3.0.19").
 func openSSLVersion() -> String {
     String(cString: OpenSSL_version(OPENSSL_VERSION_STRING))

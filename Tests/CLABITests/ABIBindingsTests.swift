@@ -26,8 +26,8 @@ import TestSupport
         return try ABIFixtures.hexBytes(vector["calldata"])
     }
 
-    static let maker1 = ABIAddressCoding.address(fromBytes: [UInt8](repeating: 0x11, count: 20))!
-    static let maker2 = ABIAddressCoding.address(fromBytes: [UInt8](repeating: 0xab, count: 20))!
+    static let maker1 = Address(bytes: [UInt8](repeating: 0x11, count: 20))!
+    static let maker2 = Address(bytes: [UInt8](repeating: 0xab, count: 20))!
     static let asset1 = Bytes32(bytes: Array(0..<32))!
     static let asset2 = Bytes32(bytes: Array(32..<64))!
 

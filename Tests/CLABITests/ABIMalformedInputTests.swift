@@ -147,4 +147,39 @@ import Testing
         #expect(try JSONValue(parsing: value.serialized) == value)
         #expect(value["a"]?.arrayValue?.count == 5)
     }
+
+    @Test func textArgumentsAreCheckedAgainstTheirType() throws {
+        let lower = "0x" + String(repeating: "ab", count: 20)
+        #expect(try ABIValue(text: lower, type: .address) == .address(Address(bytes: [UInt8](repeating: 0xab, count: 20))!))
+        // Mixed case that is not the EIP-55 checksum of these bytes is rejected.
+        let mixed = "0xAb" + String(repeating: "ab", count: 19)
+        #expect(throws: ABIError.invalidArgument(type: "address", text: mixed)) { try ABIValue(text: mixed, type: .address) }
+        #expect(try ABIValue(text: "-128", type: .int(bits: 8)) == .int(-128))
+        #expect(throws: ABIError.valueOutOfRange(type: "int8")) { try ABIValue(text: "-129", type: .int(bits: 8)) }
+        #expect(throws: ABIError.valueOutOfRange(type: "int256")) {
+            try ABIValue(text: "0x8000000000000000000000000000000000000000000000000000000000000000", type: .int256)
+        }
+        #expect(try ABIValue(text: "0xff", type: .uint(bits: 8)) == .uint(255))
+        #expect(throws: ABIError.wrongElementCount(type: "uint8[2]", expected: 2, found: 3)) {
+            try ABIValue(text: "[1,2,3]", type: .fixedArray(.uint(bits: 8), 2))
+        }
+        #expect(throws: ABIError.self) { try ABIValue(text: "[1,", type: .array(.uint256)) }
+    }
+
+    @Test func logsThatDoNotMatchTheEventAreTyped() throws {
+        let event = ABIEvent(name: "Transfer", inputs: [
+            ABIParameter(name: "from", type: .address, indexed: true),
+            ABIParameter(name: "value", type: .uint256),
+        ])
+        let log = try event.encodeLog([.address(.zero), .uint(5)])
+        #expect(try event.decodeLog(topics: log.topics, data: log.data).arguments == [.value(.address(.zero)), .value(.uint(5))])
+        #expect(throws: ABIError.self) { try event.decodeLog(topics: [log.topics[0]], data: log.data) }
+        #expect(throws: ABIError.self) { try event.decodeLog(topics: [log.topics[1], log.topics[1]], data: log.data) }
+        var dirty = log.topics
+        dirty[1] = UInt256.max.bytes32
+        #expect(throws: ABIError.dirtyBits(type: "address", at: 0)) { try event.decodeLog(topics: dirty, data: log.data) }
+        #expect(RevertReason(data: [1, 2, 3]) == .unrecognized([1, 2, 3]))
+        #expect(RevertReason(data: []) == .empty)
+        #expect(RevertReason(data: RevertReason.errorSelector + [0]) == .unrecognized(RevertReason.errorSelector + [0]))
+    }
 }

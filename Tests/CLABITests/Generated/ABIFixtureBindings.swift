@@ -64,13 +64,13 @@ public struct ABIFixture: Sendable {
     public static let scalarsSelector: [UInt8] = [0xb8, 0x18, 0xdc, 0x96]
 
     /// Calldata for `scalars(uint8,int16,int256,address,bool,bytes4,bytes32)`.
-    public static func encodeScalars(a: UInt8, b: Int16, c: UInt256, d: ABIAddress, e: Bool, f: [UInt8], g: Bytes32) throws(ABIError) -> [UInt8] {
+    public static func encodeScalars(a: UInt8, b: Int16, c: UInt256, d: Address, e: Bool, f: [UInt8], g: Bytes32) throws(ABIError) -> [UInt8] {
         try ABIEncoder.encodeCall(selector: scalarsSelector, [ABIBindingSupport.uint(a), ABIBindingSupport.int(b), ABIValue.int(c), ABIValue.address(d), ABIValue.bool(e), ABIValue.fixedBytes(f), ABIValue.fixedBytes(g.bytes)],
                                   as: [ABIType.uint(bits: 8), ABIType.int(bits: 16), ABIType.int(bits: 256), ABIType.address, ABIType.bool, ABIType.fixedBytes(4), ABIType.fixedBytes(32)])
     }
 
     /// Decodes the return data of `scalars(uint8,int16,int256,address,bool,bytes4,bytes32)`.
-    public static func decodeScalarsResult(_ data: [UInt8]) throws(ABIError) -> (value0: UInt8, value1: Int16, value2: UInt256, value3: ABIAddress, value4: Bool, value5: [UInt8], value6: Bytes32) {
+    public static func decodeScalarsResult(_ data: [UInt8]) throws(ABIError) -> (value0: UInt8, value1: Int16, value2: UInt256, value3: Address, value4: Bool, value5: [UInt8], value6: Bytes32) {
         let values = try ABIDecoder.decode([ABIType.uint(bits: 8), ABIType.int(bits: 16), ABIType.int(bits: 256), ABIType.address, ABIType.bool, ABIType.fixedBytes(4), ABIType.fixedBytes(32)], from: data)
         return (value0: try ABIBindingSupport.unsigned(values[0], as: UInt8.self), value1: try ABIBindingSupport.signed(values[1], as: Int16.self), value2: try values[2].asInt(), value3: try values[3].asAddress(), value4: try values[4].asBool(), value5: try values[5].asBytes(), value6: try ABIBindingSupport.bytes32(values[6]))
     }
@@ -163,7 +163,7 @@ public struct ABIFixture: Sendable {
     }
 
     /// Decodes the return data of `owner()`.
-    public static func decodeOwnerResult(_ data: [UInt8]) throws(ABIError) -> ABIAddress {
+    public static func decodeOwnerResult(_ data: [UInt8]) throws(ABIError) -> Address {
         let values = try ABIDecoder.decode([ABIType.address], from: data)
         return try values[0].asAddress()
     }
@@ -202,7 +202,7 @@ public struct ABIFixture: Sendable {
         public static var topic0: Bytes32 { event.topic0 }
 
         /// `address who` (indexed).
-        public var who: ABIAddress
+        public var who: Address
         /// `string label` (indexed: the topic hash of the value).
         public var label: Bytes32
         /// `uint64 amount` (indexed).
@@ -213,7 +213,7 @@ public struct ABIFixture: Sendable {
         public var ok: Bool
 
         /// A value with every field given.
-        public init(who: ABIAddress, label: Bytes32, amount: UInt64, shape: ShapesItems, ok: Bool) {
+        public init(who: Address, label: Bytes32, amount: UInt64, shape: ShapesItems, ok: Bool) {
             self.who = who
             self.label = label
             self.amount = amount

@@ -11,14 +11,14 @@ public struct MarketFixture: Sendable {
     /// The tuple `(address,(bytes32,int64,string)[],uint40)`.
     public struct Order: Hashable, Sendable {
         /// Member `maker`.
-        public var maker: ABIAddress
+        public var maker: Address
         /// Member `legs`.
         public var legs: [Leg]
         /// Member `expiry`.
         public var expiry: UInt256
 
         /// A value with every member given.
-        public init(maker: ABIAddress, legs: [Leg], expiry: UInt256) {
+        public init(maker: Address, legs: [Leg], expiry: UInt256) {
             self.maker = maker
             self.legs = legs
             self.expiry = expiry
@@ -68,7 +68,7 @@ public struct MarketFixture: Sendable {
     public static let transfer_1Selector: [UInt8] = [0xa9, 0x05, 0x9c, 0xbb]
 
     /// Calldata for `transfer(address,uint256)`.
-    public static func encodeTransfer_1(to: ABIAddress, amount: UInt256) throws(ABIError) -> [UInt8] {
+    public static func encodeTransfer_1(to: Address, amount: UInt256) throws(ABIError) -> [UInt8] {
         try ABIEncoder.encodeCall(selector: transfer_1Selector, [ABIValue.address(to), ABIValue.uint(amount)],
                                   as: [ABIType.address, ABIType.uint(bits: 256)])
     }
@@ -83,7 +83,7 @@ public struct MarketFixture: Sendable {
     public static let transfer_2Selector: [UInt8] = [0xbe, 0x45, 0xfd, 0x62]
 
     /// Calldata for `transfer(address,uint256,bytes)`.
-    public static func encodeTransfer_2(to: ABIAddress, amount: UInt256, data: [UInt8]) throws(ABIError) -> [UInt8] {
+    public static func encodeTransfer_2(to: Address, amount: UInt256, data: [UInt8]) throws(ABIError) -> [UInt8] {
         try ABIEncoder.encodeCall(selector: transfer_2Selector, [ABIValue.address(to), ABIValue.uint(amount), ABIValue.bytes(data)],
                                   as: [ABIType.address, ABIType.uint(bits: 256), ABIType.bytes])
     }
@@ -113,7 +113,7 @@ public struct MarketFixture: Sendable {
     public static let balanceOfSelector: [UInt8] = [0x70, 0xa0, 0x82, 0x31]
 
     /// Calldata for `balanceOf(address)`.
-    public static func encodeBalanceOf(arg0: ABIAddress) throws(ABIError) -> [UInt8] {
+    public static func encodeBalanceOf(arg0: Address) throws(ABIError) -> [UInt8] {
         try ABIEncoder.encodeCall(selector: balanceOfSelector, [ABIValue.address(arg0)],
                                   as: [ABIType.address])
     }
@@ -125,7 +125,7 @@ public struct MarketFixture: Sendable {
     }
 
     /// Constructor arguments, encoded to append to the creation bytecode.
-    public static func encodeConstructorArguments(owner: ABIAddress, limits: [UInt256]) throws(ABIError) -> [UInt8] {
+    public static func encodeConstructorArguments(owner: Address, limits: [UInt256]) throws(ABIError) -> [UInt8] {
         try ABIEncoder.encode([ABIValue.address(owner), ABIValue.array(limits.map { (item0: UInt256) -> ABIValue in ABIValue.uint(item0) })], as: [ABIType.address, ABIType.fixedArray(ABIType.uint(bits: 256), 2)])
     }
 
@@ -141,14 +141,14 @@ public struct MarketFixture: Sendable {
         public static var topic0: Bytes32 { event.topic0 }
 
         /// `address from` (indexed).
-        public var from: ABIAddress
+        public var from: Address
         /// `address to` (indexed).
-        public var to: ABIAddress
+        public var to: Address
         /// `uint256 value`.
         public var value: UInt256
 
         /// A value with every field given.
-        public init(from: ABIAddress, to: ABIAddress, value: UInt256) {
+        public init(from: Address, to: Address, value: UInt256) {
             self.from = from
             self.to = to
             self.value = value
