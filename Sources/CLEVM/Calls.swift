@@ -170,7 +170,7 @@ extension EVM {
         }
         let target = state.account(address)
         state.setNonce(creator, creator.nonce + 1)
-        if target.nonce != 0 || !target.code.isEmpty {
+        if state.hasCreationCollision(target) {
             stack[n] = .zero; n += 1
             return nil
         }
