@@ -6,6 +6,6 @@ struct ChainLearn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chainlearn",
         abstract: "Verifiable off-chain machine learning on an EVM chain, by fraud proofs.",
-        subcommands: [HashCommand.self, StateTestCommand.self]
+        subcommands: [HashCommand.self, StateTestCommand.self, EVMRunCommand.self]
     )
 }
