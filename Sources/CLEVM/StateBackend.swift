@@ -25,6 +25,8 @@ public protocol StateBackend: AnyObject {
     func account(at address: Address) -> AccountInfo?
     /// The stored value of `key` in `address`'s storage (zero when unset).
     func storage(at address: Address, key: UInt256) -> UInt256
+    /// True when `address` has at least one non-zero storage slot (EIP-7610 collision rule).
+    func hasStorage(at address: Address) -> Bool
     /// The hash of block `number`, for BLOCKHASH (only asked for the 256 blocks before the current one).
     func blockHash(number: UInt64) -> Bytes32
 }
@@ -51,6 +53,9 @@ public final class InMemoryBackend: StateBackend {
 
     /// See `StateBackend`.
     public func storage(at address: Address, key: UInt256) -> UInt256 { storages[address]?[key] ?? .zero }
+
+    /// See `StateBackend`.
+    public func hasStorage(at address: Address) -> Bool { !(storages[address]?.isEmpty ?? true) }
 
     /// See `StateBackend`.
     public func blockHash(number: UInt64) -> Bytes32 {

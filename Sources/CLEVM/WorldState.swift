@@ -264,6 +264,17 @@ public final class WorldState {
         return v
     }
 
+    /// True when the account has a non-zero slot (EIP-7610: creating over it collides).
+    public func hasNonEmptyStorage(_ a: AccountState) -> Bool {
+        if a.storage.values.contains(where: { !$0.isZero }) { return true }
+        return !a.storageCleared && backend.hasStorage(at: a.address)
+    }
+
+    /// True when creating a contract at the account's address collides (EIP-684, EIP-7610).
+    public func hasCreationCollision(_ a: AccountState) -> Bool {
+        a.nonce != 0 || !a.code.isEmpty || hasNonEmptyStorage(a)
+    }
+
     /// Writes a slot (journaled).
     public func setStorage(_ a: AccountState, _ key: UInt256, _ value: UInt256) {
         _ = storageValue(a, key)
