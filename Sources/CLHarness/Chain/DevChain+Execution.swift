@@ -31,6 +31,13 @@ final class ChainStateBackend: StateBackend {
         return UInt256(chain.state.storageValue(address, slot))
     }
 
+    /// For a past state this over-approximates: an account whose first slot was written later still counts.
+    func hasStorage(at address: Address) -> Bool {
+        if chain.state.storage[address] != nil { return true }
+        guard let undoSequence else { return false }
+        return (try? chain.store.hadStorage(address, since: undoSequence)) ?? false
+    }
+
     func blockHash(number: UInt64) -> Bytes32 {
         if let hash = chain.recentHashes[number] { return hash }
         return ((try? chain.store.blockRecord(number: number)) ?? nil)?.hash ?? .zero

@@ -163,6 +163,12 @@ public final class ChainStore {
         return .some(ChainStore.decodeAccount(row[0]))
     }
 
+    /// True when a change since undo sequence `seq` overwrote a non-zero slot of `address`.
+    public func hadStorage(_ address: Address, since seq: Int64) throws(SQLiteError) -> Bool {
+        try !db.query("SELECT 1 FROM undo WHERE address = ? AND slot IS NOT NULL AND seq >= ? AND old != ? LIMIT 1",
+                      [.blob(address.bytes), .integer(seq), .blob(Bytes32.zero.bytes)]).isEmpty
+    }
+
     /// The slot value as it was before undo sequence `seq`, or nil when unchanged since.
     public func historicalSlot(_ address: Address, _ slot: Bytes32, before seq: Int64) throws(SQLiteError) -> Bytes32? {
         guard let row = try db.query("SELECT old FROM undo WHERE address = ? AND slot = ? AND seq >= ? ORDER BY seq LIMIT 1",
