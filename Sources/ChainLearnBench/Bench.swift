@@ -6,6 +6,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chainlearn-bench",
         abstract: "Benchmarks (run with `swift run -c release chainlearn-bench ...`).",
-        subcommands: [EVMBenchCommand.self]
+        subcommands: [UInt256Bench.self, EVMBenchCommand.self]
     )
 }
