@@ -53,7 +53,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "ChainLearnBench",
-                          dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLFPVM", "CLML", "COpenSSL",
+                          dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLFPVM", "CLML", "COpenSSL", "CLStateTest",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/ChainLearnBench", swiftSettings: strict),
 

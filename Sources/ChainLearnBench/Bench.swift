@@ -6,6 +6,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chainlearn-bench",
         abstract: "Benchmarks (run with `swift run -c release chainlearn-bench ...`).",
-        subcommands: [KeccakBench.self, UInt256Bench.self, TrieBench.self]
+        subcommands: [KeccakBench.self, UInt256Bench.self, TrieBench.self, EVMBenchCommand.self]
     )
 }
