@@ -116,8 +116,7 @@ extension DevChain {
         let (sum, overflow) = timeOffset.addingReportingOverflow(seconds)
         guard !overflow, sum.magnitude < 1 << 40 else { throw .rejected("time offset out of range: \(seconds) seconds") }
         timeOffset = sum
-        do { try store.setMeta("timeOffset", RLP.encode(.unsigned(UInt64(bitPattern: timeOffset)))) }
-        catch { throw .storage(error.description) }
+        try persistTimeOffset()
         return timeOffset
     }
 
@@ -132,6 +131,13 @@ extension DevChain {
         nextTimestamp = timestamp
         let now = Int64(Date().timeIntervalSince1970)
         timeOffset = Int64(timestamp) - now
+        try persistTimeOffset()
+    }
+
+    /// Saves the clock offset, so a restarted node keeps the same time.
+    func persistTimeOffset() throws(ChainError) {
+        do { try store.setMeta("timeOffset", RLP.encode(.unsigned(UInt64(bitPattern: timeOffset)))) }
+        catch { throw .storage(error.description) }
     }
 
     // MARK: Snapshots
@@ -174,6 +180,7 @@ extension DevChain {
         for key in recentHashes.keys where key > snapshot.headNumber { recentHashes[key] = nil }
         timeOffset = snapshot.timeOffset
         nextTimestamp = snapshot.nextTimestamp
+        try persistTimeOffset()
         pool.removeAll()
         for key in snapshots.keys where key >= id { snapshots[key] = nil }
         return true
