@@ -104,3 +104,18 @@ def test_interval_mining_batches_transactions():
         assert len({r.blockNumber for r in receipts}) == 1  # all three in one block
     finally:
         node.stop()
+
+
+def test_second_node_on_the_same_database_is_refused(tmp_path):
+    import subprocess
+
+    from conftest import BINARY, free_port
+    db = tmp_path / "chain.db"
+    node = Node(db=db)
+    try:
+        second = subprocess.run([str(BINARY), "node", "--db", str(db), "--port", str(free_port()), "--quiet"],
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0 and "database is locked" in second.stderr
+        assert node.alive()
+    finally:
+        node.stop()

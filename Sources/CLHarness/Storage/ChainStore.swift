@@ -25,6 +25,9 @@ public final class ChainStore {
             // the WAL, so 1 KiB pages write a quarter of the bytes 4 KiB pages would. (Takes effect
             // only when the file is created.) A larger auto-checkpoint spaces out the checkpoints' fsyncs.
             try db.execute("PRAGMA page_size=1024")
+            // One node per database: exclusive locking keeps the file's locks for the connection's
+            // lifetime (a second node fails to open it), and keeps the WAL index in process memory.
+            try db.execute("PRAGMA locking_mode=EXCLUSIVE")
             try db.execute("PRAGMA journal_mode=WAL")
             try db.execute("PRAGMA wal_autocheckpoint=8192")
             // NORMAL in WAL mode: a commit survives the process being killed (the WAL is in the OS
@@ -52,6 +55,8 @@ public final class ChainStore {
                 slot BLOB, old BLOB);
             CREATE INDEX IF NOT EXISTS undo_by_key ON undo(address, slot, seq);
             """)
+        // Take the write lock now (held until close in exclusive mode), so a second node fails at once.
+        try db.execute("BEGIN IMMEDIATE; INSERT OR REPLACE INTO meta(key, value) VALUES('opened', x'01'); COMMIT")
     }
 
     // MARK: Meta
