@@ -37,6 +37,13 @@ extension EVM {
         var output: [UInt8] = []
         var status = ExecutionStatus.success
         let codePtr = code.padded
+        let jumpBitmap = code.jumpdests
+        let codeLength = UInt64(code.count)
+        /// True when `d` is a JUMPDEST position (not inside PUSH data).
+        @inline(__always) func isJumpdest(_ d: UInt256) -> Bool {
+            guard (d.w1 | d.w2 | d.w3) == 0, d.w0 < codeLength else { return false }
+            return jumpBitmap[Int(truncatingIfNeeded: d.w0 >> 6)] & (1 << (d.w0 & 63)) != 0
+        }
         let table = packedTraits
         let tracing = tracer != nil
         let selfAddress = message.target
@@ -210,7 +217,7 @@ extension EVM {
             case 0x56:
                 let destination = stack[n &- 1]
                 n &-= 1
-                guard code.isJumpdest(destination) else { status = .invalidJump; break loop }
+                guard isJumpdest(destination) else { status = .invalidJump; break loop }
                 pc = Int(destination.w0)
                 if tracing { endTrace(gas: gas) }
                 continue loop
@@ -218,7 +225,7 @@ extension EVM {
                 let destination = stack[n &- 1], condition = stack[n &- 2]
                 n &-= 2
                 if !condition.isZero {
-                    guard code.isJumpdest(destination) else { status = .invalidJump; break loop }
+                    guard isJumpdest(destination) else { status = .invalidJump; break loop }
                     pc = Int(destination.w0)
                     if tracing { endTrace(gas: gas) }
                     continue loop
@@ -226,7 +233,11 @@ extension EVM {
             case 0x58: stack[n] = UInt256(pc); n &+= 1
             case 0x59: stack[n] = UInt256(memory.size); n &+= 1
             case 0x5a: stack[n] = UInt256(gas); n &+= 1
-            case 0x5b: break
+            case 0x5b:
+                // Runs of JUMPDESTs (1 gas each, no stack effect) are consumed in one step when untraced.
+                if !tracing {
+                    while codePtr[pc &+ 1] == 0x5b && gas >= 1 { gas &-= 1; pc &+= 1 }
+                }
             case 0x5c: stack[n &- 1] = state.transientValue(SlotKey(selfAddress, stack[n &- 1]))
             case 0x5d:
                 if message.isStatic { status = .staticStateChange; break loop }

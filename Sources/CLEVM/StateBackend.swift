@@ -7,13 +7,16 @@ public struct AccountInfo: Sendable {
     /// Balance in wei.
     public var balance: UInt256
     /// Runtime bytecode (empty for an externally owned account).
-    public var code: [UInt8]
+    public let code: [UInt8]
+    /// keccak256 of `code` (given by a backend that stores it, else computed once here).
+    public let codeHash: Bytes32
 
-    /// Creates an account record.
-    public init(nonce: UInt64 = 0, balance: UInt256 = .zero, code: [UInt8] = []) {
+    /// Creates an account record; pass `codeHash` when the store already knows it.
+    public init(nonce: UInt64 = 0, balance: UInt256 = .zero, code: [UInt8] = [], codeHash: Bytes32? = nil) {
         self.nonce = nonce
         self.balance = balance
         self.code = code
+        self.codeHash = codeHash ?? (code.isEmpty ? emptyCodeHash : Keccak256.hash(code))
     }
 }
 

@@ -32,7 +32,7 @@ public final class AccountState {
             nonce = info.nonce
             balance = info.balance
             code = info.code
-            codeHash = Keccak256.hash(info.code)
+            codeHash = info.codeHash
             exists = true
         } else {
             nonce = 0

@@ -124,7 +124,7 @@ enum EVMRunCase {
             var storage: [String: String] = [:]
             for (k, v) in storages[addr] ?? [:] where !v.isZero { storage[k.hexQuantity] = v.hexQuantity }
             state[Hex.encode(addr.bytes, prefix: true)] = [
-                "balance": info.balance.hexQuantity, "nonce": Int(info.nonce), "codeHash": Keccak256.hash(info.code).hex,
+                "balance": info.balance.hexQuantity, "nonce": Int(info.nonce), "codeHash": info.codeHash.hex,
                 "storage": storage,
             ] as [String: Any]
         }
