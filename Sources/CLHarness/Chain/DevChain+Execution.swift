@@ -20,7 +20,8 @@ final class ChainStateBackend: StateBackend {
             record = old
         }
         guard let record else { return nil }
-        return AccountInfo(nonce: record.nonce, balance: record.balance, code: chain.state.code(hash: record.codeHash) ?? [])
+        return AccountInfo(nonce: record.nonce, balance: record.balance, code: chain.state.code(hash: record.codeHash) ?? [],
+                           codeHash: record.codeHash)
     }
 
     func storage(at address: Address, key: UInt256) -> UInt256 {
