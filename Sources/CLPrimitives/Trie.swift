@@ -12,7 +12,7 @@
 /// An empty value means "absent": `update([], forKey:)` deletes, as Ethereum clients do.
 /// Keys are used as given; `SecureMerklePatriciaTrie` hashes them first.
 public struct MerklePatriciaTrie: Sendable {
-    @usableFromInline var root: TrieNode?
+    var root: TrieNode?
 
     /// The root hash of the empty trie, `keccak256(rlp(""))` = `0x56e8…b421`.
     public static let emptyRootHash: Bytes32 = Keccak256.hash(RLP.emptyString)
@@ -82,7 +82,9 @@ public struct MerklePatriciaTrie: Sendable {
     /// alone), so the next call re-hashes only what changed since.
     public mutating func rootHash() -> Bytes32 {
         guard root != nil else { return Self.emptyRootHash }
-        switch Self.reference(of: &root) {
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(600)
+        switch Self.reference(of: &root, scratch: &scratch) {
         case .inline(let encoding): return Keccak256.hash(encoding)
         case .hash(let digest): return digest
         }
@@ -132,23 +134,22 @@ public struct MerklePatriciaTrie: Sendable {
     // MARK: Hashing
 
     /// The reference to the node in `slot` (non-nil), computing and caching it where missing.
-    static func reference(of slot: inout TrieNode?) -> TrieNodeReference {
+    /// Children are done first, so `scratch` is free again when this node is encoded into it.
+    static func reference(of slot: inout TrieNode?, scratch: inout [UInt8]) -> TrieNodeReference {
         if let cached = slot!.reference { return cached }
         let node = takeUnique(&slot)!
-        var childReferences: [TrieNodeReference?] = []
         switch node.kind {
         case .leaf:
             break
         case .extension:
-            childReferences = [reference(of: &node.children[0])]
+            _ = reference(of: &node.children[0], scratch: &scratch)
         case .branch:
-            childReferences.reserveCapacity(16)
-            for index in 0..<16 {
-                childReferences.append(node.children[index] == nil ? nil : reference(of: &node.children[index]))
+            for index in 0..<16 where node.children[index] != nil {
+                _ = reference(of: &node.children[index], scratch: &scratch)
             }
         }
-        let encoding = node.encode(childReferences: childReferences)
-        let reference: TrieNodeReference = encoding.count < 32 ? .inline(encoding) : .hash(Keccak256.hash(encoding))
+        node.encode(into: &scratch)
+        let reference: TrieNodeReference = scratch.count < 32 ? .inline(scratch) : .hash(Keccak256.hash(scratch))
         node.reference = reference
         slot = node
         return reference

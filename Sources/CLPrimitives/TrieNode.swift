@@ -1,6 +1,5 @@
 /// How a parent refers to a child node in its encoding: nodes whose RLP is shorter than
 /// 32 bytes are embedded as they are, longer ones by the Keccak-256 of their RLP.
-@usableFromInline
 enum TrieNodeReference: Sendable {
     /// The node's whole RLP encoding (under 32 bytes), embedded in the parent.
     case inline([UInt8])
@@ -40,7 +39,6 @@ enum TrieNodeReference: Sendable {
 /// Thread safety: a node is written only when `isKnownUniquelyReferenced` proves that the
 /// writing trie holds the only reference (see `MerklePatriciaTrie.takeUnique`), so nodes
 /// shared between copies of a trie are never written and may cross tasks.
-@usableFromInline
 final class TrieNode: @unchecked Sendable {
     /// The three kinds of node in the Ethereum trie.
     enum Kind { case leaf, `extension`, branch }
@@ -81,58 +79,56 @@ final class TrieNode: @unchecked Sendable {
         return twin
     }
 
-    /// The node's RLP encoding, given the references of its children.
-    func encode(childReferences: [TrieNodeReference?]) -> [UInt8] {
-        var out: [UInt8] = []
+    /// Writes the node's RLP encoding into `out` (replacing its contents). Every child must
+    /// already carry its cached `reference`.
+    func encode(into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
         switch kind {
         case .leaf, .extension:
-            let compact = TrieNode.hexPrefix(path, isLeaf: kind == .leaf)
-            var payload = RLP.encodedLength(ofBytes: compact)
+            let compactLength = path.count / 2 + 1
+            var payload = compactLength == 1 ? 1 : RLP.headerLength(payloadLength: compactLength) + compactLength
             if kind == .leaf {
                 payload += RLP.encodedLength(ofBytes: value)
             } else {
-                payload += childReferences[0]!.encodedLength
+                payload += children[0]!.reference!.encodedLength
             }
-            out.reserveCapacity(RLP.headerLength(payloadLength: payload) + payload)
             RLP.appendListHeader(payloadLength: payload, to: &out)
-            RLP.appendBytes(compact, to: &out)
+            appendHexPrefix(compactLength: compactLength, to: &out)
             if kind == .leaf {
                 RLP.appendBytes(value, to: &out)
             } else {
-                childReferences[0]!.append(to: &out)
+                children[0]!.reference!.append(to: &out)
             }
         case .branch:
             var payload = RLP.encodedLength(ofBytes: value)
-            for reference in childReferences { payload += reference?.encodedLength ?? 1 }
-            out.reserveCapacity(RLP.headerLength(payloadLength: payload) + payload)
+            for child in children { payload += child?.reference!.encodedLength ?? 1 }
             RLP.appendListHeader(payloadLength: payload, to: &out)
-            for reference in childReferences {
-                if let reference { reference.append(to: &out) } else { out.append(0x80) }
+            for child in children {
+                if let child { child.reference!.append(to: &out) } else { out.append(0x80) }
             }
             RLP.appendBytes(value, to: &out)
         }
-        return out
     }
 
-    /// Hex-prefix (compact) encoding of a nibble path: the first nibble holds the flags
-    /// (2 for a leaf, +1 for an odd length), padded with a zero nibble when the length is even.
-    static func hexPrefix(_ nibbles: [UInt8], isLeaf: Bool) -> [UInt8] {
-        let odd = nibbles.count % 2 == 1
-        let flags: UInt8 = (isLeaf ? 2 : 0) + (odd ? 1 : 0)
-        var out: [UInt8] = []
-        out.reserveCapacity(nibbles.count / 2 + 1)
+    /// Appends `path` in hex-prefix (compact) form as an RLP string: the first nibble holds
+    /// the flags (2 for a leaf, +1 for an odd length), padded with a zero nibble when the
+    /// length is even. A one-byte result (paths of 0 or 1 nibble) is below `0x80` and so
+    /// stands without a header.
+    private func appendHexPrefix(compactLength: Int, to out: inout [UInt8]) {
+        let odd = path.count % 2 == 1
+        let flags: UInt8 = (kind == .leaf ? 2 : 0) + (odd ? 1 : 0)
+        if compactLength > 1 { RLP.appendHeader(shortBase: 0x80, length: compactLength, to: &out) }
         var index = 0
         if odd {
-            out.append(flags << 4 | nibbles[0])
+            out.append(flags << 4 | path[0])
             index = 1
         } else {
             out.append(flags << 4)
         }
-        while index < nibbles.count {
-            out.append(nibbles[index] << 4 | nibbles[index + 1])
+        while index < path.count {
+            out.append(path[index] << 4 | path[index + 1])
             index += 2
         }
-        return out
     }
 
     /// The key's bytes split into nibbles, high nibble first.

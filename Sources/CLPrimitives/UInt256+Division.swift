@@ -2,7 +2,8 @@
 // §4.3.1) on 64-bit limbs, with each quotient digit computed exactly from the top three dividend
 // limbs and the top two divisor limbs by division with a precomputed reciprocal (Möller and
 // Granlund, "Improved division by invariant integers", IEEE Trans. Computers 60(2), 2011,
-// algorithms 4 to 6). Only multiplications in the loop; one hardware division per call.
+// algorithms 4 to 6). Only multiplications in the digit loop: the reciprocal costs one hardware
+// division per call. A 64-bit divisor of a 256-bit dividend uses the hardware division directly.
 
 /// The division routines behind `quotientAndRemainder`, `MOD`, `ADDMOD` and `MULMOD`.
 @usableFromInline
@@ -11,17 +12,18 @@ enum LimbDivision {
     /// (callers dividing a 512-bit value use only the remainder).
     @usableFromInline
     static func divide(high: UInt256, low: UInt256, by divisor: UInt256) -> (quotient: UInt256, remainder: UInt256) {
-        // Nine dividend limbs (one of headroom for normalisation), four divisor limbs, eight quotient limbs.
-        var u: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
-            = (low.w0, low.w1, low.w2, low.w3, high.w0, high.w1, high.w2, high.w3, 0)
-        var d: (UInt64, UInt64, UInt64, UInt64) = (divisor.w0, divisor.w1, divisor.w2, divisor.w3)
-        var q: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
         if (divisor.w1 | divisor.w2 | divisor.w3) == 0 { return divide(high: high, low: low, bySingleLimb: divisor.w0) }
         if high.isZero && (divisor.w2 | divisor.w3) == 0 { return divide(low, byTwoLimbs: divisor.w1, divisor.w0) }
         let n = divisor.w3 != 0 ? 4 : divisor.w2 != 0 ? 3 : 2
         var m = high.isZero ? (low.w3 != 0 ? 4 : low.w2 != 0 ? 3 : low.w1 != 0 ? 2 : 1) : 8
         if m == 8 { while m > 4 && high[limb: m - 5] == 0 { m -= 1 } }
         if m < n { return (.zero, low) }  // high is zero here: the dividend has fewer limbs than the divisor
+
+        // Nine dividend limbs (one of headroom for normalisation), four divisor limbs, eight quotient limbs.
+        var u: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+            = (low.w0, low.w1, low.w2, low.w3, high.w0, high.w1, high.w2, high.w3, 0)
+        var d: (UInt64, UInt64, UInt64, UInt64) = (divisor.w0, divisor.w1, divisor.w2, divisor.w3)
+        var q: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
 
         let remainder: UInt256 = withUnsafeMutableBytes(of: &u) { uBytes in
             withUnsafeMutableBytes(of: &d) { dBytes in
@@ -40,8 +42,9 @@ enum LimbDivision {
         return (UInt256(w0: q.0, w1: q.1, w2: q.2, w3: q.3), remainder)
     }
 
-    /// Shifts `count` limbs left by `shift` < 64 bits in place; the bits shifted out of the top
-    /// limb go to limb `count - 1` only when the caller reserved it (dividends reserve one limb).
+    /// Shifts the `count` limbs at `x` left by `shift` < 64 bits in place. Bits leaving limb
+    /// `count - 1` are lost: callers pass one spare zero limb for a dividend, none for a divisor
+    /// (whose shift is its own leading-zero count).
     @inline(__always)
     static func shiftLeft(_ x: UnsafeMutablePointer<UInt64>, count: Int, by shift: Int) {
         guard shift != 0 else { return }

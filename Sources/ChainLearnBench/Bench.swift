@@ -6,6 +6,15 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chainlearn-bench",
         abstract: "Benchmarks (run with `swift run -c release chainlearn-bench ...`).",
-        subcommands: [UInt256Bench.self, EVMBenchCommand.self]
+        subcommands: [
+            KeccakBench.self,
+            UInt256Bench.self,
+            TrieBench.self,
+            FPVMBench.self,
+            MLMatVecBench.self,
+            MLCNNBench.self,
+            MLFPVMBench.self,
+            EVMBenchCommand.self,
+        ]
     )
 }

@@ -44,7 +44,7 @@ struct UInt256Bench: ParsableCommand {
                 for i in sets.indices { openssl.compute(workload, i) }
                 return sets.count
             }
-            print(pad(workload.label, 34) + pad(format(swiftRate), 16) + pad(format(referenceRate), 16)
+            print(pad(workload.label, 34) + pad(formatRate(swiftRate), 16) + pad(formatRate(referenceRate), 16)
                   + format(swiftRate / referenceRate, digits: 2) + "x" + (agrees ? "" : "  RESULTS DIFFER"))
         }
         print(allAgree ? "results agree with OpenSSL on every operand set" : "RESULTS DIFFER FROM OPENSSL")
@@ -242,19 +242,3 @@ func threadCPUSeconds() -> Double {
 /// Where the Swift batches leave their results, so the optimiser cannot drop the work.
 nonisolated(unsafe) var uint256BenchSink = UInt256.zero
 
-func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
-}
-
-/// A rate or ratio with thousands grouped as k/M (e.g. 12.3M), or with `digits` decimals.
-func format(_ value: Double, digits: Int? = nil) -> String {
-    if let digits {
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let rounded = (value * scale).rounded() / scale
-        return "\(rounded)"
-    }
-    if value >= 1e6 { return format(value / 1e6, digits: 2) + "M" }
-    if value >= 1e3 { return format(value / 1e3, digits: 1) + "k" }
-    return format(value, digits: 0)
-}

@@ -6,6 +6,20 @@ struct ChainLearn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chainlearn",
         abstract: "Verifiable off-chain machine learning on an EVM chain, by fraud proofs.",
-        subcommands: [HashCommand.self, StateTestCommand.self, EVMRunCommand.self]
+        subcommands: [
+            HashCommand.self,
+            ABICommand.self,
+            FPVMCommand.self,
+            StateTestCommand.self,
+            EVMRunCommand.self,
+            NodeCommand.self,
+            DeployCommand.self,
+            CallCommand.self,
+            SendCommand.self,
+            EstimateCommand.self,
+            ReceiptCommand.self,
+            GasCommand.self,
+            MLCommand.self,
+        ]
     )
 }

@@ -1,2 +1,0 @@
-import CLABI
-import Testing
