@@ -31,6 +31,12 @@ final class ChainStateBackend: StateBackend {
         return UInt256(chain.state.storageValue(address, slot))
     }
 
+    /// EIP-7610 collision check; reads the current state (a creation over an address whose storage
+    /// differs in a past state is not a case the dev chain meets).
+    func hasStorage(at address: Address) -> Bool {
+        chain.state.storageRoot(address) != MerklePatriciaTrie.emptyRootHash
+    }
+
     func blockHash(number: UInt64) -> Bytes32 {
         if let hash = chain.recentHashes[number] { return hash }
         return ((try? chain.store.blockRecord(number: number)) ?? nil)?.hash ?? .zero
