@@ -11,6 +11,7 @@ struct ChainLearn: AsyncParsableCommand {
             ABICommand.self,
             FPVMCommand.self,
             StateTestCommand.self,
+            EVMRunCommand.self,
             NodeCommand.self,
             DeployCommand.self,
             CallCommand.self,
