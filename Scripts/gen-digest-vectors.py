@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes Fixtures/vectors/digests.json: SHA-256 and RIPEMD-160 of pseudo-random messages of every
 length from 0 to 300 bytes (around the 64-byte block boundaries), from Python's hashlib (SHA-256)
-and pycryptodome (RIPEMD-160). The published known-answer vectors live in the tests themselves.
+and pycryptodome (RIPEMD-160); and Fixtures/vectors/keccak256.json: Keccak-256 (Ethereum's padding)
+from pycryptodome of every length from 0 to 600 bytes (around the 136-byte rate) plus a few long
+messages. The published known-answer vectors live in the tests themselves.
 
 Run from the repository root:  .venv/bin/python Scripts/gen-digest-vectors.py
 Deterministic (fixed seed).
@@ -12,9 +14,11 @@ import json
 import random
 from pathlib import Path
 
-from Crypto.Hash import RIPEMD160
+from Crypto.Hash import RIPEMD160, keccak
 
-OUTPUT = Path(__file__).resolve().parent.parent / "Fixtures" / "vectors" / "digests.json"
+VECTORS = Path(__file__).resolve().parent.parent / "Fixtures" / "vectors"
+OUTPUT = VECTORS / "digests.json"
+KECCAK_OUTPUT = VECTORS / "keccak256.json"
 
 
 def main() -> None:
@@ -35,6 +39,20 @@ def main() -> None:
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
     OUTPUT.write_text(json.dumps(document, indent=1) + "\n")
     print(f"wrote {OUTPUT} ({len(cases)} cases)")
+
+    keccak_cases = []
+    for length in list(range(0, 601)) + [1000, 4096, 10000, 65536 + 7]:
+        message = rng.randbytes(length)
+        keccak_cases.append({
+            "message": "0x" + message.hex(),
+            "keccak256": "0x" + keccak.new(digest_bits=256, data=message).hexdigest(),
+        })
+    KECCAK_OUTPUT.write_text(json.dumps({
+        "generator": "Scripts/gen-digest-vectors.py",
+        "about": "Keccak-256 with the original Keccak padding (as Ethereum uses it), from pycryptodome; 0x-hex.",
+        "cases": keccak_cases,
+    }, indent=1) + "\n")
+    print(f"wrote {KECCAK_OUTPUT} ({len(keccak_cases)} cases)")
 
 
 if __name__ == "__main__":

@@ -137,6 +137,11 @@ struct KeccakLanes: Sendable {
     }
 
     /// Keccak-f[1600]: 24 rounds of θ, ρ, π, χ, ι over lanes held in locals.
+    ///
+    /// Lane `aXY` is a[x, y] with index x + 5y. Each round is written output plane by output plane:
+    /// the five lanes of plane y after ρ and π (`b0`…`b4`, b[x, y] = rot(a[x + 3y, x] ^ d[x + 3y], r))
+    /// go straight through χ, so only five of them are live at a time, and the column parities the
+    /// next round's θ needs are accumulated as the new lanes are produced.
     @inlinable mutating func permute() {
         var a00 = s.0, a01 = s.1, a02 = s.2, a03 = s.3, a04 = s.4
         var a05 = s.5, a06 = s.6, a07 = s.7, a08 = s.8, a09 = s.9
@@ -144,71 +149,65 @@ struct KeccakLanes: Sendable {
         var a15 = s.15, a16 = s.16, a17 = s.17, a18 = s.18, a19 = s.19
         var a20 = s.20, a21 = s.21, a22 = s.22, a23 = s.23, a24 = s.24
         @inline(__always) func rotl(_ x: UInt64, _ n: UInt64) -> UInt64 { (x &<< n) | (x &>> (64 &- n)) }
+        // Column parities of the current state.
+        var c0 = a00 ^ a05 ^ a10 ^ a15 ^ a20
+        var c1 = a01 ^ a06 ^ a11 ^ a16 ^ a21
+        var c2 = a02 ^ a07 ^ a12 ^ a17 ^ a22
+        var c3 = a03 ^ a08 ^ a13 ^ a18 ^ a23
+        var c4 = a04 ^ a09 ^ a14 ^ a19 ^ a24
         for round in 0..<24 {
             // θ
-            let c0 = a00 ^ a05 ^ a10 ^ a15 ^ a20
-            let c1 = a01 ^ a06 ^ a11 ^ a16 ^ a21
-            let c2 = a02 ^ a07 ^ a12 ^ a17 ^ a22
-            let c3 = a03 ^ a08 ^ a13 ^ a18 ^ a23
-            let c4 = a04 ^ a09 ^ a14 ^ a19 ^ a24
             let d0 = c4 ^ rotl(c1, 1), d1 = c0 ^ rotl(c2, 1), d2 = c1 ^ rotl(c3, 1)
             let d3 = c2 ^ rotl(c4, 1), d4 = c3 ^ rotl(c0, 1)
-            // ρ and π: b[y, 2x+3y] = rot(a[x, y] ^ d[x], r[x, y]), index = x + 5y.
-            let b00 = a00 ^ d0
-            let b10 = rotl(a01 ^ d1, 1)
-            let b20 = rotl(a02 ^ d2, 62)
-            let b05 = rotl(a03 ^ d3, 28)
-            let b15 = rotl(a04 ^ d4, 27)
-            let b16 = rotl(a05 ^ d0, 36)
-            let b01 = rotl(a06 ^ d1, 44)
-            let b11 = rotl(a07 ^ d2, 6)
-            let b21 = rotl(a08 ^ d3, 55)
-            let b06 = rotl(a09 ^ d4, 20)
-            let b07 = rotl(a10 ^ d0, 3)
-            let b17 = rotl(a11 ^ d1, 10)
-            let b02 = rotl(a12 ^ d2, 43)
-            let b12 = rotl(a13 ^ d3, 25)
-            let b22 = rotl(a14 ^ d4, 39)
-            let b23 = rotl(a15 ^ d0, 41)
-            let b08 = rotl(a16 ^ d1, 45)
-            let b18 = rotl(a17 ^ d2, 15)
-            let b03 = rotl(a18 ^ d3, 21)
-            let b13 = rotl(a19 ^ d4, 8)
-            let b14 = rotl(a20 ^ d0, 18)
-            let b24 = rotl(a21 ^ d1, 2)
-            let b09 = rotl(a22 ^ d2, 61)
-            let b19 = rotl(a23 ^ d3, 56)
-            let b04 = rotl(a24 ^ d4, 14)
-            // χ
-            a00 = b00 ^ (~b01 & b02); a01 = b01 ^ (~b02 & b03); a02 = b02 ^ (~b03 & b04)
-            a03 = b03 ^ (~b04 & b00); a04 = b04 ^ (~b00 & b01)
-            a05 = b05 ^ (~b06 & b07); a06 = b06 ^ (~b07 & b08); a07 = b07 ^ (~b08 & b09)
-            a08 = b08 ^ (~b09 & b05); a09 = b09 ^ (~b05 & b06)
-            a10 = b10 ^ (~b11 & b12); a11 = b11 ^ (~b12 & b13); a12 = b12 ^ (~b13 & b14)
-            a13 = b13 ^ (~b14 & b10); a14 = b14 ^ (~b10 & b11)
-            a15 = b15 ^ (~b16 & b17); a16 = b16 ^ (~b17 & b18); a17 = b17 ^ (~b18 & b19)
-            a18 = b18 ^ (~b19 & b15); a19 = b19 ^ (~b15 & b16)
-            a20 = b20 ^ (~b21 & b22); a21 = b21 ^ (~b22 & b23); a22 = b22 ^ (~b23 & b24)
-            a23 = b23 ^ (~b24 & b20); a24 = b24 ^ (~b20 & b21)
-            // ι
-            a00 ^= keccakRoundConstant(round)
+            // Plane 0: ρ, π, χ, ι.
+            var b0 = a00 ^ d0, b1 = rotl(a06 ^ d1, 44), b2 = rotl(a12 ^ d2, 43)
+            var b3 = rotl(a18 ^ d3, 21), b4 = rotl(a24 ^ d4, 14)
+            let e00 = b0 ^ (~b1 & b2) ^ keccakRoundConstants[round], e01 = b1 ^ (~b2 & b3)
+            let e02 = b2 ^ (~b3 & b4), e03 = b3 ^ (~b4 & b0), e04 = b4 ^ (~b0 & b1)
+            // Plane 1.
+            b0 = rotl(a03 ^ d3, 28); b1 = rotl(a09 ^ d4, 20); b2 = rotl(a10 ^ d0, 3)
+            b3 = rotl(a16 ^ d1, 45); b4 = rotl(a22 ^ d2, 61)
+            let e05 = b0 ^ (~b1 & b2), e06 = b1 ^ (~b2 & b3), e07 = b2 ^ (~b3 & b4)
+            let e08 = b3 ^ (~b4 & b0), e09 = b4 ^ (~b0 & b1)
+            // Plane 2.
+            b0 = rotl(a01 ^ d1, 1); b1 = rotl(a07 ^ d2, 6); b2 = rotl(a13 ^ d3, 25)
+            b3 = rotl(a19 ^ d4, 8); b4 = rotl(a20 ^ d0, 18)
+            let e10 = b0 ^ (~b1 & b2), e11 = b1 ^ (~b2 & b3), e12 = b2 ^ (~b3 & b4)
+            let e13 = b3 ^ (~b4 & b0), e14 = b4 ^ (~b0 & b1)
+            // Plane 3.
+            b0 = rotl(a04 ^ d4, 27); b1 = rotl(a05 ^ d0, 36); b2 = rotl(a11 ^ d1, 10)
+            b3 = rotl(a17 ^ d2, 15); b4 = rotl(a23 ^ d3, 56)
+            let e15 = b0 ^ (~b1 & b2), e16 = b1 ^ (~b2 & b3), e17 = b2 ^ (~b3 & b4)
+            let e18 = b3 ^ (~b4 & b0), e19 = b4 ^ (~b0 & b1)
+            // Plane 4.
+            b0 = rotl(a02 ^ d2, 62); b1 = rotl(a08 ^ d3, 55); b2 = rotl(a14 ^ d4, 39)
+            b3 = rotl(a15 ^ d0, 41); b4 = rotl(a21 ^ d1, 2)
+            let e20 = b0 ^ (~b1 & b2), e21 = b1 ^ (~b2 & b3), e22 = b2 ^ (~b3 & b4)
+            let e23 = b3 ^ (~b4 & b0), e24 = b4 ^ (~b0 & b1)
+            // The next round's column parities, then the new state.
+            c0 = e00 ^ e05 ^ e10 ^ e15 ^ e20
+            c1 = e01 ^ e06 ^ e11 ^ e16 ^ e21
+            c2 = e02 ^ e07 ^ e12 ^ e17 ^ e22
+            c3 = e03 ^ e08 ^ e13 ^ e18 ^ e23
+            c4 = e04 ^ e09 ^ e14 ^ e19 ^ e24
+            a00 = e00; a01 = e01; a02 = e02; a03 = e03; a04 = e04
+            a05 = e05; a06 = e06; a07 = e07; a08 = e08; a09 = e09
+            a10 = e10; a11 = e11; a12 = e12; a13 = e13; a14 = e14
+            a15 = e15; a16 = e16; a17 = e17; a18 = e18; a19 = e19
+            a20 = e20; a21 = e21; a22 = e22; a23 = e23; a24 = e24
         }
         s = (a00, a01, a02, a03, a04, a05, a06, a07, a08, a09, a10, a11, a12,
              a13, a14, a15, a16, a17, a18, a19, a20, a21, a22, a23, a24)
     }
 }
 
-/// The ι-step constant of round `i`.
-@inlinable @inline(__always)
-func keccakRoundConstant(_ i: Int) -> UInt64 {
-    switch i {
-    case 0: 0x0000_0000_0000_0001; case 1: 0x0000_0000_0000_8082; case 2: 0x8000_0000_0000_808A
-    case 3: 0x8000_0000_8000_8000; case 4: 0x0000_0000_0000_808B; case 5: 0x0000_0000_8000_0001
-    case 6: 0x8000_0000_8000_8081; case 7: 0x8000_0000_0000_8009; case 8: 0x0000_0000_0000_008A
-    case 9: 0x0000_0000_0000_0088; case 10: 0x0000_0000_8000_8009; case 11: 0x0000_0000_8000_000A
-    case 12: 0x0000_0000_8000_808B; case 13: 0x8000_0000_0000_008B; case 14: 0x8000_0000_0000_8089
-    case 15: 0x8000_0000_0000_8003; case 16: 0x8000_0000_0000_8002; case 17: 0x8000_0000_0000_0080
-    case 18: 0x0000_0000_0000_800A; case 19: 0x8000_0000_8000_000A; case 20: 0x8000_0000_8000_8081
-    case 21: 0x8000_0000_0000_8080; case 22: 0x0000_0000_8000_0001; default: 0x8000_0000_8000_8008
-    }
-}
+/// The ι-step constants of the 24 rounds.
+@usableFromInline
+let keccakRoundConstants: [UInt64] = [
+    0x0000_0000_0000_0001, 0x0000_0000_0000_8082, 0x8000_0000_0000_808A, 0x8000_0000_8000_8000,
+    0x0000_0000_0000_808B, 0x0000_0000_8000_0001, 0x8000_0000_8000_8081, 0x8000_0000_0000_8009,
+    0x0000_0000_0000_008A, 0x0000_0000_0000_0088, 0x0000_0000_8000_8009, 0x0000_0000_8000_000A,
+    0x0000_0000_8000_808B, 0x8000_0000_0000_008B, 0x8000_0000_0000_8089, 0x8000_0000_0000_8003,
+    0x8000_0000_0000_8002, 0x8000_0000_0000_0080, 0x0000_0000_0000_800A, 0x8000_0000_8000_000A,
+    0x8000_0000_8000_8081, 0x8000_0000_0000_8080, 0x0000_0000_8000_0001, 0x8000_0000_8000_8008,
+]

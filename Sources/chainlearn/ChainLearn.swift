@@ -6,6 +6,7 @@ struct ChainLearn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chainlearn",
         abstract: "Verifiable off-chain machine learning on an EVM chain, by fraud proofs.",
-        subcommands: [HashCommand.self, ABICommand.self]
+        subcommands: [HashCommand.self, ABICommand.self, StateTestCommand.self, NodeCommand.self, DeployCommand.self,
+                      CallCommand.self, SendCommand.self, EstimateCommand.self, ReceiptCommand.self]
     )
 }

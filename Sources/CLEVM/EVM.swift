@@ -1,0 +1,68 @@
+import CLPrimitives
+
+/// The Cancun EVM: runs message calls and creates against a journaled `WorldState`.
+///
+/// One `EVM` runs the transactions of one block in turn (`TransactionProcessor` drives it).
+/// Deep call chains recurse on the native stack: run it on a thread with at least
+/// 64 MiB of stack when calls may nest to the 1024 limit.
+public final class EVM {
+    /// The journaled state the EVM reads and changes.
+    public let state: WorldState
+    /// The block being executed.
+    public var block: BlockEnvironment
+    /// The running transaction's origin, gas price and blob hashes.
+    public var context: TransactionContext
+    /// Receives every step when set (EIP-3155 tracing).
+    public var tracer: (any EVMTracer)?
+    /// Set when a call reached an unsupported precompile (0x0a, KZG point evaluation).
+    public internal(set) var unsupportedPrecompileCalled = false
+
+    var stacks: [UnsafeMutablePointer<UInt256>] = []
+    var analyses: [Bytes32: AnalyzedCode] = [:]
+    var pendingTrace: TraceStep?
+    let traits: UnsafeMutablePointer<OpcodeTraits>
+
+    /// Stack limit in items.
+    public static let stackLimit = 1024
+    /// Maximum call depth.
+    public static let maxCallDepth = 1024
+    /// EIP-170 limit on deployed code.
+    public static let maxCodeSize = 24_576
+    /// EIP-3860 limit on initcode.
+    public static let maxInitcodeSize = 49_152
+
+    /// Creates an EVM over `state` for `block`.
+    public init(state: WorldState, block: BlockEnvironment, context: TransactionContext) {
+        self.state = state
+        self.block = block
+        self.context = context
+        traits = .allocate(capacity: 256)
+        traits.initialize(from: OpcodeTable.cancun, count: 256)
+    }
+
+    deinit {
+        for s in stacks { s.deallocate() }
+        traits.deallocate()
+    }
+
+    /// The 1024-word stack for frames at `depth`, allocated once and reused.
+    func stackBuffer(depth: Int) -> UnsafeMutablePointer<UInt256> {
+        while stacks.count <= depth {
+            stacks.append(.allocate(capacity: EVM.stackLimit + 1))
+        }
+        return stacks[depth]
+    }
+
+    /// Jump analysis of `code`, cached by code hash.
+    func analysis(of account: AccountState) -> AnalyzedCode {
+        if let a = account.analysis { return a }
+        if let cached = analyses[account.codeHash] {
+            account.analysis = cached
+            return cached
+        }
+        let fresh = AnalyzedCode(account.code)
+        analyses[account.codeHash] = fresh
+        account.analysis = fresh
+        return fresh
+    }
+}

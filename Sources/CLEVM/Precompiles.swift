@@ -1,0 +1,77 @@
+import CLPrimitives
+
+/// The Cancun precompiled contracts at addresses 0x01...0x0a.
+public enum Precompile: UInt8, Sendable, CaseIterable {
+    /// 0x01: secp256k1 public-key recovery.
+    case ecrecover = 1
+    /// 0x02: SHA-256.
+    case sha256 = 2
+    /// 0x03: RIPEMD-160.
+    case ripemd160 = 3
+    /// 0x04: identity (copies its input).
+    case identity = 4
+    /// 0x05: modular exponentiation (EIP-198, EIP-2565 pricing).
+    case modexp = 5
+    /// 0x06: BN254 point addition (EIP-196).
+    case bn254Add = 6
+    /// 0x07: BN254 scalar multiplication (EIP-196).
+    case bn254Mul = 7
+    /// 0x08: BN254 pairing check (EIP-197).
+    case bn254Pairing = 8
+    /// 0x09: BLAKE2b compression function F (EIP-152).
+    case blake2f = 9
+    /// 0x0a: KZG point evaluation (EIP-4844). Not supported: calls fail.
+    case pointEvaluation = 10
+
+    /// The precompile at `address`, or nil for ordinary accounts.
+    public init?(address: Address) {
+        let b = address.bytes
+        guard b[19] >= 1 && b[19] <= 10 else { return nil }
+        for i in 0..<19 where b[i] != 0 { return nil }
+        self.init(rawValue: b[19])
+    }
+
+    /// The precompile's address.
+    public var address: Address { Address(low: UInt64(rawValue)) }
+}
+
+/// A precompile's output, or nil when the input is rejected.
+typealias PrecompileOutput = [UInt8]?
+
+extension EVM {
+    /// Charges and runs a precompile. Rejected input and missing gas consume all gas.
+    func runPrecompile(_ precompile: Precompile, input: [UInt8], gas: Int) -> FrameResult {
+        let words = wordCount(input.count)
+        let cost: Int
+        switch precompile {
+        case .ecrecover: cost = 3000
+        case .sha256: cost = 60 + 12 * words
+        case .ripemd160: cost = 600 + 120 * words
+        case .identity: cost = 15 + 3 * words
+        case .modexp: cost = ModExp.gasCost(input: input)
+        case .bn254Add: cost = 150
+        case .bn254Mul: cost = 6000
+        case .bn254Pairing: cost = 45_000 + 34_000 * (input.count / 192)
+        case .blake2f: cost = Blake2F.gasCost(input: input)
+        case .pointEvaluation: cost = 50_000
+        }
+        if cost > gas { return FrameResult(status: .outOfGas, gasLeft: 0, output: []) }
+        let output: PrecompileOutput
+        switch precompile {
+        case .ecrecover: output = PrecompileImplementations.ecrecover(input)
+        case .sha256: output = PrecompileImplementations.sha256(input)
+        case .ripemd160: output = PrecompileImplementations.ripemd160(input)
+        case .identity: output = input
+        case .modexp: output = ModExp.run(input: input)
+        case .bn254Add: output = BN254Precompiles.add(input)
+        case .bn254Mul: output = BN254Precompiles.multiply(input)
+        case .bn254Pairing: output = BN254Precompiles.pairing(input)
+        case .blake2f: output = Blake2F.run(input: input)
+        case .pointEvaluation:
+            unsupportedPrecompileCalled = true
+            return FrameResult(status: .unsupportedPrecompile, gasLeft: 0, output: [])
+        }
+        guard let output else { return FrameResult(status: .precompileFailure, gasLeft: 0, output: []) }
+        return FrameResult(status: .success, gasLeft: gas - cost, output: output)
+    }
+}

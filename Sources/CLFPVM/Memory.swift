@@ -1,0 +1,197 @@
+import CLPrimitives
+
+/// The geometry of the FPVM memory and its Merkle tree (DESIGN §2, docs/PROTOCOL.md §FPVM memory).
+public enum MemoryLayout32 {
+    /// Bytes in one Merkle leaf.
+    public static let leafSize = 32
+    /// Height of the memory tree: 2^27 leaves of 32 bytes cover 2^32 bytes.
+    public static let treeDepth = 27
+    /// Bytes in one storage page of the interpreter (a subtree of height 7 in the Merkle tree).
+    public static let pageSize = 4096
+    /// log2(pageSize).
+    public static let pageShift: UInt32 = 12
+    /// Leaves in one page.
+    public static let leavesPerPage = 128
+    /// Height of the subtree a page covers.
+    public static let pageHeight = 7
+    /// Number of pages in the 4 GiB address space.
+    public static let pageCount = 1 << 20
+}
+
+/// Page record layout in raw memory: data, then the page's internal Merkle nodes, then the dirty masks.
+enum PageRecord {
+    /// Offset of the 4096 data bytes.
+    static let data = 0
+    /// Offset of the 128 node slots (heap order within the page: slot 1 is the page root,
+    /// slots 64...127 are the parents of leaf pairs; slot 0 is unused).
+    static let nodes = 4096
+    /// Offset of the two 64-bit masks of leaves written since the page was last hashed.
+    static let dirtyMask = 8192
+    /// Offset of a 32-bit flag: the page is in the dirty-page list.
+    static let listed = 8208
+    /// Bytes allocated per page.
+    static let size = 8256
+}
+
+/// Sparse, byte-addressed 4 GiB guest memory with a Merkle commitment maintained lazily.
+///
+/// Storage is a flat table of 2^20 page pointers; a page is allocated on its first write and an
+/// unallocated page reads as zeros. Every store marks its leaf dirty (two bit operations); the Merkle
+/// root is brought up to date only when asked for (`root`, `proof`), rehashing just the dirty leaves'
+/// paths: inside a page with the per-page node cache, above pages with a sparse per-level node cache.
+/// Plain execution therefore never hashes.
+public final class Memory {
+    /// The page table: `table[address >> 12]` is the page record or nil.
+    let table: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// Pages written since the last root update (each listed once).
+    var dirtyPages: [UInt32] = []
+    /// Upper tree: `upper[k]` holds nodes of height `7 + k` (k = 1...20) that differ from the zero subtree.
+    var upper: [[UInt32: Bytes32]] = Array(repeating: [:], count: 21)
+    /// Number of allocated pages.
+    public private(set) var allocatedPages = 0
+
+    /// An empty (all-zero) memory.
+    public init() {
+        table = .allocate(capacity: MemoryLayout32.pageCount)
+        table.initialize(repeating: nil, count: MemoryLayout32.pageCount)
+    }
+
+    deinit {
+        for index in 0..<MemoryLayout32.pageCount {
+            if let page = table[index] { page.deallocate() }
+        }
+        table.deallocate()
+    }
+
+    /// A deep copy (pages, node caches and dirty state); used for checkpoints.
+    public func copy() -> Memory {
+        let other = Memory()
+        for index in 0..<MemoryLayout32.pageCount {
+            guard let page = table[index] else { continue }
+            let fresh = UnsafeMutableRawPointer.allocate(byteCount: PageRecord.size, alignment: 64)
+            fresh.copyMemory(from: page, byteCount: PageRecord.size)
+            other.table[index] = fresh
+        }
+        other.dirtyPages = dirtyPages
+        other.upper = upper
+        other.allocatedPages = allocatedPages
+        return other
+    }
+
+    // MARK: - Page allocation
+
+    /// Allocates the zero page `index`; all its leaves are marked dirty so its node cache gets computed.
+    @inline(never)
+    func allocatePage(_ index: UInt32) -> UnsafeMutableRawPointer {
+        let page = UnsafeMutableRawPointer.allocate(byteCount: PageRecord.size, alignment: 64)
+        page.initializeMemory(as: UInt8.self, repeating: 0, count: PageRecord.size)
+        page.storeBytes(of: UInt64.max, toByteOffset: PageRecord.dirtyMask, as: UInt64.self)
+        page.storeBytes(of: UInt64.max, toByteOffset: PageRecord.dirtyMask + 8, as: UInt64.self)
+        table[Int(index)] = page
+        allocatedPages += 1
+        listPage(page, index)
+        return page
+    }
+
+    /// Adds a page to the dirty-page list (once).
+    @inline(never)
+    func listPage(_ page: UnsafeMutableRawPointer, _ index: UInt32) {
+        page.storeBytes(of: 1, toByteOffset: PageRecord.listed, as: UInt32.self)
+        dirtyPages.append(index)
+    }
+
+    /// The page holding `address`, allocated if needed.
+    @inline(__always)
+    func writablePage(_ address: UInt32) -> UnsafeMutableRawPointer {
+        let index = address >> MemoryLayout32.pageShift
+        if let page = table[Int(index)] { return page }
+        return allocatePage(index)
+    }
+
+    /// Records that the leaf holding `address` in `page` changed.
+    @inline(__always)
+    func markDirty(_ page: UnsafeMutableRawPointer, _ address: UInt32) {
+        let leaf = (address >> 5) & 127
+        let offset = PageRecord.dirtyMask + Int(leaf >> 6) * 8
+        let mask = page.load(fromByteOffset: offset, as: UInt64.self)
+        page.storeBytes(of: mask | (1 &<< UInt64(leaf & 63)), toByteOffset: offset, as: UInt64.self)
+        if page.load(fromByteOffset: PageRecord.listed, as: UInt32.self) == 0 {
+            listPage(page, address >> MemoryLayout32.pageShift)
+        }
+    }
+
+    // MARK: - Loads and stores (little-endian; callers check alignment)
+
+    /// Loads a byte.
+    @inline(__always)
+    public func load8(_ address: UInt32) -> UInt32 {
+        guard let page = table[Int(address >> MemoryLayout32.pageShift)] else { return 0 }
+        return UInt32(page.load(fromByteOffset: Int(address & 0xfff), as: UInt8.self))
+    }
+
+    /// Loads a 2-byte-aligned halfword.
+    @inline(__always)
+    public func load16(_ address: UInt32) -> UInt32 {
+        guard let page = table[Int(address >> MemoryLayout32.pageShift)] else { return 0 }
+        return UInt32(UInt16(littleEndian: page.load(fromByteOffset: Int(address & 0xfff), as: UInt16.self)))
+    }
+
+    /// Loads a 4-byte-aligned word.
+    @inline(__always)
+    public func load32(_ address: UInt32) -> UInt32 {
+        guard let page = table[Int(address >> MemoryLayout32.pageShift)] else { return 0 }
+        return UInt32(littleEndian: page.load(fromByteOffset: Int(address & 0xfff), as: UInt32.self))
+    }
+
+    /// Stores a byte.
+    @inline(__always)
+    public func store8(_ address: UInt32, _ value: UInt32) {
+        let page = writablePage(address)
+        page.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: Int(address & 0xfff), as: UInt8.self)
+        markDirty(page, address)
+    }
+
+    /// Stores a 2-byte-aligned halfword.
+    @inline(__always)
+    public func store16(_ address: UInt32, _ value: UInt32) {
+        let page = writablePage(address)
+        page.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: Int(address & 0xfff),
+                        as: UInt16.self)
+        markDirty(page, address)
+    }
+
+    /// Stores a 4-byte-aligned word.
+    @inline(__always)
+    public func store32(_ address: UInt32, _ value: UInt32) {
+        let page = writablePage(address)
+        page.storeBytes(of: value.littleEndian, toByteOffset: Int(address & 0xfff), as: UInt32.self)
+        markDirty(page, address)
+    }
+
+    /// Reads `count` bytes starting at `address` (wrapping at 2^32).
+    public func read(_ address: UInt32, count: Int) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: count)
+        for i in 0..<count { out[i] = UInt8(load8(address &+ UInt32(truncatingIfNeeded: i))) }
+        return out
+    }
+
+    /// Writes `bytes` starting at `address` (wrapping at 2^32).
+    public func write(_ address: UInt32, _ bytes: [UInt8]) {
+        for (i, byte) in bytes.enumerated() { store8(address &+ UInt32(truncatingIfNeeded: i), UInt32(byte)) }
+    }
+
+    /// The 32-byte leaf holding `address`.
+    public func leaf(containing address: UInt32) -> Bytes32 {
+        let base = address & ~31
+        guard let page = table[Int(base >> MemoryLayout32.pageShift)] else { return .zero }
+        return Bytes32(copying: UnsafeRawBufferPointer(start: page + Int(base & 0xfff), count: 32))
+    }
+
+    /// Replaces the 32-byte leaf holding `address`.
+    public func setLeaf(containing address: UInt32, to value: Bytes32) {
+        let base = address & ~31
+        let page = writablePage(base)
+        value.withUnsafeBytes { (page + Int(base & 0xfff)).copyMemory(from: $0.baseAddress!, byteCount: 32) }
+        markDirty(page, base)
+    }
+}

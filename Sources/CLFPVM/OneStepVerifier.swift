@@ -1,0 +1,398 @@
+import CLPrimitives
+
+/// Why a witness was rejected.
+public enum VerifierError: Error, Equatable, Sendable {
+    /// The witness is not `WitnessLayout.size` bytes.
+    case wrongWitnessSize(Int)
+    /// The pre-state bytes are not a valid encoding (the `exited` byte is not 0 or 1).
+    case malformedState
+    /// The pre-state does not hash to the agreed pre-state hash.
+    case preStateMismatch(expected: Bytes32, actual: Bytes32)
+    /// The instruction proof does not lead to the state's memory root.
+    case invalidFetchProof
+    /// The data proof does not lead to the state's memory root.
+    case invalidDataProof
+    /// The preimage part in the witness differs from the oracle's part for (key, offset).
+    case preimagePartMismatch
+    /// The oracle holds no part for (key, offset).
+    case preimagePartUnknown(key: Bytes32, offset: UInt32)
+}
+
+/// The one-step verifier: a pure function from a witness to the post-state hash.
+///
+/// It shares no code or data structure with the interpreter: it decodes the packed witness, checks
+/// memory proofs against the root in the pre-state, executes the one instruction on those leaves and
+/// re-encodes the state. Its sections and functions are the ones the on-chain contract mirrors
+/// (docs/PROTOCOL.md §One-step verifier): `decodeState`, `verifyMemoryProof`, `updateMemoryRoot`,
+/// `decodeInstruction`, `executeALU`, `executeMExtension`, `executeBranch`, `executeLoad`,
+/// `executeStore`, `executeSyscall`, `encodeState`, `hashState`.
+public enum OneStepVerifier {
+    /// Verifies `witness` and returns the post-state hash.
+    /// - Parameters:
+    ///   - preStateHash: the agreed hash of `S_i`; nil skips that check (the caller compares instead).
+    ///   - oracle: the proven preimage parts (on-chain: the `PreimageOracle` contract).
+    public static func step(witness: [UInt8], preStateHash: Bytes32? = nil,
+                            oracle: some PreimagePartSource) throws(VerifierError) -> Bytes32 {
+        guard witness.count == WitnessLayout.size else { throw .wrongWitnessSize(witness.count) }
+        let stateBytes = Array(witness[WitnessLayout.state..<WitnessLayout.state + StateLayout.size])
+        guard var s = decodeState(stateBytes) else { throw .malformedState }
+        let preHash = hashState(stateBytes)
+        if let expected = preStateHash, expected != preHash {
+            throw .preStateMismatch(expected: expected, actual: preHash)
+        }
+        // A halted VM does not move.
+        if s.exited { return preHash }
+        s.step &+= 1
+        // Instruction fetch.
+        if s.pc & 3 != 0 {
+            s.halt(.misalignedFetch)
+            return hashState(encodeState(s))
+        }
+        let fetchLeaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.fetchProof, root: s.memRoot,
+                                              address: s.pc, error: .invalidFetchProof)
+        let insn = leafWord(fetchLeaf, at: s.pc)
+        let d = decodeInstruction(insn)
+        switch d.opcode {
+        case 0x13, 0x33:
+            guard let value = d.opcode == 0x33 && d.funct7 == 0x01
+                ? executeMExtension(d, s.reg(d.rs1), s.reg(d.rs2))
+                : executeALU(d, s.reg(d.rs1), d.opcode == 0x33 ? s.reg(d.rs2) : d.immI) else {
+                s.halt(.illegalInstruction)
+                break
+            }
+            s.setReg(d.rd, value)
+            s.pc &+= 4
+        case 0x63:
+            guard let taken = executeBranch(d, s.reg(d.rs1), s.reg(d.rs2)) else {
+                s.halt(.illegalInstruction)
+                break
+            }
+            s.pc = taken ? s.pc &+ d.immB : s.pc &+ 4
+        case 0x03:
+            try executeLoad(d, &s, witness)
+        case 0x23:
+            try executeStore(d, &s, witness)
+        case 0x37:
+            s.setReg(d.rd, insn & 0xffff_f000)
+            s.pc &+= 4
+        case 0x17:
+            s.setReg(d.rd, s.pc &+ (insn & 0xffff_f000))
+            s.pc &+= 4
+        case 0x6f:
+            s.setReg(d.rd, s.pc &+ 4)
+            s.pc &+= d.immJ
+        case 0x67:
+            guard d.funct3 == 0 else {
+                s.halt(.illegalInstruction)
+                break
+            }
+            let target = (s.reg(d.rs1) &+ d.immI) & ~1
+            s.setReg(d.rd, s.pc &+ 4)
+            s.pc = target
+        case 0x0f:
+            if d.funct3 <= 1 { s.pc &+= 4 } else { s.halt(.illegalInstruction) }
+        case 0x73:
+            if insn == 0x0000_0073 {
+                try executeSyscall(&s, witness, oracle: oracle)
+            } else if insn == 0x0010_0073 {
+                s.halt(.breakpoint)
+            } else {
+                s.halt(.illegalInstruction)
+            }
+        default:
+            s.halt(.illegalInstruction)
+        }
+        return hashState(encodeState(s))
+    }
+
+    // MARK: - State
+
+    /// The unpacked state the verifier works on.
+    struct StepState {
+        var memRoot: Bytes32
+        var preimageKey: Bytes32
+        var preimageOffset: UInt32
+        var pc: UInt32
+        var exitCode: UInt8
+        var exited: Bool
+        var fault: UInt8
+        var step: UInt64
+        var registers: [UInt32]
+
+        func reg(_ index: Int) -> UInt32 { index == 0 ? 0 : registers[index] }
+        mutating func setReg(_ index: Int, _ value: UInt32) { if index != 0 { registers[index] = value } }
+        mutating func halt(_ code: FaultCode) {
+            exited = true
+            fault = code.rawValue
+        }
+    }
+
+    static func readBE(_ bytes: [UInt8], _ offset: Int, _ count: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for i in 0..<count { value = value << 8 | UInt64(bytes[offset + i]) }
+        return value
+    }
+
+    static func word32(_ bytes: [UInt8], _ offset: Int) -> Bytes32 {
+        Bytes32(bytes: bytes[offset..<offset + 32])!
+    }
+
+    /// Unpacks the 211-byte state (field order of `StateLayout`).
+    static func decodeState(_ b: [UInt8]) -> StepState? {
+        guard b[StateLayout.exited] <= 1 else { return nil }
+        return StepState(
+            memRoot: word32(b, StateLayout.memRoot), preimageKey: word32(b, StateLayout.preimageKey),
+            preimageOffset: UInt32(readBE(b, StateLayout.preimageOffset, 4)), pc: UInt32(readBE(b, StateLayout.pc, 4)),
+            exitCode: b[StateLayout.exitCode], exited: b[StateLayout.exited] == 1, fault: b[StateLayout.fault],
+            step: readBE(b, StateLayout.step, 8),
+            registers: (0..<32).map { UInt32(readBE(b, StateLayout.registers + 4 * $0, 4)) })
+    }
+
+    /// Packs the state back (inverse of `decodeState`).
+    static func encodeState(_ s: StepState) -> [UInt8] {
+        var out = s.memRoot.bytes + s.preimageKey.bytes
+        func append(_ value: UInt64, _ count: Int) {
+            for i in stride(from: count - 1, through: 0, by: -1) { out.append(UInt8(truncatingIfNeeded: value >> (8 * UInt64(i)))) }
+        }
+        append(UInt64(s.preimageOffset), 4)
+        append(UInt64(s.pc), 4)
+        out.append(s.exitCode)
+        out.append(s.exited ? 1 : 0)
+        out.append(s.fault)
+        append(s.step, 8)
+        for r in 0..<32 { append(UInt64(s.reg(r)), 4) }
+        return out
+    }
+
+    /// keccak256(encoding) with byte 0 replaced by the VM status.
+    static func hashState(_ encoded: [UInt8]) -> Bytes32 {
+        var hash = Keccak256.hash(encoded)
+        let exited = encoded[StateLayout.exited] != 0
+        let status: VMStatus = !exited ? .unfinished
+            : encoded[StateLayout.fault] != 0 ? .panic
+            : encoded[StateLayout.exitCode] == 0 ? .valid : .invalid
+        hash[0] = status.rawValue
+        return hash
+    }
+
+    // MARK: - Memory proofs
+
+    /// Checks the proof at `proofOffset` for the leaf holding `address` against `root`; returns the leaf.
+    static func verifyMemoryProof(_ witness: [UInt8], proofOffset: Int, root: Bytes32, address: UInt32,
+                                  error: VerifierError) throws(VerifierError) -> Bytes32 {
+        let leaf = word32(witness, proofOffset)
+        guard computeRoot(witness, proofOffset: proofOffset, leaf: leaf, address: address) == root else { throw error }
+        return leaf
+    }
+
+    /// The root after replacing the leaf holding `address` by `newLeaf`, using the proof's siblings.
+    static func updateMemoryRoot(_ witness: [UInt8], proofOffset: Int, newLeaf: Bytes32, address: UInt32) -> Bytes32 {
+        computeRoot(witness, proofOffset: proofOffset, leaf: newLeaf, address: address)
+    }
+
+    static func computeRoot(_ witness: [UInt8], proofOffset: Int, leaf: Bytes32, address: UInt32) -> Bytes32 {
+        var node = leaf
+        var index = address >> 5
+        for level in 0..<MemoryLayout32.treeDepth {
+            let sibling = word32(witness, proofOffset + 32 * (level + 1))
+            node = index & 1 == 0 ? Keccak256.hash(node, sibling) : Keccak256.hash(sibling, node)
+            index >>= 1
+        }
+        return node
+    }
+
+    /// The little-endian 32-bit word at `address` (4-aligned) inside its leaf.
+    static func leafWord(_ leaf: Bytes32, at address: UInt32) -> UInt32 {
+        leafBytes(leaf, at: address, count: 4)
+    }
+
+    /// `count` little-endian bytes at `address` inside its leaf.
+    static func leafBytes(_ leaf: Bytes32, at address: UInt32, count: Int) -> UInt32 {
+        let base = Int(address & 31)
+        var value: UInt32 = 0
+        for i in stride(from: count - 1, through: 0, by: -1) { value = value << 8 | UInt32(leaf[base + i]) }
+        return value
+    }
+
+    /// `leaf` with `count` little-endian bytes of `value` written at `address`.
+    static func leafWithBytes(_ leaf: Bytes32, at address: UInt32, count: Int, value: UInt32) -> Bytes32 {
+        var out = leaf
+        let base = Int(address & 31)
+        for i in 0..<count { out[base + i] = UInt8(truncatingIfNeeded: value >> (8 * UInt32(i))) }
+        return out
+    }
+
+    // MARK: - Instruction decoding
+
+    /// The fields of an instruction word, with every immediate format pre-computed.
+    struct Decoded {
+        var opcode: UInt32, rd: Int, funct3: UInt32, rs1: Int, rs2: Int, funct7: UInt32
+        var immI: UInt32, immS: UInt32, immB: UInt32, immJ: UInt32
+    }
+
+    static func signExtended(_ value: UInt32, bits: UInt32) -> UInt32 {
+        let sign: UInt32 = 1 << (bits - 1)
+        return (value & (sign &- 1)) | (value & sign == 0 ? 0 : ~(sign &- 1))
+    }
+
+    /// Splits an instruction word into its fields (RISC-V unprivileged spec, chapter 2).
+    static func decodeInstruction(_ insn: UInt32) -> Decoded {
+        let immI = signExtended(insn >> 20, bits: 12)
+        let immS = signExtended(((insn >> 25) << 5) | ((insn >> 7) & 31), bits: 12)
+        let immB = signExtended(((insn >> 31) << 12) | (((insn >> 7) & 1) << 11) | (((insn >> 25) & 63) << 5)
+                                | (((insn >> 8) & 15) << 1), bits: 13)
+        let immJ = signExtended(((insn >> 31) << 20) | (((insn >> 12) & 255) << 12) | (((insn >> 20) & 1) << 11)
+                                | (((insn >> 21) & 1023) << 1), bits: 21)
+        return Decoded(opcode: insn & 127, rd: Int((insn >> 7) & 31), funct3: (insn >> 12) & 7,
+                       rs1: Int((insn >> 15) & 31), rs2: Int((insn >> 20) & 31), funct7: insn >> 25,
+                       immI: immI, immS: immS, immB: immB, immJ: immJ)
+    }
+
+    // MARK: - Execution
+
+    /// OP and OP-IMM without the M extension; nil for an illegal encoding.
+    static func executeALU(_ d: Decoded, _ a: UInt32, _ b: UInt32) -> UInt32? {
+        let isImmediate = d.opcode == 0x13
+        let shift = b & 31
+        let signedA = Int32(bitPattern: a), signedB = Int32(bitPattern: b)
+        switch d.funct3 {
+        case 0:
+            if isImmediate || d.funct7 == 0 { return a &+ b }
+            return d.funct7 == 0x20 ? a &- b : nil
+        case 1: return d.funct7 == 0 ? a << shift : nil
+        case 2: return (isImmediate || d.funct7 == 0) ? (signedA < signedB ? 1 : 0) : nil
+        case 3: return (isImmediate || d.funct7 == 0) ? (a < b ? 1 : 0) : nil
+        case 4: return (isImmediate || d.funct7 == 0) ? a ^ b : nil
+        case 5:
+            if d.funct7 == 0 { return a >> shift }
+            return d.funct7 == 0x20 ? UInt32(bitPattern: signedA >> Int32(shift)) : nil
+        case 6: return (isImmediate || d.funct7 == 0) ? a | b : nil
+        default: return (isImmediate || d.funct7 == 0) ? a & b : nil
+        }
+    }
+
+    /// MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU.
+    static func executeMExtension(_ d: Decoded, _ a: UInt32, _ b: UInt32) -> UInt32? {
+        let signedA = Int64(Int32(bitPattern: a)), signedB = Int64(Int32(bitPattern: b))
+        switch d.funct3 {
+        case 0: return UInt32(truncatingIfNeeded: signedA &* signedB)
+        case 1: return UInt32(truncatingIfNeeded: (signedA &* signedB) >> 32)
+        case 2: return UInt32(truncatingIfNeeded: (signedA &* Int64(b)) >> 32)
+        case 3: return UInt32(truncatingIfNeeded: (UInt64(a) &* UInt64(b)) >> 32)
+        case 4: return b == 0 ? 0xffff_ffff : UInt32(truncatingIfNeeded: signedA / signedB)
+        case 5: return b == 0 ? 0xffff_ffff : a / b
+        case 6: return b == 0 ? a : UInt32(truncatingIfNeeded: signedA % signedB)
+        default: return b == 0 ? a : a % b
+        }
+    }
+
+    /// BEQ, BNE, BLT, BGE, BLTU, BGEU; nil for funct3 2 or 3.
+    static func executeBranch(_ d: Decoded, _ a: UInt32, _ b: UInt32) -> Bool? {
+        switch d.funct3 {
+        case 0: return a == b
+        case 1: return a != b
+        case 4: return Int32(bitPattern: a) < Int32(bitPattern: b)
+        case 5: return Int32(bitPattern: a) >= Int32(bitPattern: b)
+        case 6: return a < b
+        case 7: return a >= b
+        default: return nil
+        }
+    }
+
+    /// LB, LH, LW, LBU, LHU through the data proof.
+    static func executeLoad(_ d: Decoded, _ s: inout StepState, _ witness: [UInt8]) throws(VerifierError) {
+        let address = s.reg(d.rs1) &+ d.immI
+        let size: UInt32
+        switch d.funct3 {
+        case 0, 4: size = 1
+        case 1, 5: size = 2
+        case 2: size = 4
+        default:
+            s.halt(.illegalInstruction)
+            return
+        }
+        guard address & (size - 1) == 0 else {
+            s.halt(.misalignedLoad)
+            return
+        }
+        let leaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.dataProof, root: s.memRoot,
+                                         address: address, error: .invalidDataProof)
+        let raw = leafBytes(leaf, at: address, count: Int(size))
+        let value = d.funct3 == 0 || d.funct3 == 1 ? signExtended(raw, bits: 8 * size) : raw
+        s.setReg(d.rd, value)
+        s.pc &+= 4
+    }
+
+    /// SB, SH, SW through the data proof; the new root comes from the same siblings.
+    static func executeStore(_ d: Decoded, _ s: inout StepState, _ witness: [UInt8]) throws(VerifierError) {
+        let address = s.reg(d.rs1) &+ d.immS
+        guard d.funct3 <= 2 else {
+            s.halt(.illegalInstruction)
+            return
+        }
+        let size = UInt32(1) << d.funct3
+        guard address & (size - 1) == 0 else {
+            s.halt(.misalignedStore)
+            return
+        }
+        let leaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.dataProof, root: s.memRoot,
+                                         address: address, error: .invalidDataProof)
+        let updated = leafWithBytes(leaf, at: address, count: Int(size), value: s.reg(d.rs2))
+        s.memRoot = updateMemoryRoot(witness, proofOffset: WitnessLayout.dataProof, newLeaf: updated, address: address)
+        s.pc &+= 4
+    }
+
+    /// ECALL: exit, exit_group, read, write with the descriptors of `Syscall`.
+    static func executeSyscall(_ s: inout StepState, _ witness: [UInt8],
+                               oracle: some PreimagePartSource) throws(VerifierError) {
+        let number = s.reg(17), fd = s.reg(10), buffer = s.reg(11), count = s.reg(12)
+        var result = Syscall.badFileDescriptor
+        switch number {
+        case Syscall.exit, Syscall.exitGroup:
+            s.exited = true
+            s.exitCode = UInt8(truncatingIfNeeded: fd)
+            return
+        case Syscall.read:
+            if fd == Syscall.stdinFD { result = 0 }
+            if fd == Syscall.hintReadFD { result = count }
+            if fd == Syscall.preimageReadFD {
+                let part = PreimagePart(data: word32(witness, WitnessLayout.preimagePart),
+                                        length: witness[WitnessLayout.preimagePartLength])
+                guard let expected = oracle.part(key: s.preimageKey, offset: s.preimageOffset) else {
+                    throw .preimagePartUnknown(key: s.preimageKey, offset: s.preimageOffset)
+                }
+                guard expected == part, part.length <= 32 else { throw .preimagePartMismatch }
+                let n = min(count, UInt32(part.length), 32 - (buffer & 31))
+                if n > 0 {
+                    var leaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.dataProof, root: s.memRoot,
+                                                     address: buffer, error: .invalidDataProof)
+                    for i in 0..<Int(n) { leaf[Int(buffer & 31) + i] = part.data[i] }
+                    s.memRoot = updateMemoryRoot(witness, proofOffset: WitnessLayout.dataProof, newLeaf: leaf,
+                                                 address: buffer)
+                }
+                s.preimageOffset &+= n
+                result = n
+            }
+        case Syscall.write:
+            if fd == Syscall.stdoutFD || fd == Syscall.stderrFD || fd == Syscall.hintWriteFD { result = count }
+            if fd == Syscall.preimageKeyFD {
+                let n = min(count, 32 - (buffer & 31))
+                if n > 0 {
+                    let leaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.dataProof, root: s.memRoot,
+                                                     address: buffer, error: .invalidDataProof)
+                    var key = s.preimageKey.bytes
+                    key.removeFirst(Int(n))
+                    for i in 0..<Int(n) { key.append(leaf[Int(buffer & 31) + i]) }
+                    s.preimageKey = Bytes32(bytes: key)!
+                    s.preimageOffset = 0
+                }
+                result = n
+            }
+        default:
+            s.halt(.unknownSyscall)
+            return
+        }
+        s.setReg(10, result)
+        s.pc &+= 4
+    }
+}

@@ -1,0 +1,28 @@
+import CLPrimitives
+
+/// How a dev chain is set up.
+public struct DevChainConfig: Sendable {
+    /// EIP-155 chain id (31337 like Anvil and Hardhat).
+    public var chainID: UInt64 = 31337
+    /// BIP-39 mnemonic of the funded accounts.
+    public var mnemonic: String = HDWallet.developmentMnemonic
+    /// How many accounts (m/44'/60'/0'/0/0...) to fund and unlock.
+    public var accountCount: Int = 10
+    /// Initial balance of each account (10,000 ether).
+    public var initialBalance: UInt256 = UInt256(10_000 as UInt64).multipliedFullWidth(by: UInt256(1_000_000_000_000_000_000 as UInt64)).low
+    /// Block gas limit.
+    public var gasLimit: UInt64 = 30_000_000
+    /// Base fee of the genesis block (1 gwei, as Anvil).
+    public var initialBaseFee: UInt256 = UInt256(1_000_000_000 as UInt64)
+    /// Fee recipient of mined blocks.
+    public var coinbase: Address = .zero
+    /// Database file, or nil for an in-memory chain.
+    public var databasePath: String?
+    /// fsync every block (survives power loss) instead of only process death.
+    public var synchronousFull = false
+    /// Genesis timestamp; nil for the current time.
+    public var genesisTimestamp: UInt64?
+
+    /// The defaults: chain 31337, the development mnemonic, ten accounts, in memory.
+    public init() {}
+}

@@ -1,0 +1,135 @@
+import CLPrimitives
+import Foundation
+
+/// Ethereum JSON-RPC 2.0 over HTTP for a `DevChain`: single requests and batches, errors shaped as
+/// geth and Anvil shape them.
+public final class RPCServer: @unchecked Sendable {
+    /// The chain served.
+    public let chain: DevChain
+    /// The most requests one batch may hold.
+    public let maxBatchSize: Int
+    /// `web3_clientVersion`.
+    public static let clientVersion = "chainlearn/0.1.0/linux/swift6"
+    private var http: HTTPServer?
+    private var miningTimer: Thread?
+    private let stopLock = NSLock()
+    private var stopped = false
+
+    /// A server for `chain`.
+    public init(chain: DevChain, maxBatchSize: Int = 1000) {
+        self.chain = chain
+        self.maxBatchSize = maxBatchSize
+    }
+
+    /// Listens on `host:port` (0: any free port); returns the bound port.
+    @discardableResult
+    public func start(host: String = "127.0.0.1", port: UInt16 = 8545, maxBodyBytes: Int = 5 * 1024 * 1024)
+        throws(HTTPServerError) -> UInt16 {
+        let server = HTTPServer(host: host, port: port, maxBodyBytes: maxBodyBytes) { [self] request in
+            handleHTTP(request)
+        }
+        let bound = try server.start()
+        http = server
+        return bound
+    }
+
+    /// Mines a block every `seconds` (interval mining); automine is switched off.
+    public func startIntervalMining(seconds: Double) {
+        chain.setAutomine(false)
+        let thread = Thread { [self] in
+            while !isStopped {
+                Thread.sleep(forTimeInterval: seconds)
+                if isStopped { break }
+                try? chain.mineBlocks()
+            }
+        }
+        thread.name = "interval-miner"
+        thread.stackSize = 256 * 1024 * 1024
+        thread.start()
+        miningTimer = thread
+    }
+
+    private var isStopped: Bool {
+        stopLock.lock()
+        defer { stopLock.unlock() }
+        return stopped
+    }
+
+    /// Stops listening and mining.
+    public func stop() {
+        stopLock.lock()
+        stopped = true
+        stopLock.unlock()
+        http?.stop()
+    }
+
+    func handleHTTP(_ request: HTTPRequest) -> HTTPResponse {
+        guard request.method == "POST" else {
+            if request.method == "GET" {
+                return HTTPResponse(status: 200, contentType: "text/plain", body: Array("chainlearn JSON-RPC: POST JSON-RPC 2.0 requests here\n".utf8))
+            }
+            return HTTPResponse(status: 405, contentType: "text/plain", body: Array("use POST\n".utf8))
+        }
+        return HTTPResponse(status: 200, body: handle(body: request.body))
+    }
+
+    /// Answers one HTTP body: a request object or a batch array. Returns the response body.
+    public func handle(body: [UInt8]) -> [UInt8] {
+        let parsed: JSON
+        do { parsed = try JSON.parse(body) } catch {
+            return RPCServer.errorResponse(id: .null, .parseError(error.description)).serialized
+        }
+        switch parsed {
+        case .array(let items):
+            if items.isEmpty { return RPCServer.errorResponse(id: .null, .invalidRequest("empty batch")).serialized }
+            if items.count > maxBatchSize {
+                return RPCServer.errorResponse(id: .null, .invalidRequest("batch of \(items.count) exceeds the limit of \(maxBatchSize)")).serialized
+            }
+            let responses = items.compactMap { handle(request: $0) }
+            return JSON.array(responses).serialized
+        default:
+            return handle(request: parsed)?.serialized ?? []
+        }
+    }
+
+    static func errorResponse(id: JSON, _ error: RPCError) -> JSON {
+        .object([("jsonrpc", .string("2.0")), ("id", id), ("error", error.json)])
+    }
+
+    /// Answers one request object; nil for a notification (no id).
+    func handle(request: JSON) -> JSON? {
+        guard case .object = request else { return RPCServer.errorResponse(id: .null, .invalidRequest("expected an object")) }
+        let id = request["id"]
+        if let id {
+            switch id {
+            case .string, .number, .null: break
+            default: return RPCServer.errorResponse(id: .null, .invalidRequest("id must be a string, number or null"))
+            }
+        }
+        guard request["jsonrpc"]?.stringValue == "2.0" else {
+            return RPCServer.errorResponse(id: id ?? .null, .invalidRequest("jsonrpc must be \"2.0\""))
+        }
+        guard let method = request["method"]?.stringValue else {
+            return RPCServer.errorResponse(id: id ?? .null, .invalidRequest("method must be a string"))
+        }
+        let result: Result<JSON, RPCError>
+        do {
+            let params = try RPCParams(request["params"])
+            result = .success(try dispatch(method, params))
+        } catch {
+            result = .failure(error)
+        }
+        guard let id else { return nil }
+        switch result {
+        case .success(let value): return .object([("jsonrpc", .string("2.0")), ("id", id), ("result", value)])
+        case .failure(let error): return RPCServer.errorResponse(id: id, error)
+        }
+    }
+
+    /// Calls the handler of `method`.
+    func dispatch(_ method: String, _ params: RPCParams) throws(RPCError) -> JSON {
+        if let result = try ethMethod(method, params) { return result }
+        if let result = try devMethod(method, params) { return result }
+        throw .methodNotFound(method)
+    }
+}

@@ -1,0 +1,25 @@
+import CLEVM
+import CLPrimitives
+
+extension RPCServer {
+    /// debug_traceTransaction with geth's default struct logger (stack on; memory and storage not captured).
+    func traceTransaction(_ hash: Bytes32, options: JSON?) throws(RPCError) -> JSON {
+        if let options, case .object = options, let tracer = options["tracer"], !tracer.isNull {
+            throw .invalidParams("only the default struct logger is supported, not \(tracer.text)")
+        }
+        let disableStack = options?["disableStack"]?.boolValue ?? false
+        let result = try chainCall { () throws(ChainError) in try chain.trace(transaction: hash) }
+        let logs: [JSON] = result.steps.map { step in
+            var members: [(String, JSON)] = [
+                ("pc", .int(step.pc)), ("op", .string(OpcodeTable.name(of: step.opcode))), ("gas", .int(step.gas)),
+                ("gasCost", .int(step.gasCost)), ("depth", .int(step.depth)),
+            ]
+            if !disableStack { members.append(("stack", .array(step.stack.map { .string($0.hexQuantity) }))) }
+            if step.refund != 0 { members.append(("refund", .int(step.refund))) }
+            if let error = step.error { members.append(("error", .string(String(describing: error)))) }
+            return .object(members)
+        }
+        return .object([("gas", .int(Int(result.gasUsed))), ("failed", .bool(result.failed)),
+                        ("returnValue", .string(Hex.encode(result.output, prefix: false))), ("structLogs", .array(logs))])
+    }
+}

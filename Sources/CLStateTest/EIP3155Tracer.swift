@@ -1,0 +1,48 @@
+import CLEVM
+import CLPrimitives
+import Foundation
+
+/// Writes EIP-3155 JSON lines (one object per step) in the shape of the execution specs'
+/// `ethereum-spec-evm statetest --json`, to a file handle (stderr by default).
+public final class EIP3155Tracer: EVMTracer {
+    private let handle: FileHandle
+    private var buffer = ""
+
+    /// Creates a tracer writing to `handle`.
+    public init(handle: FileHandle = .standardError) { self.handle = handle }
+
+    /// See `EVMTracer`.
+    public func step(_ s: TraceStep) {
+        var line = "{\"pc\":\(s.pc),\"op\":\(s.opcode),\"gas\":\"\(hex(s.gas))\",\"gasCost\":\"\(hex(s.gasCost))\""
+        line += ",\"memSize\":\(s.memorySize),\"stack\":["
+        line += s.stack.map { "\"\($0.hexQuantity)\"" }.joined(separator: ",")
+        line += "],\"depth\":\(s.depth),\"refund\":\(s.refund),\"opName\":\"\(OpcodeTable.name(of: s.opcode))\""
+        if let error = s.error { line += ",\"error\":\"\(error)\"" }
+        line += "}\n"
+        write(line)
+    }
+
+    /// Writes the end-of-transaction summary and the state root lines.
+    public func finish(output: [UInt8], gasUsed: UInt64, error: String?, stateRoot: Bytes32) {
+        var line = "{\"output\":\"\(Hex.encode(output, prefix: false))\",\"gasUsed\":\"\(hex(Int(gasUsed)))\""
+        if let error { line += ",\"error\":\"\(error)\"" }
+        line += "}\n{\"stateRoot\":\"\(stateRoot.hex)\"}\n"
+        write(line)
+        flush()
+    }
+
+    private func hex(_ v: Int) -> String { "0x" + String(v, radix: 16) }
+
+    private func write(_ text: String) {
+        buffer += text
+        if buffer.utf8.count > 1 << 16 { flush() }
+    }
+
+    /// Writes out buffered lines.
+    public func flush() {
+        if !buffer.isEmpty {
+            handle.write(Data(buffer.utf8))
+            buffer = ""
+        }
+    }
+}

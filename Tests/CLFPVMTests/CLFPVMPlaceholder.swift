@@ -1,2 +1,0 @@
-import CLFPVM
-import Testing

@@ -1,2 +1,0 @@
-import CLHarness
-import Testing

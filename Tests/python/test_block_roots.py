@@ -1,0 +1,94 @@
+"""Block roots recomputed independently with py-trie and pyrlp from what the node reports over JSON-RPC:
+transactionsRoot from the transactions' fields, receiptsRoot from the receipts, and stateRoot from every
+account's balance, nonce, code and storage."""
+import rlp
+from eth_account import Account
+from eth_utils import keccak, to_bytes
+from trie import HexaryTrie
+from web3 import Web3
+
+from test_web3_client import DEV, deploy
+
+EMPTY_ROOT = keccak(rlp.encode(b""))
+
+
+def b(hex_text):
+    return to_bytes(hexstr=hex_text) if hex_text else b""
+
+
+def root_of(items):
+    t = HexaryTrie(db={})
+    for i, encoded in enumerate(items):
+        t[rlp.encode(i)] = encoded
+    return t.root_hash
+
+
+def encode_tx(tx):
+    to = bytes(tx["to"] and to_bytes(hexstr=tx["to"]) or b"")
+    data = bytes(tx["input"])
+    access = [[to_bytes(hexstr=e["address"]), [to_bytes(hexstr=k) if isinstance(k, str) else bytes(k) for k in e["storageKeys"]]] for e in tx.get("accessList", [])]
+    sig = [tx["r"], tx["s"]]
+    sig = [int.from_bytes(bytes(x), "big") if not isinstance(x, int) else x for x in sig]
+    if tx["type"] == 0:
+        return rlp.encode([tx["nonce"], tx["gasPrice"], tx["gas"], to, tx["value"], data, tx["v"], *sig])
+    if tx["type"] == 1:
+        return b"\x01" + rlp.encode([tx["chainId"], tx["nonce"], tx["gasPrice"], tx["gas"], to, tx["value"], data,
+                                     access, tx["yParity"], *sig])
+    return b"\x02" + rlp.encode([tx["chainId"], tx["nonce"], tx["maxPriorityFeePerGas"], tx["maxFeePerGas"], tx["gas"],
+                                 to, tx["value"], data, access, tx["yParity"], *sig])
+
+
+def encode_receipt(r):
+    logs = [[to_bytes(hexstr=l["address"]), [bytes(t) for t in l["topics"]], bytes(l["data"])] for l in r["logs"]]
+    body = rlp.encode([r["status"], r["cumulativeGasUsed"], bytes(r["logsBloom"]), logs])
+    return body if r["type"] == 0 else bytes([r["type"]]) + body
+
+
+def state_root(w3, accounts, storage_slots):
+    t = HexaryTrie(db={})
+    for address in accounts:
+        balance, nonce, code = w3.eth.get_balance(address), w3.eth.get_transaction_count(address), w3.eth.get_code(address)
+        if balance == 0 and nonce == 0 and not code:
+            continue
+        st = HexaryTrie(db={})
+        for slot in storage_slots.get(address, []):
+            value = int.from_bytes(w3.eth.get_storage_at(address, slot), "big")
+            if value:
+                st[keccak(slot.to_bytes(32, "big"))] = rlp.encode(value)
+        t[keccak(to_bytes(hexstr=address))] = rlp.encode([nonce, balance, st.root_hash, keccak(bytes(code))])
+    return t.root_hash
+
+
+def test_roots_match_independent_computation(node, counter_contract):
+    abi, bytecode = counter_contract
+    w3 = Web3(Web3.HTTPProvider(node.url))
+    counter = deploy(w3, abi, bytecode)
+    base = w3.eth.get_block("latest").baseFeePerGas
+    # A legacy EIP-155 transfer, an EIP-2930 call and an EIP-1559 call, signed by eth-account.
+    sender = DEV[5]
+    txs = [
+        {"to": DEV[6].address, "value": 10**15, "gas": 21_000, "gasPrice": 3 * base, "nonce": 0, "chainId": 31337},
+        {**counter.functions.store(5).build_transaction({"from": sender.address, "gas": 80_000, "gasPrice": 3 * base,
+                                                         "nonce": 1, "chainId": 31337}),
+         "accessList": [{"address": counter.address, "storageKeys": ["0x" + "00" * 32]}], "type": 1},
+        counter.functions.store(6).build_transaction({"from": sender.address, "gas": 80_000, "nonce": 2, "chainId": 31337,
+                                                      "maxFeePerGas": 3 * base, "maxPriorityFeePerGas": 2}),
+    ]
+    for tx in txs:
+        tx.pop("from", None)
+        if tx.get("type") == 1:
+            tx.pop("maxFeePerGas", None), tx.pop("maxPriorityFeePerGas", None)
+        w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction))
+
+    for number in range(1, w3.eth.block_number + 1):
+        block = w3.eth.get_block(number, full_transactions=True)
+        encoded = [encode_tx(tx) for tx in block.transactions]
+        for tx, raw in zip(block.transactions, encoded):
+            assert keccak(raw) == tx.hash
+        assert root_of(encoded) == block.transactionsRoot
+        receipts = [w3.eth.get_transaction_receipt(tx.hash) for tx in block.transactions]
+        assert root_of([encode_receipt(r) for r in receipts]) == block.receiptsRoot
+
+    accounts = [a.address for a in DEV] + [counter.address, "0x0000000000000000000000000000000000000000"]
+    assert state_root(w3, accounts, {counter.address: [0, 1]}) == w3.eth.get_block("latest").stateRoot
+    assert w3.eth.get_block(0).transactionsRoot == EMPTY_ROOT
