@@ -10,6 +10,8 @@ struct Bench: ParsableCommand {
             KeccakBench.self,
             UInt256Bench.self,
             TrieBench.self,
+            MLMatVecBench.self,
+            MLCNNBench.self,
         ]
     )
 }

@@ -1,0 +1,94 @@
+/// Reads little-endian fields from a byte array, reporting a typed error instead of running past its end.
+public struct ByteReader {
+    /// The bytes being read.
+    public let bytes: [UInt8]
+    /// The offset of the next unread byte.
+    public private(set) var offset: Int
+
+    /// A reader positioned at `offset`.
+    public init(_ bytes: [UInt8], offset: Int = 0) {
+        self.bytes = bytes
+        self.offset = offset
+    }
+
+    /// Bytes left to read.
+    @inlinable public var remaining: Int { bytes.count - offset }
+
+    /// Fails unless `count` more bytes are available.
+    public func require(_ count: Int) throws(MLError) {
+        if count < 0 || count > remaining { throw MLError.truncated(offset: offset, needed: count) }
+    }
+
+    /// Reads one byte.
+    public mutating func u8() throws(MLError) -> UInt8 {
+        try require(1)
+        let value = bytes[offset]
+        offset += 1
+        return value
+    }
+
+    /// Reads a little-endian `UInt16`.
+    public mutating func u16() throws(MLError) -> UInt16 {
+        try require(2)
+        let value = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+        offset += 2
+        return value
+    }
+
+    /// Reads a little-endian `UInt32`.
+    public mutating func u32() throws(MLError) -> UInt32 {
+        try require(4)
+        var value: UInt32 = 0
+        for index in 0..<4 { value |= UInt32(bytes[offset + index]) << UInt32(8 * index) }
+        offset += 4
+        return value
+    }
+
+    /// Reads a little-endian `Int32`.
+    public mutating func i32() throws(MLError) -> Int32 {
+        Int32(bitPattern: try u32())
+    }
+
+    /// Reads `count` raw bytes.
+    public mutating func take(_ count: Int) throws(MLError) -> [UInt8] {
+        try require(count)
+        let slice = Array(bytes[offset..<(offset + count)])
+        offset += count
+        return slice
+    }
+
+    /// Skips `count` bytes.
+    public mutating func skip(_ count: Int) throws(MLError) {
+        try require(count)
+        offset += count
+    }
+}
+
+/// Appends little-endian fields to a byte array.
+public struct ByteWriter {
+    /// The bytes written so far.
+    public var bytes: [UInt8] = []
+
+    /// An empty writer.
+    public init() {}
+
+    /// Appends one byte.
+    public mutating func u8(_ value: UInt8) { bytes.append(value) }
+
+    /// Appends a little-endian `UInt16`.
+    public mutating func u16(_ value: UInt16) {
+        bytes.append(UInt8(truncatingIfNeeded: value))
+        bytes.append(UInt8(truncatingIfNeeded: value >> 8))
+    }
+
+    /// Appends a little-endian `UInt32`.
+    public mutating func u32(_ value: UInt32) {
+        for index in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: value >> UInt32(8 * index))) }
+    }
+
+    /// Appends a little-endian `Int32`.
+    public mutating func i32(_ value: Int32) { u32(UInt32(bitPattern: value)) }
+
+    /// Appends raw bytes.
+    public mutating func append(_ more: [UInt8]) { bytes.append(contentsOf: more) }
+}

@@ -1,0 +1,154 @@
+/// Dot products and the row loops of linear layers, matrix products and convolutions.
+///
+/// Inputs are first centred (`x − zero point`). When every centred value `c` satisfies
+/// `|c| ≤ narrowLimit(depth:)`, the fast path multiplies `Int16 × Int8` into an `Int32` accumulator, which
+/// then cannot overflow; otherwise the wide path accumulates in `Int64`. Both are exact, so the choice
+/// never changes a result.
+public enum LinearKernels {
+    /// The largest centred magnitude for which a depth-`depth` `Int16 × Int8` dot product fits `Int32`.
+    @inlinable public static func narrowLimit(depth: Int) -> Int32 {
+        let bound = Int(Int32.max) / (128 * max(depth, 1) + 1)
+        return Int32(min(bound, 32_767))
+    }
+
+    /// Centres `values` by `zeroPoint` into 16 bits when every result fits in ±`limit`; `nil` otherwise.
+    public static func centeredNarrow(_ values: [Int32], zeroPoint: Int32, limit: Int32) -> [Int16]? {
+        var out = [Int16](repeating: 0, count: values.count)
+        for index in 0..<values.count {
+            let centered = Int64(values[index]) - Int64(zeroPoint)
+            if centered > Int64(limit) || centered < -Int64(limit) { return nil }
+            out[index] = Int16(truncatingIfNeeded: centered)
+        }
+        return out
+    }
+
+    /// Centres `values` by `zeroPoint` into 64 bits.
+    public static func centeredWide(_ values: [Int32], zeroPoint: Int32) -> [Int64] {
+        var out = [Int64](repeating: 0, count: values.count)
+        for index in 0..<values.count { out[index] = Int64(values[index]) - Int64(zeroPoint) }
+        return out
+    }
+
+    /// `Σ x[i]·w[i]` with an `Int32` accumulator (wrapping; callers bound the depth).
+    @inlinable @inline(__always)
+    public static func dot(_ x: UnsafePointer<Int16>, _ w: UnsafePointer<Int8>, _ depth: Int) -> Int32 {
+        var total: Int32 = 0
+        var index = 0
+        while index < depth {
+            total &+= Int32(x[index]) &* Int32(w[index])
+            index &+= 1
+        }
+        return total
+    }
+
+    /// `Σ x[i]·w[i]` with an `Int64` accumulator.
+    @inlinable @inline(__always)
+    public static func dotWide(_ x: UnsafePointer<Int64>, _ w: UnsafePointer<Int8>, _ depth: Int) -> Int64 {
+        var total: Int64 = 0
+        var index = 0
+        while index < depth {
+            total &+= x[index] &* Int64(w[index])
+            index &+= 1
+        }
+        return total
+    }
+
+    /// Output rows `rows` of `y[b, n] = stage(Σ_k x[b, k]·W[n, k] + bias[n])` for every batch row `b`.
+    public static func linearRows(
+        x: UnsafePointer<Int16>, batch: Int, depth: Int,
+        weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>, width: Int,
+        rows: Range<Int>, stage: OutputStage, output: UnsafeMutablePointer<Int32>
+    ) {
+        for b in 0..<batch {
+            let xRow = x + b * depth
+            let yRow = output + b * width
+            for n in rows {
+                let total = Int64(dot(xRow, weights + n * depth, depth)) + Int64(bias[n])
+                yRow[n] = stage.finish(total)
+            }
+        }
+    }
+
+    /// As `linearRows`, accumulating in 64 bits for inputs whose centred values do not fit 16 bits.
+    public static func linearRowsWide(
+        x: UnsafePointer<Int64>, batch: Int, depth: Int,
+        weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>, width: Int,
+        rows: Range<Int>, stage: OutputStage, output: UnsafeMutablePointer<Int32>
+    ) {
+        for b in 0..<batch {
+            let xRow = x + b * depth
+            let yRow = output + b * width
+            for n in rows {
+                let total = dotWide(xRow, weights + n * depth, depth) + Int64(bias[n])
+                yRow[n] = stage.finish(total)
+            }
+        }
+    }
+
+    /// Unfolds a centred `[C, H, W]` image into patches `[OH·OW, C·KH·KW]` (padding reads zero).
+    public static func unfold(
+        _ centered: [Int16], channels: Int, height: Int, width: Int,
+        kernelHeight: Int, kernelWidth: Int, strideH: Int, strideW: Int, padH: Int, padW: Int,
+        outHeight: Int, outWidth: Int
+    ) -> [Int16] {
+        let patch = channels * kernelHeight * kernelWidth
+        var out = [Int16](repeating: 0, count: outHeight * outWidth * patch)
+        for oy in 0..<outHeight {
+            for ox in 0..<outWidth {
+                let base = (oy * outWidth + ox) * patch
+                var column = 0
+                for c in 0..<channels {
+                    for ky in 0..<kernelHeight {
+                        let iy = oy * strideH - padH + ky
+                        for kx in 0..<kernelWidth {
+                            let ix = ox * strideW - padW + kx
+                            if iy >= 0 && iy < height && ix >= 0 && ix < width {
+                                out[base + column] = centered[(c * height + iy) * width + ix]
+                            }
+                            column += 1
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Output channels `channels` of a convolution over unfolded patches: `y[o, p] = stage(patch_p · W_o + b_o)`.
+    public static func convolutionChannels(
+        patches: UnsafePointer<Int16>, patchCount: Int, depth: Int,
+        weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>,
+        channels: Range<Int>, stage: OutputStage, output: UnsafeMutablePointer<Int32>
+    ) {
+        for o in channels {
+            let filter = weights + o * depth
+            let row = output + o * patchCount
+            let offset = Int64(bias[o])
+            for p in 0..<patchCount {
+                row[p] = stage.finish(Int64(dot(patches + p * depth, filter, depth)) + offset)
+            }
+        }
+    }
+
+    /// `Y[m, n] = stage(Σ_k (A[m, k] − za)(B[k, n] − zb))` for two computed tensors.
+    public static func matmul(
+        _ a: [Int32], _ b: [Int32], rows: Int, depth: Int, columns: Int,
+        aZero: Int32, bZero: Int32, stage: OutputStage
+    ) -> [Int32] {
+        var transposed = [Int64](repeating: 0, count: depth * columns)
+        for k in 0..<depth {
+            for n in 0..<columns { transposed[n * depth + k] = Int64(b[k * columns + n]) - Int64(bZero) }
+        }
+        var out = [Int32](repeating: 0, count: rows * columns)
+        for m in 0..<rows {
+            for n in 0..<columns {
+                var total: Int64 = 0
+                for k in 0..<depth {
+                    total &+= (Int64(a[m * depth + k]) - Int64(aZero)) &* transposed[n * depth + k]
+                }
+                out[m * columns + n] = stage.finish(total)
+            }
+        }
+        return out
+    }
+}

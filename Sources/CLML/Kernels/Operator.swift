@@ -1,0 +1,82 @@
+/// The operators a graph node can apply, with their `u16` codes in the model format.
+/// The inputs and attributes of each are listed in docs/PROTOCOL.md ("ML model format").
+public enum Operator: UInt16, Sendable {
+    /// `y = requant(Σ (x − zx)·W + b)` over the last axis. Inputs: x `[…, K]`, W `[N, K]` int8, b `[N]` int32.
+    /// Attributes: input zero point, output zero point, multiplier, shift, fused ReLU (0/1).
+    case linear = 1
+    /// `Y = requant((A − za)(B − zb))`. Inputs: A `[M, K]`, B `[K, N]`.
+    /// Attributes: a zero point, b zero point, output zero point, multiplier, shift.
+    case matmul = 2
+    /// 2-D convolution over `[C, H, W]`. Inputs: x, W `[O, C, KH, KW]` int8, b `[O]` int32.
+    /// Attributes: stride h, stride w, padding h, padding w, input zero point, output zero point,
+    /// multiplier, shift, fused ReLU (0/1). Padding reads the input zero point.
+    case conv2d = 3
+    /// `y = zo + round(((a − za)·ma + (b − zb)·mb) / 2^shift)` elementwise on equal shapes.
+    /// Attributes: a zero point, b zero point, output zero point, a multiplier, b multiplier, shift.
+    case add = 4
+    /// `y = zo + requant((a − za)(b − zb))` elementwise. Attributes: a zp, b zp, output zp, multiplier, shift.
+    case mul = 5
+    /// `y = max(x, z)`. Attribute: the zero point `z`.
+    case relu = 6
+    /// Max pooling over `[C, H, W]`. Attributes: kernel h, kernel w, stride h, stride w.
+    case maxPool = 7
+    /// Average pooling over `[C, H, W]`, rounding half up. Attributes: kernel h, kernel w, stride h, stride w.
+    case averagePool = 8
+    /// Same values, new shape. Attributes: the new dimensions.
+    case reshape = 9
+    /// Same values, one dimension. No attributes.
+    case flatten = 10
+    /// Softmax over the last axis into Q15 probabilities (int16 or int32 output).
+    /// Attributes: multiplier and shift taking `x − max(x)` into Q16 real units.
+    case softmax = 11
+    /// Layer normalisation over the last axis. Inputs: x (int8/int16), γ `[D]`, β `[D]` int32.
+    /// Attributes: ε in squared input units, output zero point, multiplier, shift (of `z_Q12·γ + β`).
+    case layerNorm = 12
+    /// RMS normalisation over the last axis. Inputs: x (int8/int16), γ `[D]`.
+    /// Attributes: ε in squared input units, output zero point, multiplier, shift (of `z_Q12·γ`).
+    case rmsNorm = 13
+    /// GELU as `x·σ(1.702x)`. Attributes: input zero point, multiplier and shift taking `1.702·(x − zx)`
+    /// into Q16 real units, output zero point, multiplier and shift of `(x − zx)·σ_Q16`.
+    case gelu = 14
+    /// SiLU `x·σ(x)`; attributes as for GELU without the 1.702 factor.
+    case silu = 15
+    /// Row lookup. Inputs: token ids `[T]` int32, table `[V, D]`. Output `[T, D]` in the table's type.
+    case embedding = 16
+    /// Rotary position embedding on interleaved pairs. Inputs: x `[T, H, Dh]`, table `[P, Dh/2, 2]`
+    /// int16 of (cos, sin) in Q14. Position of row t is the session position plus t.
+    case rotaryEmbedding = 17
+    /// Causal self-attention with a KV cache. Inputs: q, k, v `[T, H, Dh]` (zero point 0).
+    /// Attributes: score multiplier and shift (q·k into Q16 logits, 1/√Dh included), output multiplier
+    /// and shift (of Σ p_Q15·v), cache capacity in positions.
+    case attention = 18
+
+    /// How many inputs the operator takes.
+    public var inputCount: Int {
+        switch self {
+        case .linear, .conv2d, .layerNorm: return 3
+        case .matmul, .add, .mul, .rmsNorm, .embedding, .rotaryEmbedding: return 2
+        case .attention: return 3
+        case .relu, .maxPool, .averagePool, .reshape, .flatten, .softmax, .gelu, .silu: return 1
+        }
+    }
+
+    /// How many attributes the operator takes, or -1 when it takes any positive number (reshape).
+    public var attributeCount: Int {
+        switch self {
+        case .linear: return 5
+        case .matmul: return 5
+        case .conv2d: return 9
+        case .add: return 6
+        case .mul: return 5
+        case .relu: return 1
+        case .maxPool, .averagePool: return 4
+        case .reshape: return -1
+        case .flatten: return 0
+        case .softmax: return 2
+        case .layerNorm, .rmsNorm: return 4
+        case .gelu, .silu: return 6
+        case .embedding, .rotaryEmbedding: return 0
+        case .attention: return 5
+        }
+    }
+}

@@ -1,0 +1,115 @@
+// The ML engine as an FPVM guest: runs a whole model or one node, reading the model, its constants and
+// the input tensors through the preimage oracle. Built by Scripts/ml/build-ml-guest together with the
+// engine's kernel sources (Sources/CLML/Kernels) and Keccak-256 from CLPrimitives, as one Embedded Swift
+// module. Request layout: docs/PROTOCOL.md, "ML guest request".
+
+/// Exit codes of the ML guest.
+enum GuestStatus: Int32 {
+    case success = 0
+    case badRequest = 2
+    case modelRejected = 3
+    case inputRejected = 4
+    case evaluationFailed = 5
+}
+
+/// The parsed request from the input region.
+struct GuestRequest {
+    var singleNode: Bool
+    var nodeIndex: Int
+    var modelHash: [UInt8]
+    var tensorHashes: [[UInt8]]
+
+    static let magic: [UInt8] = [0x43, 0x4C, 0x4D, 0x49]  // "CLMI"
+
+    init?(_ bytes: [UInt8]) {
+        var reader = ByteReader(bytes)
+        do throws(MLError) {
+            if try reader.take(4) != GuestRequest.magic { return nil }
+            let mode = try reader.u32()
+            if mode > 1 { return nil }
+            singleNode = mode == 1
+            nodeIndex = Int(try reader.u32())
+            modelHash = try reader.take(32)
+            let count = Int(try reader.u32())
+            if count > 1024 { return nil }
+            var hashes: [[UInt8]] = []
+            for _ in 0..<count { hashes.append(try reader.take(32)) }
+            tensorHashes = hashes
+            if reader.remaining != 0 { return nil }
+        } catch {
+            return nil
+        }
+    }
+}
+
+func fetch(_ key: [UInt8]) -> [UInt8] {
+    key.withUnsafeBufferPointer { Guest.preimage(key: $0) }
+}
+
+func runRequest() -> Int32 {
+    let input = Guest.input
+    var requestBytes = [UInt8](repeating: 0, count: input.count)
+    for index in 0..<input.count { requestBytes[index] = input[index] }
+    guard let request = GuestRequest(requestBytes) else { return GuestStatus.badRequest.rawValue }
+
+    var descriptorReader = ByteReader(fetch(request.modelHash))
+    let descriptor: ModelFormat.Descriptor
+    do throws(MLError) {
+        descriptor = try ModelFormat.decodeDescriptor(&descriptorReader)
+    } catch {
+        return GuestStatus.modelRejected.rawValue
+    }
+
+    var tensors: [Tensor] = []
+    for hash in request.tensorHashes {
+        do throws(MLError) {
+            tensors.append(try TensorCoding.decode(fetch(hash)))
+        } catch {
+            return GuestStatus.inputRejected.rawValue
+        }
+    }
+
+    let output: Tensor
+    do throws(MLError) {
+        if request.singleNode {
+            if request.nodeIndex >= descriptor.nodes.count { return GuestStatus.badRequest.rawValue }
+            var operands: [ValueInfo] = []
+            for tensor in tensors {
+                operands.append(ValueInfo(dtype: tensor.dtype, shape: tensor.shape, quantization: Quantization.identity))
+            }
+            let node = descriptor.nodes[request.nodeIndex]
+            let model = try SingleNode.model(
+                of: node, at: request.nodeIndex, operands: operands, constantHashes: descriptor.constantHashes.count
+            ) { (k: Int) throws(MLError) -> (Tensor, Quantization) in
+                (try TensorCoding.decode(fetch(descriptor.constantHashes[k].bytes)), descriptor.constantQuantization[k])
+            }
+            var session = Session(model: model)
+            output = try session.run(tensors)[0]
+        } else {
+            var constants: [Tensor] = []
+            for hash in descriptor.constantHashes { constants.append(try TensorCoding.decode(fetch(hash.bytes))) }
+            let model = try Model(
+                inputs: descriptor.inputs, constants: constants,
+                constantQuantization: descriptor.constantQuantization, nodes: descriptor.nodes)
+            var session = Session(model: model)
+            let outputs = try session.run(tensors)
+            output = outputs[outputs.count - 1]
+        }
+    } catch {
+        return GuestStatus.evaluationFailed.rawValue
+    }
+
+    let encoded = TensorCoding.encode(output)
+    let commitment = Keccak256.hash(encoded)
+    let region = Guest.output
+    commitment.withUnsafeBytes { raw in
+        for index in 0..<32 { region[index] = raw[index] }
+    }
+    encoded.withUnsafeBufferPointer { Guest.write($0) }
+    return GuestStatus.success.rawValue
+}
+
+@_cdecl("guest_main")
+func guestMain() -> Int32 {
+    runRequest()
+}

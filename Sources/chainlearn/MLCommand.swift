@@ -1,0 +1,169 @@
+import ArgumentParser
+import CLML
+import CLPrimitives
+import Foundation
+
+/// `chainlearn ml`: runs and evaluates ChainLearn models.
+struct MLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ml", abstract: "Run and evaluate fixed-point models.",
+        subcommands: [MLRunCommand.self, MLEvalCommand.self])
+}
+
+/// Where a model runs.
+enum MLTarget: String, ExpressibleByArgument, CaseIterable {
+    case native, fpvm
+}
+
+/// A command-line failure with a message.
+struct MLCommandError: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Reads a whole file as bytes.
+func readBytes(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw MLCommandError(description: "cannot read \(path)")
+    }
+    return Array(data)
+}
+
+/// Loads a model file, turning format errors into messages.
+func loadModel(_ path: String) throws -> Model {
+    do { return try ModelFormat.decode(try readBytes(path)) } catch let error as MLError {
+        throw MLCommandError(description: "\(path): invalid model (\(error))")
+    }
+}
+
+/// `chainlearn ml run MODEL --input FILE [--target native|fpvm] [--node K] [--json]`.
+struct MLRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a model (or one node) on an input file of tensor encodings, one per input.")
+
+    @Argument(help: "The model file (.clml).") var model: String
+    @Option(help: "The input: tensor encodings, one per graph input (or per computed operand of --node).")
+    var input: String
+    @Option(help: "native or fpvm.") var target: MLTarget = .native
+    @Option(help: "Run only this node (0-based) on its operands from --input.") var node: Int?
+    @Option(help: "Print this many top classes instead of all values when the output is long.") var top = 5
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let graph = try loadModel(model)
+        let bytes = try readBytes(input)
+        var reader = ByteReader(bytes)
+        var inputs: [Tensor] = []
+        do {
+            while reader.remaining > 0 { inputs.append(try TensorCoding.decode(&reader)) }
+        } catch {
+            throw MLCommandError(description: "\(input): invalid tensor (\(error))")
+        }
+        guard target == .native else {
+            throw MLCommandError(description: "--target fpvm: the guest build is not available in this build yet")
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let output: Tensor
+        do {
+            var session = Session(model: graph)
+            if let node {
+                output = try session.runNode(node, inputs: inputs)
+            } else {
+                output = try session.run(inputs).last!
+            }
+        } catch {
+            throw MLCommandError(description: "evaluation failed: \(error)")
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        printResult(output, seconds: seconds, steps: nil)
+    }
+
+    func printResult(_ output: Tensor, seconds: Double, steps: UInt64?) {
+        let hash = ModelFormat.commitment(output).hex
+        let ranked = output.values.indices.sorted { output.values[$0] > output.values[$1] || (output.values[$0] == output.values[$1] && $0 < $1) }
+        let showAll = output.count <= 16
+        if json {
+            var object: [String: Any] = ["output_hash": hash, "shape": output.shape, "dtype": "\(output.dtype)",
+                                         "seconds": seconds, "target": target.rawValue]
+            if showAll { object["values"] = output.values.map(Int.init) }
+            object["top"] = ranked.prefix(top).map { ["index": $0, "value": Int(output.values[$0])] }
+            if let steps { object["steps"] = steps }
+            let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("output  \(output.dtype) \(output.shape)")
+            print("hash    \(hash)")
+            if showAll { print("values  \(output.values.map(String.init).joined(separator: " "))") }
+            print("top     " + ranked.prefix(top).map { "\($0):\(output.values[$0])" }.joined(separator: " "))
+            if let steps { print("steps   \(steps)") }
+            print("seconds \(String(format: "%.6f", seconds))")
+        }
+    }
+}
+
+/// `chainlearn ml eval MODEL --dataset FILE`: accuracy on a labelled test split.
+struct MLEvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Accuracy of a classifier on a data set file (inputs then labels).")
+
+    @Argument(help: "The model file (.clml).") var model: String
+    @Option(help: "The data set file (.cld).") var dataset: String
+    @Option(help: "Evaluate only the first N samples.") var limit: Int?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let graph = try loadModel(model)
+        let data: Dataset
+        do { data = try Dataset(decoding: try readBytes(dataset)) } catch let error as MLError {
+            throw MLCommandError(description: "\(dataset): invalid data set (\(error))")
+        }
+        let count = min(limit ?? data.count, data.count)
+        let bar = ProgressBar(total: count, enabled: isatty(STDERR_FILENO) != 0 && !json)
+        let started = DispatchTime.now().uptimeNanoseconds
+        let outputs: [[Int32]]
+        do {
+            outputs = try BatchRunner.outputs(of: graph, samples: count, input: { data.sample($0) }, progress: { bar.update($0) })
+        } catch {
+            throw MLCommandError(description: "evaluation failed: \(error)")
+        }
+        bar.finish()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        var correct = 0
+        for index in 0..<count where BatchRunner.argmax(outputs[index]) == Int(data.labels[index]) { correct += 1 }
+        let accuracy = count == 0 ? 0 : Double(correct) / Double(count)
+        if json {
+            let object: [String: Any] = ["samples": count, "correct": correct, "accuracy": accuracy, "seconds": seconds,
+                                         "model_hash": ModelFormat.modelHash(graph).hex]
+            let encoded = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: encoded, as: UTF8.self))
+        } else {
+            print("accuracy \(String(format: "%.4f", accuracy)) (\(correct)/\(count)) in \(String(format: "%.2f", seconds)) s")
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, redrawn at most every percent.
+final class ProgressBar: @unchecked Sendable {
+    let total: Int
+    let enabled: Bool
+    private var shown = -1
+
+    init(total: Int, enabled: Bool) {
+        self.total = total
+        self.enabled = enabled
+    }
+
+    func update(_ done: Int) {
+        guard enabled, total > 0 else { return }
+        let percent = done * 100 / total
+        if percent == shown { return }
+        shown = percent
+        let filled = percent * 30 / 100
+        let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: 30 - filled) + "] \(done)/\(total)"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

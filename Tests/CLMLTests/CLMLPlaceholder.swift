@@ -1,2 +1,0 @@
-import CLML
-import Testing
