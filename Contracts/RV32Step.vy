@@ -1,0 +1,616 @@
+#pragma version 0.4.3
+#pragma optimize gas
+"""
+@title RV32Step
+@notice The on-chain one-step verifier of the FPVM: one RV32IM instruction over the state and step
+        witness layouts of docs/PROTOCOL.md. It mirrors Sources/CLFPVM/OneStepVerifier.swift
+        function by function, with the same names and sections, so the two read side by side:
+        decodeState, encodeState, hashState, verifyMemoryProof, updateMemoryRoot, computeRoot,
+        leafWord, leafBytes, leafWithBytes, signExtended, decodeInstruction, executeALU,
+        executeMExtension, executeBranch, executeLoad, executeStore, executeSyscall.
+@dev All values are 32-bit quantities held in uint256 and masked. A rejected witness reverts with
+     the reason the Swift verifier throws (VerifierError case name).
+"""
+
+interface PreimageOracle:
+    def readPart(key: bytes32, offset: uint256) -> (bytes32, uint256): view
+
+# Witness layout (WitnessLayout).
+WITNESS_SIZE: constant(uint256) = 2036
+STATE_SIZE: constant(uint256) = 211
+FETCH_PROOF: constant(uint256) = 211
+DATA_PROOF: constant(uint256) = 1107
+PROOF_SIZE: constant(uint256) = 896
+PREIMAGE_PART: constant(uint256) = 2003
+# The word ending with the preimage part's length byte (offset 2035).
+PREIMAGE_PART_LENGTH_WORD: constant(uint256) = 2004
+
+# State layout (StateLayout): the word at 64 holds preimageOffset, pc, exitCode, exited, fault, step.
+STATE_HEADER: constant(uint256) = 64
+STATE_REGISTERS: constant(uint256) = 83
+TREE_DEPTH: constant(uint256) = 27
+
+# Fault codes (FaultCode).
+FAULT_ILLEGAL_INSTRUCTION: constant(uint256) = 1
+FAULT_MISALIGNED_FETCH: constant(uint256) = 2
+FAULT_MISALIGNED_LOAD: constant(uint256) = 3
+FAULT_MISALIGNED_STORE: constant(uint256) = 4
+FAULT_BREAKPOINT: constant(uint256) = 5
+FAULT_UNKNOWN_SYSCALL: constant(uint256) = 6
+
+# Status byte of a state hash (VMStatus).
+STATUS_VALID: constant(uint256) = 0
+STATUS_INVALID: constant(uint256) = 1
+STATUS_PANIC: constant(uint256) = 2
+STATUS_UNFINISHED: constant(uint256) = 3
+
+# Syscalls and descriptors (Syscall).
+SYS_READ: constant(uint256) = 63
+SYS_WRITE: constant(uint256) = 64
+SYS_EXIT: constant(uint256) = 93
+SYS_EXIT_GROUP: constant(uint256) = 94
+FD_STDIN: constant(uint256) = 0
+FD_STDOUT: constant(uint256) = 1
+FD_STDERR: constant(uint256) = 2
+FD_HINT_WRITE: constant(uint256) = 3
+FD_HINT_READ: constant(uint256) = 4
+FD_PREIMAGE_READ: constant(uint256) = 5
+FD_PREIMAGE_KEY: constant(uint256) = 6
+BAD_FILE_DESCRIPTOR: constant(uint256) = 4294967287  # -9 as 32 bits
+
+MASK32: constant(uint256) = 4294967295
+SIGN32: constant(uint256) = 2147483648
+MASK64: constant(uint256) = 18446744073709551615
+
+
+# MARK: - State
+
+struct StepState:
+    memRoot: bytes32
+    preimageKey: bytes32
+    preimageOffset: uint256
+    pc: uint256
+    exitCode: uint256
+    exited: bool
+    fault: uint256
+    step: uint256
+    # x0 ... x31 as encoded: 128 bytes = 4 big-endian words of 8 registers each.
+    registers: uint256[4]
+
+
+struct Decoded:
+    opcode: uint256
+    rd: uint256
+    funct3: uint256
+    rs1: uint256
+    rs2: uint256
+    funct7: uint256
+    immI: uint256
+    immS: uint256
+    immB: uint256
+    immJ: uint256
+
+
+# The PreimageOracle contract whose proven parts fd-5 reads must match.
+oracle: public(immutable(address))
+
+
+@deploy
+def __init__(preimageOracle: address):
+    oracle = preimageOracle
+
+
+@external
+@view
+def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
+    """
+    @notice Verifies a 2036-byte step witness and returns the post-state hash.
+    @param preStateHash The agreed hash of the pre-state; zero skips the check (no state hashes to zero).
+    """
+    assert len(witness) == WITNESS_SIZE, "wrongWitnessSize"
+    s: StepState = self.decodeState(witness)
+    preHash: bytes32 = self.hashState(slice(witness, 0, STATE_SIZE))
+    if preStateHash != empty(bytes32):
+        assert preStateHash == preHash, "preStateMismatch"
+    # A halted VM does not move.
+    if s.exited:
+        return preHash
+    s.step = (s.step + 1) & MASK64
+    # Instruction fetch.
+    if s.pc & 3 != 0:
+        s = self.halt(s, FAULT_MISALIGNED_FETCH)
+        return self.hashState(self.encodeState(s))
+    fetchLeaf: bytes32 = self.verifyMemoryProof(slice(witness, FETCH_PROOF, PROOF_SIZE), s.memRoot, s.pc,
+                                                "invalidFetchProof")
+    insn: uint256 = self.leafWord(fetchLeaf, s.pc)
+    d: Decoded = self.decodeInstruction(insn)
+    value: uint256 = 0
+    legal: bool = True
+    if d.opcode == 19 or d.opcode == 51:
+        if d.opcode == 51 and d.funct7 == 1:
+            value, legal = self.executeMExtension(d, self.reg(s, d.rs1), self.reg(s, d.rs2))
+        elif d.opcode == 51:
+            value, legal = self.executeALU(d, self.reg(s, d.rs1), self.reg(s, d.rs2))
+        else:
+            value, legal = self.executeALU(d, self.reg(s, d.rs1), d.immI)
+        if legal:
+            s = self.setReg(s, d.rd, value)
+            s.pc = (s.pc + 4) & MASK32
+        else:
+            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+    elif d.opcode == 3:
+        s = self.executeLoad(d, s, slice(witness, DATA_PROOF, PROOF_SIZE))
+    elif d.opcode == 35:
+        s = self.executeStore(d, s, slice(witness, DATA_PROOF, PROOF_SIZE))
+    elif d.opcode == 99:
+        taken: bool = False
+        taken, legal = self.executeBranch(d, self.reg(s, d.rs1), self.reg(s, d.rs2))
+        if not legal:
+            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+        elif taken:
+            s.pc = (s.pc + d.immB) & MASK32
+        else:
+            s.pc = (s.pc + 4) & MASK32
+    elif d.opcode == 55:
+        s = self.setReg(s, d.rd, insn & 4294963200)
+        s.pc = (s.pc + 4) & MASK32
+    elif d.opcode == 23:
+        s = self.setReg(s, d.rd, (s.pc + (insn & 4294963200)) & MASK32)
+        s.pc = (s.pc + 4) & MASK32
+    elif d.opcode == 111:
+        s = self.setReg(s, d.rd, (s.pc + 4) & MASK32)
+        s.pc = (s.pc + d.immJ) & MASK32
+    elif d.opcode == 103:
+        if d.funct3 != 0:
+            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+        else:
+            target: uint256 = (self.reg(s, d.rs1) + d.immI) & 4294967294
+            s = self.setReg(s, d.rd, (s.pc + 4) & MASK32)
+            s.pc = target
+    elif d.opcode == 15:
+        if d.funct3 <= 1:
+            s.pc = (s.pc + 4) & MASK32
+        else:
+            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+    elif d.opcode == 115:
+        if insn == 115:
+            s = self.executeSyscall(s, witness)
+        elif insn == 1048691:
+            s = self.halt(s, FAULT_BREAKPOINT)
+        else:
+            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+    else:
+        s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+    return self.hashState(self.encodeState(s))
+
+
+@internal
+@pure
+def reg(s: StepState, index: uint256) -> uint256:
+    # x0 reads 0 whatever the encoding holds.
+    if index == 0:
+        return 0
+    return (s.registers[index >> 3] >> (224 - ((index & 7) << 5))) & MASK32
+
+
+@internal
+@pure
+def setReg(s: StepState, index: uint256, word: uint256) -> StepState:
+    # Writes to x0 are discarded.
+    if index == 0:
+        return s
+    out: StepState = s
+    bitShift: uint256 = 224 - ((index & 7) << 5)
+    slot: uint256 = index >> 3
+    out.registers[slot] = (s.registers[slot] & ~(MASK32 << bitShift)) | (word << bitShift)
+    return out
+
+
+@internal
+@pure
+def halt(s: StepState, code: uint256) -> StepState:
+    out: StepState = s
+    out.exited = True
+    out.fault = code
+    return out
+
+
+@internal
+@pure
+def decodeState(b: Bytes[WITNESS_SIZE]) -> StepState:
+    """
+    @dev Unpacks the 211-byte state at the start of the witness (field order of StateLayout).
+    """
+    header: uint256 = convert(extract32(b, STATE_HEADER), uint256)
+    exited: uint256 = (header >> 176) & 255
+    assert exited <= 1, "malformedState"
+    return StepState(
+        memRoot=extract32(b, 0),
+        preimageKey=extract32(b, 32),
+        preimageOffset=header >> 224,
+        pc=(header >> 192) & MASK32,
+        exitCode=(header >> 184) & 255,
+        exited=exited == 1,
+        fault=(header >> 168) & 255,
+        step=(header >> 104) & MASK64,
+        registers=[
+            convert(extract32(b, STATE_REGISTERS), uint256),
+            convert(extract32(b, STATE_REGISTERS + 32), uint256),
+            convert(extract32(b, STATE_REGISTERS + 64), uint256),
+            convert(extract32(b, STATE_REGISTERS + 96), uint256),
+        ],
+    )
+
+
+@internal
+@pure
+def encodeState(s: StepState) -> Bytes[STATE_SIZE]:
+    """
+    @dev Packs the state back (inverse of decodeState); x0 is encoded as 0.
+    """
+    exited: uint256 = 0
+    if s.exited:
+        exited = 1
+    header: uint256 = (s.preimageOffset << 120) | (s.pc << 88) | (s.exitCode << 80) | (exited << 72) \
+        | (s.fault << 64) | s.step
+    return concat(
+        s.memRoot,
+        s.preimageKey,
+        convert(convert(header, uint152), bytes19),
+        convert(s.registers[0] & (max_value(uint256) >> 32), bytes32),
+        convert(s.registers[1], bytes32),
+        convert(s.registers[2], bytes32),
+        convert(s.registers[3], bytes32),
+    )
+
+
+@internal
+@pure
+def hashState(encoded: Bytes[STATE_SIZE]) -> bytes32:
+    """
+    @dev keccak256(encoding) with byte 0 replaced by the VM status.
+    """
+    hash: uint256 = convert(keccak256(encoded), uint256)
+    header: uint256 = convert(extract32(encoded, STATE_HEADER), uint256)
+    status: uint256 = STATUS_UNFINISHED
+    if (header >> 176) & 255 != 0:
+        if (header >> 168) & 255 != 0:
+            status = STATUS_PANIC
+        elif (header >> 184) & 255 == 0:
+            status = STATUS_VALID
+        else:
+            status = STATUS_INVALID
+    return convert((hash & (max_value(uint256) >> 8)) | (status << 248), bytes32)
+
+
+# MARK: - Memory proofs
+
+@internal
+@pure
+def verifyMemoryProof(proof: Bytes[PROOF_SIZE], root: bytes32, addr: uint256, error: String[20]) -> bytes32:
+    """
+    @dev Checks the proof (leaf ++ 27 siblings) of the leaf holding `addr` against `root`; returns the leaf.
+    """
+    leaf: bytes32 = extract32(proof, 0)
+    assert self.computeRoot(proof, leaf, addr) == root, error
+    return leaf
+
+
+@internal
+@pure
+def updateMemoryRoot(proof: Bytes[PROOF_SIZE], newLeaf: bytes32, addr: uint256) -> bytes32:
+    """
+    @dev The root after replacing the leaf holding `addr` by `newLeaf`, using the proof's siblings.
+    """
+    return self.computeRoot(proof, newLeaf, addr)
+
+
+@internal
+@pure
+def computeRoot(proof: Bytes[PROOF_SIZE], leaf: bytes32, addr: uint256) -> bytes32:
+    node: bytes32 = leaf
+    index: uint256 = addr >> 5
+    for level: uint256 in range(TREE_DEPTH):
+        sibling: bytes32 = extract32(proof, unsafe_mul(unsafe_add(level, 1), 32))
+        if index & 1 == 0:
+            node = keccak256(concat(node, sibling))
+        else:
+            node = keccak256(concat(sibling, node))
+        index = index >> 1
+    return node
+
+
+@internal
+@pure
+def leafWord(leaf: bytes32, addr: uint256) -> uint256:
+    """
+    @dev The little-endian 32-bit word at `addr` (4-aligned) inside its leaf.
+    """
+    return self.leafBytes(leaf, addr, 4)
+
+
+@internal
+@pure
+def leafBytes(leaf: bytes32, addr: uint256, count: uint256) -> uint256:
+    """
+    @dev `count` little-endian bytes at `addr` inside its leaf.
+    """
+    base: uint256 = addr & 31
+    # The `count` leaf bytes from `base` as a big-endian number, then byte-reversed.
+    raw: uint256 = convert(leaf, uint256) >> ((32 - base - count) << 3)
+    value: uint256 = 0
+    for i: uint256 in range(count, bound=4):
+        value = (value << 8) | (raw & 255)
+        raw = raw >> 8
+    return value
+
+
+@internal
+@pure
+def leafWithBytes(leaf: bytes32, addr: uint256, count: uint256, word: uint256) -> bytes32:
+    """
+    @dev `leaf` with `count` little-endian bytes of `word` written at `addr`.
+    """
+    bitShift: uint256 = (32 - (addr & 31) - count) << 3
+    # The bytes of `value` low-first, as a big-endian `count`-byte number.
+    swapped: uint256 = 0
+    v: uint256 = word
+    for i: uint256 in range(count, bound=4):
+        swapped = (swapped << 8) | (v & 255)
+        v = v >> 8
+    mask: uint256 = (max_value(uint256) >> (256 - (count << 3))) << bitShift
+    return convert((convert(leaf, uint256) & ~mask) | (swapped << bitShift), bytes32)
+
+
+# MARK: - Instruction decoding
+
+@internal
+@pure
+def signExtended(field: uint256, bits: uint256) -> uint256:
+    sign: uint256 = 1 << (bits - 1)
+    if field & sign == 0:
+        return field & (sign - 1)
+    return (field | ~(sign - 1)) & MASK32
+
+
+@internal
+@pure
+def decodeInstruction(insn: uint256) -> Decoded:
+    """
+    @dev Splits an instruction word into its fields (RISC-V unprivileged spec, chapter 2).
+    """
+    return Decoded(
+        opcode=insn & 127,
+        rd=(insn >> 7) & 31,
+        funct3=(insn >> 12) & 7,
+        rs1=(insn >> 15) & 31,
+        rs2=(insn >> 20) & 31,
+        funct7=insn >> 25,
+        immI=self.signExtended(insn >> 20, 12),
+        immS=self.signExtended(((insn >> 25) << 5) | ((insn >> 7) & 31), 12),
+        immB=self.signExtended(((insn >> 31) << 12) | (((insn >> 7) & 1) << 11) | (((insn >> 25) & 63) << 5)
+                               | (((insn >> 8) & 15) << 1), 13),
+        immJ=self.signExtended(((insn >> 31) << 20) | (((insn >> 12) & 255) << 12) | (((insn >> 20) & 1) << 11)
+                               | (((insn >> 21) & 1023) << 1), 21),
+    )
+
+
+# MARK: - Execution
+
+@internal
+@pure
+def executeALU(d: Decoded, a: uint256, b: uint256) -> (uint256, bool):
+    """
+    @dev OP and OP-IMM without the M extension; (value, legal).
+    """
+    isImmediate: bool = d.opcode == 19
+    plain: bool = isImmediate or d.funct7 == 0
+    bitShift: uint256 = b & 31
+    f: uint256 = d.funct3
+    if f == 0:
+        if plain:
+            return (a + b) & MASK32, True
+        return unsafe_sub(a, b) & MASK32, d.funct7 == 32
+    if f == 1:
+        return (a << bitShift) & MASK32, d.funct7 == 0
+    if f == 2:
+        # Signed comparison: flip the sign bits, compare unsigned.
+        return convert((a ^ SIGN32) < (b ^ SIGN32), uint256), plain
+    if f == 3:
+        return convert(a < b, uint256), plain
+    if f == 4:
+        return a ^ b, plain
+    if f == 5:
+        if d.funct7 == 0:
+            return a >> bitShift, True
+        if a & SIGN32 != 0:
+            # Arithmetic bitShift of a negative value: bitShift the complement, complement back.
+            return ((a ^ MASK32) >> bitShift) ^ MASK32, d.funct7 == 32
+        return a >> bitShift, d.funct7 == 32
+    if f == 6:
+        return a | b, plain
+    return a & b, plain
+
+
+@internal
+@pure
+def signExtend32(word: uint256) -> uint256:
+    # The 256-bit two's complement of a signed 32-bit value.
+    if word & SIGN32 != 0:
+        return word | ~MASK32
+    return word
+
+
+@internal
+@pure
+def executeMExtension(d: Decoded, a: uint256, b: uint256) -> (uint256, bool):
+    """
+    @dev MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU; always legal.
+    """
+    f: uint256 = d.funct3
+    if f == 0:
+        return unsafe_mul(a, b) & MASK32, True
+    if f == 1:
+        return (unsafe_mul(self.signExtend32(a), self.signExtend32(b)) >> 32) & MASK32, True
+    if f == 2:
+        return (unsafe_mul(self.signExtend32(a), b) >> 32) & MASK32, True
+    if f == 3:
+        return unsafe_mul(a, b) >> 32, True
+    if b == 0:
+        if f == 4 or f == 5:
+            return MASK32, True
+        return a, True
+    if f == 5:
+        return a // b, True
+    if f == 7:
+        return a % b, True
+    negativeA: bool = a & SIGN32 != 0
+    negativeB: bool = b & SIGN32 != 0
+    magnitudeA: uint256 = a
+    magnitudeB: uint256 = b
+    if negativeA:
+        magnitudeA = unsafe_sub(0, self.signExtend32(a))
+    if negativeB:
+        magnitudeB = unsafe_sub(0, self.signExtend32(b))
+    if f == 4:
+        quotient: uint256 = magnitudeA // magnitudeB
+        if negativeA != negativeB:
+            return unsafe_sub(0, quotient) & MASK32, True
+        return quotient & MASK32, True
+    remainder: uint256 = magnitudeA % magnitudeB
+    if negativeA:
+        return unsafe_sub(0, remainder) & MASK32, True
+    return remainder, True
+
+
+@internal
+@pure
+def executeBranch(d: Decoded, a: uint256, b: uint256) -> (bool, bool):
+    """
+    @dev BEQ, BNE, BLT, BGE, BLTU, BGEU; (taken, legal), illegal for funct3 2 or 3.
+    """
+    f: uint256 = d.funct3
+    if f == 0:
+        return a == b, True
+    if f == 1:
+        return a != b, True
+    if f == 4:
+        return (a ^ SIGN32) < (b ^ SIGN32), True
+    if f == 5:
+        return (a ^ SIGN32) >= (b ^ SIGN32), True
+    if f == 6:
+        return a < b, True
+    if f == 7:
+        return a >= b, True
+    return False, False
+
+
+@internal
+@pure
+def executeLoad(d: Decoded, s: StepState, proof: Bytes[PROOF_SIZE]) -> StepState:
+    """
+    @dev LB, LH, LW, LBU, LHU through the data proof.
+    """
+    addr: uint256 = (self.reg(s, d.rs1) + d.immI) & MASK32
+    size: uint256 = 0
+    f: uint256 = d.funct3
+    if f == 0 or f == 4:
+        size = 1
+    elif f == 1 or f == 5:
+        size = 2
+    elif f == 2:
+        size = 4
+    else:
+        return self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+    if addr & (size - 1) != 0:
+        return self.halt(s, FAULT_MISALIGNED_LOAD)
+    leaf: bytes32 = self.verifyMemoryProof(proof, s.memRoot, addr, "invalidDataProof")
+    raw: uint256 = self.leafBytes(leaf, addr, size)
+    value: uint256 = raw
+    if f == 0 or f == 1:
+        value = self.signExtended(raw, size << 3)
+    out: StepState = self.setReg(s, d.rd, value)
+    out.pc = (out.pc + 4) & MASK32
+    return out
+
+
+@internal
+@pure
+def executeStore(d: Decoded, s: StepState, proof: Bytes[PROOF_SIZE]) -> StepState:
+    """
+    @dev SB, SH, SW through the data proof; the new root comes from the same siblings.
+    """
+    addr: uint256 = (self.reg(s, d.rs1) + d.immS) & MASK32
+    if d.funct3 > 2:
+        return self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+    size: uint256 = 1 << d.funct3
+    if addr & (size - 1) != 0:
+        return self.halt(s, FAULT_MISALIGNED_STORE)
+    leaf: bytes32 = self.verifyMemoryProof(proof, s.memRoot, addr, "invalidDataProof")
+    updated: bytes32 = self.leafWithBytes(leaf, addr, size, self.reg(s, d.rs2))
+    out: StepState = s
+    out.memRoot = self.updateMemoryRoot(proof, updated, addr)
+    out.pc = (out.pc + 4) & MASK32
+    return out
+
+
+@internal
+@view
+def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
+    """
+    @dev ECALL: exit, exit_group, read, write with the descriptors of docs/PROTOCOL.md.
+    """
+    out: StepState = s
+    number: uint256 = self.reg(s, 17)
+    fd: uint256 = self.reg(s, 10)
+    buffer: uint256 = self.reg(s, 11)
+    count: uint256 = self.reg(s, 12)
+    result: uint256 = BAD_FILE_DESCRIPTOR
+    if number == SYS_EXIT or number == SYS_EXIT_GROUP:
+        out.exited = True
+        out.exitCode = fd & 255
+        return out
+    elif number == SYS_READ:
+        if fd == FD_STDIN:
+            result = 0
+        if fd == FD_HINT_READ:
+            result = count
+        if fd == FD_PREIMAGE_READ:
+            partData: bytes32 = extract32(witness, PREIMAGE_PART)
+            partLength: uint256 = convert(extract32(witness, PREIMAGE_PART_LENGTH_WORD), uint256) & 255
+            expectedData: bytes32 = empty(bytes32)
+            expectedLength: uint256 = 0
+            expectedData, expectedLength = staticcall PreimageOracle(oracle).readPart(s.preimageKey, s.preimageOffset)
+            assert expectedData == partData and expectedLength == partLength and partLength <= 32, \
+                "preimagePartMismatch"
+            n: uint256 = min(min(count, partLength), 32 - (buffer & 31))
+            if n > 0:
+                proof: Bytes[PROOF_SIZE] = slice(witness, DATA_PROOF, PROOF_SIZE)
+                leaf: bytes32 = self.verifyMemoryProof(proof, s.memRoot, buffer, "invalidDataProof")
+                # The first n part bytes replace the n leaf bytes at buffer.
+                bitShift: uint256 = (32 - (buffer & 31) - n) << 3
+                mask: uint256 = (max_value(uint256) >> (256 - (n << 3))) << bitShift
+                bytesIn: uint256 = (convert(partData, uint256) >> (256 - (n << 3))) << bitShift
+                leaf = convert((convert(leaf, uint256) & ~mask) | bytesIn, bytes32)
+                out.memRoot = self.updateMemoryRoot(proof, leaf, buffer)
+            out.preimageOffset = (s.preimageOffset + n) & MASK32
+            result = n
+    elif number == SYS_WRITE:
+        if fd == FD_STDOUT or fd == FD_STDERR or fd == FD_HINT_WRITE:
+            result = count
+        if fd == FD_PREIMAGE_KEY:
+            n: uint256 = min(count, 32 - (buffer & 31))
+            if n > 0:
+                leaf: bytes32 = self.verifyMemoryProof(slice(witness, DATA_PROOF, PROOF_SIZE), s.memRoot, buffer,
+                                                       "invalidDataProof")
+                # The n leaf bytes at buffer, shifted into the key from the right.
+                bytesIn: uint256 = (convert(leaf, uint256) >> ((32 - (buffer & 31) - n) << 3)) \
+                    & (max_value(uint256) >> (256 - (n << 3)))
+                out.preimageKey = convert((convert(s.preimageKey, uint256) << (n << 3)) | bytesIn, bytes32)
+                out.preimageOffset = 0
+            result = n
+    else:
+        return self.halt(s, FAULT_UNKNOWN_SYSCALL)
+    out = self.setReg(out, 10, result)
+    out.pc = (out.pc + 4) & MASK32
+    return out
