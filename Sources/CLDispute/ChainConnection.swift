@@ -26,10 +26,10 @@ public final class ChainConnection: @unchecked Sendable {
     public var client: RPCClient { sender.client }
 
     /// Total gas of the transactions this connection sent and saw mined.
-    public var gasUsed: UInt64 { lock.lock(); defer { lock.unlock() }; return gas }
+    public var gasUsed: UInt64 { lock.withLock { gas } }
 
     /// Number of transactions this connection sent and saw mined.
-    public var transactionCount: Int { lock.lock(); defer { lock.unlock() }; return transactions }
+    public var transactionCount: Int { lock.withLock { transactions } }
 
     /// eth_call of `function` on `contract`; the decoded outputs.
     public func call(_ contract: Address, _ function: ABIFunction, _ arguments: [ABIValue]) async throws(DisputeError) -> [ABIValue] {
@@ -66,10 +66,7 @@ public final class ChainConnection: @unchecked Sendable {
         } catch {
             throw Self.mapped(error, function: name)
         }
-        lock.lock()
-        gas += receipt.gasUsed
-        transactions += 1
-        lock.unlock()
+        record(gas: receipt.gasUsed)
         guard receipt.succeeded else { throw .reverted(function: name, reason: "status 0 in block \(receipt.blockNumber)") }
         return receipt
     }
@@ -125,6 +122,13 @@ public final class ChainConnection: @unchecked Sendable {
             return true
         } catch {
             return false
+        }
+    }
+
+    private func record(gas used: UInt64) {
+        lock.withLock {
+            gas += used
+            transactions += 1
         }
     }
 
