@@ -39,7 +39,10 @@ let package = Package(
         .target(name: "CLABI", dependencies: ["CLPrimitives"], swiftSettings: strict),
         .target(name: "CLEVM", dependencies: ["CLPrimitives", "CLCrypto"], swiftSettings: strict),
         .target(name: "CLFPVM", dependencies: ["CLPrimitives"], swiftSettings: strict),
-        .target(name: "CLML", dependencies: ["CLPrimitives"], swiftSettings: strict),
+        .target(name: "CLML", dependencies: ["CLPrimitives", "CLFPVM"], swiftSettings: strict),
+
+        // Benchmark reference only: a plain C switch-dispatch RV32IM interpreter (chainlearn-bench fpvm).
+        .target(name: "CRV32Reference", path: "Sources/CRV32Reference", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Edge parts (may use Foundation: files, JSON, networking, SQLite).
         .target(name: "CLHarness", dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLABI", "CSQLite"],
@@ -53,7 +56,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "ChainLearnBench",
-                          dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLFPVM", "CLML", "COpenSSL",
+                          dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLFPVM", "CLML", "COpenSSL", "CRV32Reference",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/ChainLearnBench", swiftSettings: strict),
 

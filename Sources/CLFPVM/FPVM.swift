@@ -117,6 +117,7 @@ public final class FPVM {
 
     /// Executes without hashing until the VM halts or `step` reaches `stepLimit`.
     public func run(until stepLimit: UInt64 = .max) throws(FPVMError) {
+        if exited { return }
         var access = FastAccess(memory: memory)
         let registers = x
         var pc = self.pc
@@ -125,13 +126,13 @@ public final class FPVM {
             self.pc = pc
             self.step = step
         }
-        while step < stepLimit && !exited {
+        while step < stepLimit {
             guard pc & 3 == 0 else {
                 halt(fault: .misalignedFetch)
                 step += 1
                 return
             }
-            let insn = memory.load32(pc)
+            let insn = access.load32(pc)
             switch execute(insn, pc: pc, registers: registers, memory: &access) {
             case .next(let next):
                 registers[0] = 0
@@ -143,9 +144,11 @@ public final class FPVM {
                 try performSyscall(memory: &access, partUsed: &unused)
                 pc = self.pc
                 step += 1
+                if exited { return }
             case .fault(let code):
                 halt(fault: code)
                 step += 1
+                return
             }
         }
     }

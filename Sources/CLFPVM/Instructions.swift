@@ -10,15 +10,52 @@ protocol GuestAccess {
     mutating func store32(_ address: UInt32, _ value: UInt32)
 }
 
-/// Plain execution: no proofs, no hashing.
+/// Plain execution: no proofs, no hashing. Holds the page table itself so that an access is one table
+/// load and one data load (stores also set the leaf's dirty bit).
 struct FastAccess: GuestAccess {
+    let table: UnsafeMutablePointer<UnsafeMutableRawPointer?>
     unowned(unsafe) let memory: Memory
-    @inline(__always) mutating func load8(_ address: UInt32) -> UInt32 { memory.load8(address) }
-    @inline(__always) mutating func load16(_ address: UInt32) -> UInt32 { memory.load16(address) }
-    @inline(__always) mutating func load32(_ address: UInt32) -> UInt32 { memory.load32(address) }
-    @inline(__always) mutating func store8(_ address: UInt32, _ value: UInt32) { memory.store8(address, value) }
-    @inline(__always) mutating func store16(_ address: UInt32, _ value: UInt32) { memory.store16(address, value) }
-    @inline(__always) mutating func store32(_ address: UInt32, _ value: UInt32) { memory.store32(address, value) }
+
+    init(memory: Memory) {
+        self.memory = memory
+        table = memory.table
+    }
+
+    @inline(__always) func page(_ address: UInt32) -> UnsafeMutableRawPointer? { table[Int(address >> 12)] }
+
+    @inline(__always) func writablePage(_ address: UInt32) -> UnsafeMutableRawPointer {
+        if let page = table[Int(address >> 12)] { return page }
+        return memory.allocatePage(address >> 12)
+    }
+
+    @inline(__always) mutating func load8(_ address: UInt32) -> UInt32 {
+        guard let page = page(address) else { return 0 }
+        return UInt32(page.load(fromByteOffset: Int(address & 0xfff), as: UInt8.self))
+    }
+    @inline(__always) mutating func load16(_ address: UInt32) -> UInt32 {
+        guard let page = page(address) else { return 0 }
+        return UInt32(UInt16(littleEndian: page.load(fromByteOffset: Int(address & 0xfff), as: UInt16.self)))
+    }
+    @inline(__always) mutating func load32(_ address: UInt32) -> UInt32 {
+        guard let page = page(address) else { return 0 }
+        return UInt32(littleEndian: page.load(fromByteOffset: Int(address & 0xfff), as: UInt32.self))
+    }
+    @inline(__always) mutating func store8(_ address: UInt32, _ value: UInt32) {
+        let page = writablePage(address)
+        page.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: Int(address & 0xfff), as: UInt8.self)
+        memory.markDirty(page, address)
+    }
+    @inline(__always) mutating func store16(_ address: UInt32, _ value: UInt32) {
+        let page = writablePage(address)
+        page.storeBytes(of: UInt16(truncatingIfNeeded: value).littleEndian, toByteOffset: Int(address & 0xfff),
+                        as: UInt16.self)
+        memory.markDirty(page, address)
+    }
+    @inline(__always) mutating func store32(_ address: UInt32, _ value: UInt32) {
+        let page = writablePage(address)
+        page.storeBytes(of: value.littleEndian, toByteOffset: Int(address & 0xfff), as: UInt32.self)
+        memory.markDirty(page, address)
+    }
 }
 
 /// What one instruction asks of the step loop.

@@ -12,6 +12,7 @@ struct Bench: ParsableCommand {
             TrieBench.self,
             MLMatVecBench.self,
             MLCNNBench.self,
+            FPVMBench.self,
         ]
     )
 }

@@ -7,6 +7,7 @@ struct ChainLearn: AsyncParsableCommand {
         commandName: "chainlearn",
         abstract: "Verifiable off-chain machine learning on an EVM chain, by fraud proofs.",
         subcommands: [HashCommand.self, ABICommand.self, StateTestCommand.self, NodeCommand.self, DeployCommand.self,
-                      CallCommand.self, SendCommand.self, EstimateCommand.self, ReceiptCommand.self, MLCommand.self]
+                      CallCommand.self, SendCommand.self, EstimateCommand.self, ReceiptCommand.self, FPVMCommand.self,
+                      MLCommand.self]
     )
 }

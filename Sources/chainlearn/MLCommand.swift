@@ -46,6 +46,7 @@ struct MLRunCommand: ParsableCommand {
     var input: String
     @Option(help: "native or fpvm.") var target: MLTarget = .native
     @Option(help: "Run only this node (0-based) on its operands from --input.") var node: Int?
+    @Option(help: "The ML guest ELF for --target fpvm.") var guest = "Fixtures/ml/ml-guest.elf"
     @Option(help: "Print this many top classes instead of all values when the output is long.") var top = 5
     @Flag(help: "Print JSON.") var json = false
 
@@ -59,8 +60,18 @@ struct MLRunCommand: ParsableCommand {
         } catch {
             throw MLCommandError(description: "\(input): invalid tensor (\(error))")
         }
-        guard target == .native else {
-            throw MLCommandError(description: "--target fpvm: the guest build is not available in this build yet")
+        if target == .fpvm {
+            let elf = try readBytes(guest)
+            let started = DispatchTime.now().uptimeNanoseconds
+            let result: GuestRun
+            do {
+                result = try GuestRunner.run(elf: elf, model: graph, inputs: inputs, node: node)
+            } catch {
+                throw MLCommandError(description: "FPVM run failed: \(error)")
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            printResult(result.output, seconds: seconds, steps: result.steps)
+            return
         }
         let started = DispatchTime.now().uptimeNanoseconds
         let output: Tensor

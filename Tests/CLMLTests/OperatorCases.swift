@@ -58,29 +58,31 @@ enum OperatorCases {
             cases.append(OperatorCase(name: "linear", model: model,
                                       inputs: [Tensor(dtype: .int8, shape: [3, 40], values: x)], reference: reference, tolerance: 0.51))
         }
-        // conv2d: x int8 [3, 9, 8], W [5, 3, 3, 3], stride 2, padding 1, fused ReLU.
-        do {
-            let x = randomValues(&g, count: 216, in: -128...127), w = randomValues(&g, count: 135, in: -127...127)
-            let b = randomValues(&g, count: 5, in: -3000...3000)
+        // conv2d: x int8 [C, H, W], W [O, C, KH, KW], fused ReLU; a wide and a narrow image.
+        for (name, c, h, wd, o, kh, kw, stride, pad) in [("conv2d", 3, 9, 8, 5, 3, 3, 2, 1), ("conv2d-narrow", 2, 4, 3, 3, 3, 3, 2, 1)] {
+            let x = randomValues(&g, count: c * h * wd, in: -128...127)
+            let w = randomValues(&g, count: o * c * kh * kw, in: -127...127)
+            let b = randomValues(&g, count: o, in: -3000...3000)
             let real = 0.002
             let (m, s) = fixedMultiplier(real)
             let model = try Model(
-                inputs: [ValueInfo(dtype: .int8, shape: [3, 9, 8], quantization: q)],
-                constants: [Tensor(dtype: .int8, shape: [5, 3, 3, 3], values: w), Tensor(dtype: .int32, shape: [5], values: b)],
+                inputs: [ValueInfo(dtype: .int8, shape: [c, h, wd], quantization: q)],
+                constants: [Tensor(dtype: .int8, shape: [o, c, kh, kw], values: w), Tensor(dtype: .int32, shape: [o], values: b)],
                 constantQuantization: [q, q],
                 nodes: [Node(op: .conv2d, dtype: .int8, inputs: [.input(0), .constant(0), .constant(1)],
-                             attributes: [2, 2, 1, 1, 7, -10, m, s, 1], quantization: q)])
+                             attributes: [Int32(stride), Int32(stride), Int32(pad), Int32(pad), 7, -10, m, s, 1], quantization: q)])
+            let outH = (h + 2 * pad - kh) / stride + 1, outW = (wd + 2 * pad - kw) / stride + 1
             var reference: [Double] = []
-            for o in 0..<5 {
-                for oy in 0..<5 {
-                    for ox in 0..<4 {
-                        var total = Double(b[o])
-                        for c in 0..<3 {
-                            for ky in 0..<3 {
-                                for kx in 0..<3 {
-                                    let iy = oy * 2 - 1 + ky, ix = ox * 2 - 1 + kx
-                                    if iy < 0 || iy >= 9 || ix < 0 || ix >= 8 { continue }
-                                    total += Double(x[(c * 9 + iy) * 8 + ix] - 7) * Double(w[((o * 3 + c) * 3 + ky) * 3 + kx])
+            for oc in 0..<o {
+                for oy in 0..<outH {
+                    for ox in 0..<outW {
+                        var total = Double(b[oc])
+                        for ic in 0..<c {
+                            for ky in 0..<kh {
+                                for kx in 0..<kw {
+                                    let iy = oy * stride - pad + ky, ix = ox * stride - pad + kx
+                                    if iy < 0 || iy >= h || ix < 0 || ix >= wd { continue }
+                                    total += Double(x[(ic * h + iy) * wd + ix] - 7) * Double(w[((oc * c + ic) * kh + ky) * kw + kx])
                                 }
                             }
                         }
@@ -88,8 +90,8 @@ enum OperatorCases {
                     }
                 }
             }
-            cases.append(OperatorCase(name: "conv2d", model: model,
-                                      inputs: [Tensor(dtype: .int8, shape: [3, 9, 8], values: x)], reference: reference, tolerance: 0.51))
+            cases.append(OperatorCase(name: name, model: model,
+                                      inputs: [Tensor(dtype: .int8, shape: [c, h, wd], values: x)], reference: reference, tolerance: 0.51))
         }
         // matmul of two computed int8 tensors into int16.
         do {

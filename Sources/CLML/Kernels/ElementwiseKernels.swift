@@ -41,22 +41,25 @@ public enum ElementwiseKernels {
         let outWidth = (width - kernelWidth) / strideW + 1
         var out = [Int32](repeating: 0, count: channels * outHeight * outWidth)
         let window = Int64(kernelHeight * kernelWidth)
-        for c in 0..<channels {
-            for oy in 0..<outHeight {
-                for ox in 0..<outWidth {
-                    var largest = Int32.min
-                    var total: Int64 = 0
-                    for ky in 0..<kernelHeight {
-                        let rowBase = (c * height + oy * strideH + ky) * width + ox * strideW
-                        for kx in 0..<kernelWidth {
-                            let value = x[rowBase + kx]
-                            if value > largest { largest = value }
-                            total += Int64(value)
+        x.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+                for c in 0..<channels {
+                    for oy in 0..<outHeight {
+                        for ox in 0..<outWidth {
+                            var largest = Int32.min
+                            var total: Int64 = 0
+                            for ky in 0..<kernelHeight {
+                                let rowBase = (c * height + oy * strideH + ky) * width + ox * strideW
+                                for kx in 0..<kernelWidth {
+                                    let value = source[rowBase + kx]
+                                    if value > largest { largest = value }
+                                    total += Int64(value)
+                                }
+                            }
+                            target[(c * outHeight + oy) * outWidth + ox] = average
+                                ? Int32(truncatingIfNeeded: FixedPoint.roundingDivide(total, window)) : largest
                         }
                     }
-                    let result = average
-                        ? Int32(truncatingIfNeeded: FixedPoint.roundingDivide(total, window)) : largest
-                    out[(c * outHeight + oy) * outWidth + ox] = result
                 }
             }
         }

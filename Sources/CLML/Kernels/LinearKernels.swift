@@ -85,27 +85,36 @@ public enum LinearKernels {
         }
     }
 
-    /// Unfolds a centred `[C, H, W]` image into patches `[OH·OW, C·KH·KW]` (padding reads zero).
-    public static func unfold(
+    /// Unfolds a centred `[C, H, W]` image into rows `[C·KH·KW, OH·OW]`: row `(c, ky, kx)` holds, for
+    /// every output position, the input element under that filter tap (padding reads zero).
+    public static func unfoldRows(
         _ centered: [Int16], channels: Int, height: Int, width: Int,
         kernelHeight: Int, kernelWidth: Int, strideH: Int, strideW: Int, padH: Int, padW: Int,
         outHeight: Int, outWidth: Int
     ) -> [Int16] {
-        let patch = channels * kernelHeight * kernelWidth
-        var out = [Int16](repeating: 0, count: outHeight * outWidth * patch)
-        for oy in 0..<outHeight {
-            for ox in 0..<outWidth {
-                let base = (oy * outWidth + ox) * patch
-                var column = 0
+        let positions = outHeight * outWidth
+        var out = [Int16](repeating: 0, count: channels * kernelHeight * kernelWidth * positions)
+        centered.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+                var row = 0
                 for c in 0..<channels {
                     for ky in 0..<kernelHeight {
-                        let iy = oy * strideH - padH + ky
                         for kx in 0..<kernelWidth {
-                            let ix = ox * strideW - padW + kx
-                            if iy >= 0 && iy < height && ix >= 0 && ix < width {
-                                out[base + column] = centered[(c * height + iy) * width + ix]
+                            let base = row * positions
+                            // Output columns whose tap lands inside the image: 0 ≤ ox·sw − pw + kx < width.
+                            let firstColumn = max(0, (padW - kx + strideW - 1) / strideW)
+                            let reach = width - 1 + padW - kx
+                            let lastColumn = reach < 0 ? 0 : min(outWidth, reach / strideW + 1)
+                            for oy in 0..<outHeight {
+                                let iy = oy * strideH - padH + ky
+                                if iy < 0 || iy >= height || firstColumn >= lastColumn { continue }
+                                let sourceRow = (c * height + iy) * width - padW + kx
+                                let targetRow = base + oy * outWidth
+                                for ox in firstColumn..<lastColumn {
+                                    target[targetRow + ox] = source[sourceRow + ox * strideW]
+                                }
                             }
-                            column += 1
+                            row += 1
                         }
                     }
                 }
@@ -114,19 +123,31 @@ public enum LinearKernels {
         return out
     }
 
-    /// Output channels `channels` of a convolution over unfolded patches: `y[o, p] = stage(patch_p · W_o + b_o)`.
+    /// Output channels `channels` of a convolution over unfolded rows:
+    /// `y[o, p] = stage(Σ_k W[o, k]·rows[k, p] + b_o)`, accumulated along whole rows of positions
+    /// (a vectorisable multiply-add whatever the filter depth).
     public static func convolutionChannels(
-        patches: UnsafePointer<Int16>, patchCount: Int, depth: Int,
+        rows: UnsafePointer<Int16>, positions: Int, depth: Int,
         weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>,
         channels: Range<Int>, stage: OutputStage, output: UnsafeMutablePointer<Int32>
     ) {
+        let accumulator = UnsafeMutablePointer<Int32>.allocate(capacity: max(positions, 1))
+        defer { accumulator.deallocate() }
         for o in channels {
-            let filter = weights + o * depth
-            let row = output + o * patchCount
-            let offset = Int64(bias[o])
-            for p in 0..<patchCount {
-                row[p] = stage.finish(Int64(dot(patches + p * depth, filter, depth)) + offset)
+            accumulator.initialize(repeating: 0, count: positions)
+            for k in 0..<depth {
+                let w = Int32(weights[o * depth + k])
+                if w == 0 { continue }
+                let row = rows + k * positions
+                var p = 0
+                while p < positions {
+                    accumulator[p] &+= w &* Int32(row[p])
+                    p &+= 1
+                }
             }
+            let offset = Int64(bias[o])
+            let target = output + o * positions
+            for p in 0..<positions { target[p] = stage.finish(Int64(accumulator[p]) + offset) }
         }
     }
 

@@ -13,7 +13,7 @@ extension Session {
             return []
         }
         let x = operands[0]
-        var values: [Int32]
+        let values: [Int32]
         switch node.op {
         case .linear:
             let weights = packed(1)
@@ -82,10 +82,8 @@ extension Session {
                 x.values, tokens: tokens, cache: caches[index],
                 score: Requantizer(multiplier: a[0], shift: a[1]), stage: stage(2, zero: 0, relu: false))
         }
-        if node.op == .reshape || node.op == .flatten || node.op == .relu || node.op == .maxPool || node.op == .averagePool {
-            return Tensor(dtype: dtype, shape: shape, values: values)
-        }
-        for position in 0..<values.count { values[position] = dtype.saturate(Int64(values[position])) }
+        // Every kernel saturates its results to the node's type (shape inference fixed the types of the
+        // value-preserving operators to their input's), so the values are in range here.
         return Tensor(dtype: dtype, shape: shape, values: values)
     }
 
@@ -147,18 +145,18 @@ extension Session {
             return convolutionWide(x, weights: weights, weightShape: weightShape, bias: bias, strides: strides,
                                    padding: padding, zeroPoint: zeroPoint, outputShape: outputShape, stage: stage)
         }
-        let patches = LinearKernels.unfold(
+        let rows = LinearKernels.unfoldRows(
             centered, channels: x.shape[0], height: x.shape[1], width: x.shape[2],
             kernelHeight: weightShape[2], kernelWidth: weightShape[3], strideH: strides.0, strideW: strides.1,
             padH: padding.0, padW: padding.1, outHeight: outputShape[1], outWidth: outputShape[2])
-        patches.withUnsafeBufferPointer { ps in
+        rows.withUnsafeBufferPointer { rs in
             weights.withUnsafeBufferPointer { ws in
                 bias.withUnsafeBufferPointer { bs in
                     out.withUnsafeMutableBufferPointer { ys in
-                        let pp = ps.baseAddress!, wp = ws.baseAddress!, bp = bs.baseAddress!, yp = ys.baseAddress!
+                        let rp = rs.baseAddress!, wp = ws.baseAddress!, bp = bs.baseAddress!, yp = ys.baseAddress!
                         ParallelRows.forEach(count: channels, work: channels * patchCount * depth) { range in
                             LinearKernels.convolutionChannels(
-                                patches: pp, patchCount: patchCount, depth: depth, weights: wp, bias: bp,
+                                rows: rp, positions: patchCount, depth: depth, weights: wp, bias: bp,
                                 channels: range, stage: stage, output: yp)
                         }
                     }

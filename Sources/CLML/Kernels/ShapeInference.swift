@@ -69,6 +69,9 @@ public enum ShapeInference {
         case .relu, .gelu, .silu:
             if node.op != .relu { try requireRequantizer(1); try requireRequantizer(4) }
             if node.op == .relu && node.dtype != types[0] { throw bad }
+            if node.op == .relu && (a[0] < node.dtype.minValue || a[0] > node.dtype.maxValue) {
+                throw MLError.badAttribute(node: index, index: 0)
+            }
             return dims[0]
         case .maxPool, .averagePool:
             for at in 0..<4 { try requirePositive(at) }

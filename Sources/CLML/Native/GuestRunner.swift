@@ -1,0 +1,74 @@
+import CLFPVM
+import CLPrimitives
+
+/// Why a guest run produced no result.
+public enum GuestRunError: Error, Equatable, Sendable {
+    /// The guest ELF was rejected by the loader.
+    case badProgram(ELFError)
+    /// The host could not execute a step (a preimage the store lacks).
+    case host(FPVMError)
+    /// The VM halted on a fault (illegal instruction, misaligned access, ...).
+    case fault(code: UInt8, step: UInt64)
+    /// The guest exited with a non-zero status (2 bad request, 3 model rejected, 4 input rejected,
+    /// 5 evaluation failed).
+    case guestStatus(UInt8)
+    /// The VM did not halt within the step limit.
+    case stepLimit(UInt64)
+    /// The guest's output tensor or commitment is malformed or inconsistent.
+    case badOutput
+}
+
+/// The result of running the ML guest in the FPVM.
+public struct GuestRun: Sendable {
+    /// The output tensor the guest wrote to standard output.
+    public let output: Tensor
+    /// The commitment the guest stored at the start of the output region.
+    public let commitment: Bytes32
+    /// Instructions executed.
+    public let steps: UInt64
+}
+
+/// Runs models or single nodes in the ML guest (Fixtures/ml/ml-guest.elf) inside the FPVM, serving the
+/// model descriptor, the constants and the input tensors through the preimage oracle (native only).
+public enum GuestRunner {
+    /// The request placed in the guest's input region (docs/PROTOCOL.md, "ML guest request").
+    public static func request(modelHash: Bytes32, node: Int?, tensorHashes: [Bytes32]) -> [UInt8] {
+        var writer = ByteWriter()
+        writer.append([0x43, 0x4C, 0x4D, 0x49])
+        writer.u32(node == nil ? 0 : 1)
+        writer.u32(UInt32(truncatingIfNeeded: node ?? 0))
+        writer.append(modelHash.bytes)
+        writer.u32(UInt32(truncatingIfNeeded: tensorHashes.count))
+        for hash in tensorHashes { writer.append(hash.bytes) }
+        return writer.bytes
+    }
+
+    /// Runs the whole model (`node == nil`) on its graph inputs, or node `node` on its computed operands.
+    public static func run(
+        elf: [UInt8], model: Model, inputs: [Tensor], node: Int? = nil, stepLimit: UInt64 = 20_000_000_000
+    ) throws(GuestRunError) -> GuestRun {
+        let program: GuestProgram
+        do { program = try GuestProgram(elf: elf) } catch { throw .badProgram(error) }
+        var oracle = PreimageStore()
+        let modelHash = oracle.add(ModelFormat.encodeDescriptor(model))
+        for constant in model.constants { oracle.add(TensorCoding.encode(constant)) }
+        var hashes: [Bytes32] = []
+        for tensor in inputs { hashes.append(oracle.add(TensorCoding.encode(tensor))) }
+        let vm: FPVM
+        do {
+            vm = try program.makeVM(input: request(modelHash: modelHash, node: node, tensorHashes: hashes), oracle: oracle)
+        } catch {
+            throw .badProgram(error)
+        }
+        vm.capturesOutput = true
+        do { try vm.run(until: stepLimit) } catch { throw .host(error) }
+        if !vm.exited { throw .stepLimit(vm.step) }
+        if vm.fault != 0 { throw .fault(code: vm.fault, step: vm.step) }
+        if vm.exitCode != 0 { throw .guestStatus(vm.exitCode) }
+        let output: Tensor
+        do { output = try TensorCoding.decode(vm.standardOutput) } catch { throw .badOutput }
+        guard let commitment = Bytes32(bytes: vm.memory.read(MemoryMap.outputBase, count: 32)),
+              commitment == ModelFormat.commitment(output) else { throw .badOutput }
+        return GuestRun(output: output, commitment: commitment, steps: vm.step)
+    }
+}
