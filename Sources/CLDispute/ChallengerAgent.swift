@@ -36,6 +36,8 @@ public final class ChallengerAgent: @unchecked Sendable {
     public let name: String
     /// Narration of every transaction it sends.
     public var narrate: (@Sendable (String) -> Void)?
+    /// Whether it withdraws its credits once the task is final.
+    public var withdraws = true
     private var finishedGames: Set<UInt64> = []
 
     /// An agent with `strategy` over `trace`.
@@ -68,7 +70,7 @@ public final class ChallengerAgent: @unchecked Sendable {
             }
         }
         if strategy != .stalling { sent += try await playGames(now: now) }
-        if task.finalized, try await client.credits(of: address) > .zero {
+        if withdraws, task.finalized, try await client.credits(of: address) > .zero {
             try await client.withdraw()
             sent += 1
         }

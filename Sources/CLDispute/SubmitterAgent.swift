@@ -15,6 +15,8 @@ public final class SubmitterAgent: @unchecked Sendable {
     public let name: String
     /// Narration of every transaction it sends.
     public var narrate: (@Sendable (String) -> Void)?
+    /// Whether it withdraws its credits once the task is final.
+    public var withdraws = true
     private var finishedGames: Set<UInt64> = []
 
     /// An agent for `claim`.
@@ -77,7 +79,7 @@ public final class SubmitterAgent: @unchecked Sendable {
                 // Another game has to end first.
             }
         }
-        if task.finalized, try await client.credits(of: address) > .zero {
+        if withdraws, task.finalized, try await client.credits(of: address) > .zero {
             try await client.withdraw()
             sent += 1
         }
