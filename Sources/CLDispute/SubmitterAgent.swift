@@ -18,6 +18,7 @@ public final class SubmitterAgent: @unchecked Sendable {
     /// Whether it withdraws its credits once the task is final.
     public var withdraws = true
     private var finishedGames: Set<UInt64> = []
+    private var revealRefused = false
 
     /// An agent for `claim`.
     public init(name: String, client: MarketClient, claim: Claim, copying copiedClaim: Claim? = nil) {
@@ -63,11 +64,13 @@ public final class SubmitterAgent: @unchecked Sendable {
                 try await client.reveal(submissionId: mine, finalState: shown.finalState.encoded,
                                         outputProof: shown.outputProof.encoded, steps: shown.steps)
                 narrate?("\(name) reveals submission \(mine): final state \(shown.finalStateHash.hex.prefix(18))…, \(shown.steps) steps")
+                sent += 1
             } catch .reverted(let function, let reason) {
-                narrate?("\(name) cannot reveal submission \(mine): \(function) reverted (\(reason))")
-                if claim.strategy != .copycat { throw .reverted(function: function, reason: reason) }
+                // Only a copycat gets here by design: the commitment it copied names another sender.
+                guard claim.strategy == .copycat else { throw .reverted(function: function, reason: reason) }
+                if !revealRefused { narrate?("\(name) cannot reveal submission \(mine): \(reason)") }
+                revealRefused = true
             }
-            sent += 1
         }
         sent += try await playGames(submission: mine, now: now)
         if !task.finalized && now >= task.challengeDeadline {

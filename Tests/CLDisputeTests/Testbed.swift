@@ -56,11 +56,19 @@ final class Testbed: @unchecked Sendable {
     }
 }
 
-/// The small guest most tests dispute (a few thousand steps), and its honest trace.
+/// The small guest most tests dispute (a few thousand steps), and its honest trace. The hello guest exits
+/// with a status derived from its input; the input is the first of "fraud proofs #k" whose run exits 0
+/// (the market accepts only results that exit 0).
 enum Guests {
     static let hello: TaskSpec = {
         let elf = Array(try! Fixtures.data("fpvm/guests/hello.elf"))
-        return TaskSpec(name: "hello", program: elf, input: Array("fraud proofs settle disputes".utf8))
+        for k in 0..<4096 {
+            let spec = TaskSpec(name: "hello", program: elf, input: Array("fraud proofs #\(k)".utf8))
+            let vm = try! spec.makeVM()
+            try! vm.run(until: 10_000_000)
+            if vm.exited && vm.fault == 0 && vm.exitCode == 0 { return spec }
+        }
+        fatalError("no input makes the hello guest exit 0")
     }()
 
     static let helloTrace: Trace = try! Trace(spec: hello)
