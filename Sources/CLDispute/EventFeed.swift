@@ -59,7 +59,9 @@ public final class EventFeed: @unchecked Sendable {
         case "GameTimedOut": return "game \(text("gameId")): deadline missed in phase \(text("phase"))"
         case "GameResolved": return "game \(text("gameId")) over after \(text("rounds")) rounds: \(text("challengerWon") == "yes" ? "challenger" : "submitter") \(text("winner")) wins"
         case "GameSettled": return "submission \(text("submissionId")), game \(text("gameId")): \(text("paidToWinner")) wei to the winner, \(text("burnedAmount")) wei burned"
-        case "TaskFinalized": return "task \(text("taskId")) final: submission \(text("submissionId")) paid \(text("fee")) wei, output \(text("output"))"
+        case "TaskFinalized":
+            if text("submissionId") == "0" { return "task \(text("taskId")) closed without a result: fee \(text("fee")) wei back to the requester" }
+            return "task \(text("taskId")) final: submission \(text("submissionId")) paid \(text("fee")) wei, output \(text("output"))"
         case "Credited": return "credited \(text("amount")) wei to \(text("account"))"
         case "Withdrawn": return "\(text("account")) withdrew \(text("amount")) wei"
         default: return event.event.name
