@@ -84,6 +84,11 @@ public final class ChainConnection: @unchecked Sendable {
         }
     }
 
+    /// The latest block number.
+    public func blockNumber() async throws(DisputeError) -> UInt64 {
+        do { return try RPCClient.word(try await client.call("eth_blockNumber")).uint64 ?? 0 } catch { throw .rpc("\(error)") }
+    }
+
     /// The account's balance in wei.
     public func balance(of account: Address) async throws(DisputeError) -> UInt256 {
         do { return try RPCClient.word(try await client.call("eth_getBalance", [.string(account.hex), .string("latest")])) } catch {
@@ -91,10 +96,11 @@ public final class ChainConnection: @unchecked Sendable {
         }
     }
 
-    /// Logs of `contract` from block `from` on, as (block, topics, data).
-    public func logs(_ contract: Address, from: UInt64) async throws(DisputeError) -> [ChainLog] {
+    /// Logs of `contract` in blocks `from...to`.
+    public func logs(_ contract: Address, from: UInt64, to: UInt64) async throws(DisputeError) -> [ChainLog] {
+        guard from <= to else { return [] }
         let filter = JSON.object([("address", .string(contract.hex)), ("fromBlock", .string("0x" + String(from, radix: 16))),
-                                  ("toBlock", .string("latest"))])
+                                  ("toBlock", .string("0x" + String(to, radix: 16)))])
         let result: JSON
         do { result = try await client.call("eth_getLogs", [filter]) } catch { throw .rpc("\(error)") }
         var logs: [ChainLog] = []

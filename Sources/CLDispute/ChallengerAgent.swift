@@ -70,6 +70,15 @@ public final class ChallengerAgent: @unchecked Sendable {
             }
         }
         if strategy != .stalling { sent += try await playGames(now: now) }
+        if strategy == .honest, !task.finalized, now >= task.challengeDeadline {
+            // Anyone may finalize; a validator does it too, so a task never waits on its submitter.
+            do {
+                try await client.finalize(taskId: taskId)
+                narrate?("\(name) finalizes task \(taskId)")
+                sent += 1
+            } catch .reverted(_, let reason) where reason.contains("games running") || reason.contains("already final") {
+            }
+        }
         if withdraws, task.finalized, try await client.credits(of: address) > .zero {
             try await client.withdraw()
             sent += 1

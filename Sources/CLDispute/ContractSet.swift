@@ -94,3 +94,17 @@ public struct Deployment: Sendable, Equatable {
         return Deployment(oracle: oracle, step: step, game: game, market: market)
     }
 }
+
+extension Deployment {
+    /// Finds the other three contracts from the TaskMarket's address (market → game → one-step → oracle).
+    public static func discover(market: Address, contracts: ContractSet, through connection: ChainConnection) async throws(DisputeError) -> Deployment {
+        func address(_ contract: Address, _ artifact: ContractArtifact, _ getter: String) async throws(DisputeError) -> Address {
+            let out = try await connection.call(contract, artifact.function(getter), [])
+            return try MarketClient.address(out.first ?? .bool(false))
+        }
+        let game = try await address(market, contracts.market, "game")
+        let step = try await address(game, contracts.game, "stepContract")
+        let oracle = try await address(step, contracts.step, "oracle")
+        return Deployment(oracle: oracle, step: step, game: game, market: market)
+    }
+}

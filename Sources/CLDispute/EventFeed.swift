@@ -20,15 +20,15 @@ public final class EventFeed: @unchecked Sendable {
     /// The lines for the events mined since the last call.
     public func poll() async throws(DisputeError) -> [String] {
         var entries: [(UInt64, UInt64, String)] = []
-        var highest = nextBlock
+        let latest = try await connection.blockNumber()
+        guard latest >= nextBlock else { return [] }
         for (address, artifact) in [(deployment.market, contracts.market), (deployment.game, contracts.game)] {
-            for log in try await connection.logs(address, from: nextBlock) {
-                highest = max(highest, log.block + 1)
+            for log in try await connection.logs(address, from: nextBlock, to: latest) {
                 guard let decoded = try? artifact.abi.decodeLog(topics: log.topics, data: log.data) else { continue }
                 entries.append((log.block, log.logIndex, EventFeed.render(decoded)))
             }
         }
-        nextBlock = highest
+        nextBlock = latest + 1
         return entries.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map { "[block \($0.0)] \($0.2)" }
     }
 

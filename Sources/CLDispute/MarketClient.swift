@@ -285,7 +285,8 @@ public struct MarketClient: Sendable {
         return word
     }
 
-    static func uint(_ value: ABIValue) throws(DisputeError) -> UInt256 {
+    /// A decoded `uint` (typed error for anything else).
+    public static func uint(_ value: ABIValue) throws(DisputeError) -> UInt256 {
         guard case .uint(let number) = value else { throw .decoding("expected uint, got \(value.kindName)") }
         return number
     }
@@ -300,7 +301,8 @@ public struct MarketClient: Sendable {
         return flag
     }
 
-    static func address(_ value: ABIValue) throws(DisputeError) -> Address {
+    /// A decoded `address` (typed error for anything else).
+    public static func address(_ value: ABIValue) throws(DisputeError) -> Address {
         guard case .address(let account) = value else { throw .decoding("expected address, got \(value.kindName)") }
         return account
     }

@@ -78,8 +78,8 @@ public final class SubmitterAgent: @unchecked Sendable {
                 try await client.finalize(taskId: taskId)
                 narrate?("\(name) finalizes task \(taskId)")
                 sent += 1
-            } catch .reverted(_, let reason) where reason.contains("games running") {
-                // Another game has to end first.
+            } catch .reverted(_, let reason) where reason.contains("games running") || reason.contains("already final") {
+                // Another game has to end first, or another party finalized in the meantime.
             }
         }
         if withdraws, task.finalized, try await client.credits(of: address) > .zero {

@@ -103,7 +103,7 @@ final class TraceProgress: @unchecked Sendable {
 
     func update(_ steps: UInt64) {
         let now = Date()
-        guard now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        guard isatty(STDERR_FILENO) != 0, now.timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = now
         let seconds = max(now.timeIntervalSince(started), 1e-6)
         let width = 30
