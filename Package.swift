@@ -70,5 +70,8 @@ let package = Package(
         .testTarget(name: "CLFPVMTests", dependencies: ["CLFPVM", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLMLTests", dependencies: ["CLML", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLDisputeTests", dependencies: ["CLDispute", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLContractTests",
+                    dependencies: ["CLFPVM", "CLEVM", "CLHarness", "CLABI", "CLDispute", "TestSupport"],
+                    swiftSettings: strict),
     ]
 )

@@ -61,7 +61,7 @@ def readPart(key: bytes32, offset: uint256) -> (bytes32, uint256):
     @notice The proven part of `key`'s stream at `offset` and its length; reverts when never proven.
     """
     stored: uint256 = self.provenLengths[key][offset]
-    assert stored != 0, "preimage part unknown"
+    assert stored != 0, "preimagePartUnknown"
     return self.preimageParts[key][offset], stored - 1
 
 

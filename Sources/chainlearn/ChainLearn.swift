@@ -8,6 +8,6 @@ struct ChainLearn: AsyncParsableCommand {
         abstract: "Verifiable off-chain machine learning on an EVM chain, by fraud proofs.",
         subcommands: [HashCommand.self, ABICommand.self, StateTestCommand.self, NodeCommand.self, DeployCommand.self,
                       CallCommand.self, SendCommand.self, EstimateCommand.self, ReceiptCommand.self, FPVMCommand.self,
-                      MLCommand.self, TaskCommand.self, DemoCommand.self]
+                      MLCommand.self, GasCommand.self, TaskCommand.self, DemoCommand.self]
     )
 }
