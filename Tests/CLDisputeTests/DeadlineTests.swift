@@ -75,6 +75,19 @@ struct DeadlineTests {
         }
     }
 
+    @Test func commitmentMatchesTheContractsAbiEncoding() async throws {
+        let bed = try await Testbed()
+        let client = bed.client(0)
+        for (task, steps) in [(UInt64(1), UInt64(2_423_184)), (77, 1), (1 << 40, 1 << 33)] {
+            let hash = Keccak256.hash(UInt256(task).bytes32.bytes)
+            let onChain = try await client.connection.call(bed.deployment.market, bed.contracts.market.function("commitmentOf"), [
+                .uint(UInt256(task)), .fixedBytes(hash.bytes), .uint(UInt256(steps)), .address(bed.account(7)),
+            ])
+            #expect(onChain.first == .fixedBytes(MarketClient.commitment(taskId: task, finalStateHash: hash, steps: steps,
+                                                                          submitter: bed.account(7)).bytes))
+        }
+    }
+
     @Test func wrongStakesAndEarlyRevealsRevert() async throws {
         let s = try await Scenario.start()
         let claim = try Claim(strategy: .honest, trace: Guests.helloTrace)
