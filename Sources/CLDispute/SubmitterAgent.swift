@@ -78,8 +78,10 @@ public final class SubmitterAgent: @unchecked Sendable {
                 try await client.finalize(taskId: taskId)
                 narrate?("\(name) finalizes task \(taskId)")
                 sent += 1
-            } catch .reverted(_, let reason) where reason.contains("games running") || reason.contains("already final") {
-                // Another game has to end first, or another party finalized in the meantime.
+            } catch .reverted(let function, let reason) {
+                // Another game has to end first, or another party finalized in the same block.
+                let finalNow = try await client.task(taskId).finalized
+                guard finalNow || reason.contains("games running") else { throw .reverted(function: function, reason: reason) }
             }
         }
         if withdraws, task.finalized, try await client.credits(of: address) > .zero {

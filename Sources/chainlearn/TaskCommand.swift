@@ -10,6 +10,10 @@ struct TaskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "task",
         abstract: "Deploy the task market, request ML tasks, submit or challenge results, follow games.",
+        discussion: """
+            Agents read the time from the latest block: against `chainlearn node`, run it with --block-time 1 so \
+            that the chain's clock moves while nobody sends transactions.
+            """,
         subcommands: [TaskDeployCommand.self, TaskRequestCommand.self, TaskSubmitCommand.self, TaskChallengeCommand.self,
                       TaskStatusCommand.self, TaskWatchCommand.self])
 }
@@ -113,10 +117,17 @@ struct StrategyName: ExpressibleByArgument {
     }
 }
 
-/// Polls an agent until the task is final and a pass sends nothing.
-func pollUntilFinal(_ client: MarketClient, taskId: UInt64, every seconds: Double, _ poll: () async throws -> Int) async throws {
+/// Polls an agent until the task is final and a pass sends nothing. A reverted transaction (a race with
+/// another party in the same block) is reported and the next poll re-reads the chain.
+func pollUntilFinal(_ client: MarketClient, taskId: UInt64, every seconds: Double,
+                    _ poll: () async throws(DisputeError) -> Int) async throws {
     while true {
-        let sent = try await poll()
+        var sent = 0
+        do {
+            sent = try await poll()
+        } catch .reverted(let function, let reason) {
+            FileHandle.standardError.write(Data("warning: \(function) reverted (\(reason)); re-reading the chain\n".utf8))
+        }
         if sent == 0, try await client.task(taskId).finalized { return }
         if sent == 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
     }
@@ -139,7 +150,9 @@ struct TaskSubmitCommand: AsyncParsableCommand {
         agent.narrate = { print($0) }
         let stake = try MarketClient.uint(try await client.connection.call(client.deployment.market,
                                                                             client.contracts.market.function("submitterStake"), []).first ?? .bool(false))
-        try await pollUntilFinal(client, taskId: task, every: interval) { try await agent.poll(taskId: task, stake: stake) }
+        try await pollUntilFinal(client, taskId: task, every: interval) { () async throws(DisputeError) -> Int in
+            try await agent.poll(taskId: task, stake: stake)
+        }
         print("task \(task) is final")
     }
 }
@@ -159,7 +172,9 @@ struct TaskChallengeCommand: AsyncParsableCommand {
         agent.narrate = { print($0) }
         let stake = try MarketClient.uint(try await client.connection.call(client.deployment.market,
                                                                             client.contracts.market.function("challengerStake"), []).first ?? .bool(false))
-        try await pollUntilFinal(client, taskId: task, every: interval) { try await agent.poll(taskId: task, stake: stake) }
+        try await pollUntilFinal(client, taskId: task, every: interval) { () async throws(DisputeError) -> Int in
+            try await agent.poll(taskId: task, stake: stake)
+        }
         print("task \(task) is final")
     }
 }
