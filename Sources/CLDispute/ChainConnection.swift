@@ -15,6 +15,7 @@ public final class ChainConnection: @unchecked Sendable {
     private let lock = NSLock()
     private var gas: UInt64 = 0
     private var transactions = 0
+    private var perFunction: [String: (gas: UInt64, count: Int)] = [:]
 
     /// A connection to `url` signing with `key`.
     public init(url: URL, key: PrivateKey) {
@@ -27,6 +28,11 @@ public final class ChainConnection: @unchecked Sendable {
 
     /// Total gas of the transactions this connection sent and saw mined.
     public var gasUsed: UInt64 { lock.withLock { gas } }
+
+    /// Gas and count of the mined transactions per called function (`deploy` for creations), by name.
+    public var gasByFunction: [(function: String, gas: UInt64, count: Int)] {
+        lock.withLock { perFunction.map { ($0.key, $0.value.gas, $0.value.count) }.sorted { $0.function < $1.function } }
+    }
 
     /// Number of transactions this connection sent and saw mined.
     public var transactionCount: Int { lock.withLock { transactions } }
@@ -66,7 +72,7 @@ public final class ChainConnection: @unchecked Sendable {
         } catch {
             throw Self.mapped(error, function: name)
         }
-        record(gas: receipt.gasUsed)
+        record(gas: receipt.gasUsed, function: name)
         guard receipt.succeeded else { throw .reverted(function: name, reason: "status 0 in block \(receipt.blockNumber)") }
         return receipt
     }
@@ -131,10 +137,12 @@ public final class ChainConnection: @unchecked Sendable {
         }
     }
 
-    private func record(gas used: UInt64) {
+    private func record(gas used: UInt64, function: String) {
         lock.withLock {
             gas += used
             transactions += 1
+            let previous = perFunction[function] ?? (0, 0)
+            perFunction[function] = (previous.gas + used, previous.count + 1)
         }
     }
 

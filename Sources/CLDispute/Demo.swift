@@ -13,6 +13,8 @@ public struct PartyReport: Sendable {
     public var gasUsed: UInt64
     /// Its mined transactions.
     public var transactions: Int
+    /// Gas and count per called function.
+    public var byFunction: [(function: String, gas: UInt64, count: Int)]
 }
 
 /// How one demo task ended.
@@ -71,7 +73,10 @@ public struct DemoSummary: Sendable {
             })),
             ("parties", .array(parties.map { party in
                 .object([("name", .string(party.name)), ("address", .string(party.address.hex)),
-                         ("gas", .number(String(party.gasUsed))), ("transactions", .int(party.transactions))])
+                         ("gas", .number(String(party.gasUsed))), ("transactions", .int(party.transactions)),
+                         ("gas_by_function", .object(party.byFunction.map {
+                             ($0.function, .object([("gas", .number(String($0.gas))), ("count", .int($0.count))]))
+                         }))])
             })),
         ])
     }
@@ -205,7 +210,8 @@ public final class Demo: @unchecked Sendable {
             try await client.withdraw()
         }
         let parties = zip(names, connections).map {
-            PartyReport(name: $0.0, address: $0.1.address, gasUsed: $0.1.gasUsed, transactions: $0.1.transactionCount)
+            PartyReport(name: $0.0, address: $0.1.address, gasUsed: $0.1.gasUsed, transactions: $0.1.transactionCount,
+                        byFunction: $0.1.gasByFunction)
         }
         return DemoSummary(taskName: spec.name, steps: trace.haltingStep, traceSeconds: traceSeconds, tasks: outcomes,
                            parties: parties, wallSeconds: Date().timeIntervalSince(started),

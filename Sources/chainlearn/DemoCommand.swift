@@ -52,7 +52,10 @@ struct DemoCommand: AsyncParsableCommand {
             if !task.burned.isZero { print("      burned \(Ether.text(task.burned)) ETH") }
         }
         print("  gas per party:")
-        for party in summary.parties { print("    \(party.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(party.gasUsed) gas in \(party.transactions) transactions") }
+        for party in summary.parties {
+            let calls = party.byFunction.map { "\($0.function) \($0.count)× \($0.gas / UInt64(max($0.count, 1)))" }.joined(separator: ", ")
+            print("    \(party.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(party.gasUsed) gas in \(party.transactions) transactions (\(calls))")
+        }
         print("  wall time: \(String(format: "%.2f", summary.wallSeconds)) s")
     }
 }
