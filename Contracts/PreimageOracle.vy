@@ -1,5 +1,6 @@
 #pragma version 0.4.3
 #pragma optimize gas
+#pragma experimental-codegen
 """
 @title PreimageOracle
 @notice Serves 32-byte parts of keccak256-keyed preimages to the FPVM one-step verifier

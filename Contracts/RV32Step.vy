@@ -1,5 +1,6 @@
 #pragma version 0.4.3
 #pragma optimize gas
+#pragma experimental-codegen
 """
 @title RV32Step
 @notice The on-chain one-step verifier of the FPVM: one RV32IM instruction over the state and step
@@ -24,11 +25,13 @@ PROOF_SIZE: constant(uint256) = 896
 PREIMAGE_PART: constant(uint256) = 2003
 # The word ending with the preimage part's length byte (offset 2035).
 PREIMAGE_PART_LENGTH_WORD: constant(uint256) = 2004
+# Where the witness bytes start in the calldata of step(bytes,bytes32) when ABI-encoded canonically:
+# selector (4), head (offset of the witness = 64, preStateHash), witness length word.
+WITNESS_CALLDATA: constant(uint256) = 100
 
 # State layout (StateLayout): the word at 64 holds preimageOffset, pc, exitCode, exited, fault, step.
 STATE_HEADER: constant(uint256) = 64
 STATE_REGISTERS: constant(uint256) = 83
-TREE_DEPTH: constant(uint256) = 27
 
 # Fault codes (FaultCode).
 FAULT_ILLEGAL_INSTRUCTION: constant(uint256) = 1
@@ -107,9 +110,13 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
     @notice Verifies a 2036-byte step witness and returns the post-state hash.
     @param preStateHash The agreed hash of the pre-state; zero skips the check (no state hashes to zero).
     """
-    assert len(witness) == WITNESS_SIZE, "wrongWitnessSize"
-    s: StepState = self.decodeState(witness)
-    preHash: bytes32 = self.hashState(slice(witness, 0, STATE_SIZE))
+    # The witness is read straight from calldata (never copied whole into memory), at the place the
+    # canonical encoding puts it; its length is the word before it.
+    assert convert(slice(msg.data, 4, 32), uint256) == 64, "nonCanonicalCalldata"
+    assert convert(slice(msg.data, WITNESS_CALLDATA - 32, 32), uint256) == WITNESS_SIZE, "wrongWitnessSize"
+    stateBytes: Bytes[STATE_SIZE] = slice(msg.data, WITNESS_CALLDATA, STATE_SIZE)
+    s: StepState = self.decodeState(stateBytes)
+    preHash: bytes32 = self.hashState(stateBytes)
     if preStateHash != empty(bytes32):
         assert preStateHash == preHash, "preStateMismatch"
     # A halted VM does not move.
@@ -118,92 +125,100 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
     s.step = (s.step + 1) & MASK64
     # Instruction fetch.
     if s.pc & 3 != 0:
-        s = self.halt(s, FAULT_MISALIGNED_FETCH)
+        s.exited = True
+        s.fault = FAULT_MISALIGNED_FETCH
         return self.hashState(self.encodeState(s))
-    fetchLeaf: bytes32 = self.verifyMemoryProof(slice(witness, FETCH_PROOF, PROOF_SIZE), s.memRoot, s.pc,
-                                                "invalidFetchProof")
+    fetchLeaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + FETCH_PROOF, s.memRoot, s.pc, "invalidFetchProof")
     insn: uint256 = self.leafWord(fetchLeaf, s.pc)
     d: Decoded = self.decodeInstruction(insn)
     value: uint256 = 0
     legal: bool = True
+    a: uint256 = self.reg(s.registers[d.rs1 >> 3], d.rs1)
+    b: uint256 = self.reg(s.registers[d.rs2 >> 3], d.rs2)
     if d.opcode == 19 or d.opcode == 51:
         if d.opcode == 51 and d.funct7 == 1:
-            value, legal = self.executeMExtension(d, self.reg(s, d.rs1), self.reg(s, d.rs2))
+            value, legal = self.executeMExtension(d, a, b)
         elif d.opcode == 51:
-            value, legal = self.executeALU(d, self.reg(s, d.rs1), self.reg(s, d.rs2))
+            value, legal = self.executeALU(d, a, b)
         else:
-            value, legal = self.executeALU(d, self.reg(s, d.rs1), d.immI)
+            value, legal = self.executeALU(d, a, d.immI)
         if legal:
-            s = self.setReg(s, d.rd, value)
+            s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, value)
             s.pc = (s.pc + 4) & MASK32
         else:
-            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+            s.exited = True
+            s.fault = FAULT_ILLEGAL_INSTRUCTION
     elif d.opcode == 3:
-        s = self.executeLoad(d, s, slice(witness, DATA_PROOF, PROOF_SIZE))
+        s = self.executeLoad(d, s)
     elif d.opcode == 35:
-        s = self.executeStore(d, s, slice(witness, DATA_PROOF, PROOF_SIZE))
+        s = self.executeStore(d, s)
     elif d.opcode == 99:
         taken: bool = False
-        taken, legal = self.executeBranch(d, self.reg(s, d.rs1), self.reg(s, d.rs2))
+        taken, legal = self.executeBranch(d, a, b)
         if not legal:
-            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+            s.exited = True
+            s.fault = FAULT_ILLEGAL_INSTRUCTION
         elif taken:
             s.pc = (s.pc + d.immB) & MASK32
         else:
             s.pc = (s.pc + 4) & MASK32
     elif d.opcode == 55:
-        s = self.setReg(s, d.rd, insn & 4294963200)
+        s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, insn & 4294963200)
         s.pc = (s.pc + 4) & MASK32
     elif d.opcode == 23:
-        s = self.setReg(s, d.rd, (s.pc + (insn & 4294963200)) & MASK32)
+        s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, (s.pc + (insn & 4294963200)) & MASK32)
         s.pc = (s.pc + 4) & MASK32
     elif d.opcode == 111:
-        s = self.setReg(s, d.rd, (s.pc + 4) & MASK32)
+        s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, (s.pc + 4) & MASK32)
         s.pc = (s.pc + d.immJ) & MASK32
     elif d.opcode == 103:
         if d.funct3 != 0:
-            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+            s.exited = True
+            s.fault = FAULT_ILLEGAL_INSTRUCTION
         else:
-            target: uint256 = (self.reg(s, d.rs1) + d.immI) & 4294967294
-            s = self.setReg(s, d.rd, (s.pc + 4) & MASK32)
+            target: uint256 = (a + d.immI) & 4294967294
+            s.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, (s.pc + 4) & MASK32)
             s.pc = target
     elif d.opcode == 15:
         if d.funct3 <= 1:
             s.pc = (s.pc + 4) & MASK32
         else:
-            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+            s.exited = True
+            s.fault = FAULT_ILLEGAL_INSTRUCTION
     elif d.opcode == 115:
         if insn == 115:
-            s = self.executeSyscall(s, witness)
+            s = self.executeSyscall(s)
         elif insn == 1048691:
-            s = self.halt(s, FAULT_BREAKPOINT)
+            s.exited = True
+            s.fault = FAULT_BREAKPOINT
         else:
-            s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+            s.exited = True
+            s.fault = FAULT_ILLEGAL_INSTRUCTION
     else:
-        s = self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+        s.exited = True
+        s.fault = FAULT_ILLEGAL_INSTRUCTION
     return self.hashState(self.encodeState(s))
 
 
 @internal
 @pure
-def reg(s: StepState, index: uint256) -> uint256:
-    # x0 reads 0 whatever the encoding holds.
+def reg(packed: uint256, index: uint256) -> uint256:
+    # Register `index` out of its packed word (`registers[index >> 3]`); x0 reads 0 whatever the
+    # encoding holds.
     if index == 0:
         return 0
-    return (s.registers[index >> 3] >> (224 - ((index & 7) << 5))) & MASK32
+    return (packed >> (224 - ((index & 7) << 5))) & MASK32
 
 
 @internal
 @pure
-def setReg(s: StepState, index: uint256, word: uint256) -> StepState:
-    # Writes to x0 are discarded.
+def setReg(packed: uint256, index: uint256, word: uint256) -> uint256:
+    # The packed word `registers[index >> 3]` with register `index` set to `word`; writes to x0 are
+    # discarded.
     if index == 0:
-        return s
-    out: StepState = s
+        return packed
     bitShift: uint256 = 224 - ((index & 7) << 5)
-    slot: uint256 = index >> 3
-    out.registers[slot] = (s.registers[slot] & ~(MASK32 << bitShift)) | (word << bitShift)
-    return out
+    return (packed & ~(MASK32 << bitShift)) | (word << bitShift)
 
 
 @internal
@@ -217,9 +232,9 @@ def halt(s: StepState, code: uint256) -> StepState:
 
 @internal
 @pure
-def decodeState(b: Bytes[WITNESS_SIZE]) -> StepState:
+def decodeState(b: Bytes[STATE_SIZE]) -> StepState:
     """
-    @dev Unpacks the 211-byte state at the start of the witness (field order of StateLayout).
+    @dev Unpacks the 211-byte state (field order of StateLayout).
     """
     header: uint256 = convert(extract32(b, STATE_HEADER), uint256)
     exited: uint256 = (header >> 176) & 255
@@ -286,38 +301,147 @@ def hashState(encoded: Bytes[STATE_SIZE]) -> bytes32:
 # MARK: - Memory proofs
 
 @internal
-@pure
-def verifyMemoryProof(proof: Bytes[PROOF_SIZE], root: bytes32, addr: uint256, error: String[20]) -> bytes32:
+@view
+def verifyMemoryProof(proofOffset: uint256, root: bytes32, addr: uint256, error: String[20]) -> bytes32:
     """
-    @dev Checks the proof (leaf ++ 27 siblings) of the leaf holding `addr` against `root`; returns the leaf.
+    @dev Checks the proof (leaf ++ 27 siblings) at calldata offset `proofOffset` of the leaf holding
+         `addr` against `root`; returns the leaf.
     """
-    leaf: bytes32 = extract32(proof, 0)
-    assert self.computeRoot(proof, leaf, addr) == root, error
+    leaf: bytes32 = convert(slice(msg.data, proofOffset, 32), bytes32)
+    assert self.computeRoot(proofOffset, leaf, addr) == root, error
     return leaf
 
 
 @internal
-@pure
-def updateMemoryRoot(proof: Bytes[PROOF_SIZE], newLeaf: bytes32, addr: uint256) -> bytes32:
+@view
+def updateMemoryRoot(proofOffset: uint256, newLeaf: bytes32, addr: uint256) -> bytes32:
     """
     @dev The root after replacing the leaf holding `addr` by `newLeaf`, using the proof's siblings.
     """
-    return self.computeRoot(proof, newLeaf, addr)
+    return self.computeRoot(proofOffset, newLeaf, addr)
 
 
 @internal
-@pure
-def computeRoot(proof: Bytes[PROOF_SIZE], leaf: bytes32, addr: uint256) -> bytes32:
-    node: bytes32 = leaf
-    index: uint256 = addr >> 5
-    for level: uint256 in range(TREE_DEPTH):
-        sibling: bytes32 = extract32(proof, unsafe_mul(unsafe_add(level, 1), 32))
-        if index & 1 == 0:
-            node = keccak256(concat(node, sibling))
-        else:
-            node = keccak256(concat(sibling, node))
-        index = index >> 1
-    return node
+@view
+def computeRoot(proofOffset: uint256, leaf: bytes32, addr: uint256) -> bytes32:
+    """
+    @dev The root over `leaf` and the proof's 27 siblings along the path of `addr`'s leaf index
+         (`addr >> 5`): at height h the node is the left child when bit h of the index (bit h + 5 of
+         `addr`) is 0. Unrolled with constant offsets: a loop costs about twice the gas per level.
+    """
+    proof: Bytes[PROOF_SIZE] = slice(msg.data, proofOffset, PROOF_SIZE)
+    node: uint256 = convert(leaf, uint256)
+    sibling: uint256 = 0
+    swap: uint256 = 0
+    # height 0: swap node and sibling when bit 5 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 32), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 5) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 1: swap node and sibling when bit 6 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 64), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 6) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 2: swap node and sibling when bit 7 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 96), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 7) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 3: swap node and sibling when bit 8 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 128), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 8) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 4: swap node and sibling when bit 9 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 160), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 9) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 5: swap node and sibling when bit 10 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 192), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 10) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 6: swap node and sibling when bit 11 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 224), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 11) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 7: swap node and sibling when bit 12 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 256), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 12) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 8: swap node and sibling when bit 13 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 288), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 13) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 9: swap node and sibling when bit 14 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 320), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 14) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 10: swap node and sibling when bit 15 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 352), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 15) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 11: swap node and sibling when bit 16 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 384), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 16) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 12: swap node and sibling when bit 17 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 416), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 17) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 13: swap node and sibling when bit 18 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 448), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 18) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 14: swap node and sibling when bit 19 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 480), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 19) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 15: swap node and sibling when bit 20 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 512), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 20) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 16: swap node and sibling when bit 21 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 544), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 21) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 17: swap node and sibling when bit 22 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 576), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 22) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 18: swap node and sibling when bit 23 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 608), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 23) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 19: swap node and sibling when bit 24 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 640), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 24) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 20: swap node and sibling when bit 25 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 672), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 25) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 21: swap node and sibling when bit 26 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 704), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 26) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 22: swap node and sibling when bit 27 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 736), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 27) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 23: swap node and sibling when bit 28 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 768), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 28) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 24: swap node and sibling when bit 29 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 800), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 29) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 25: swap node and sibling when bit 30 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 832), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 30) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    # height 26: swap node and sibling when bit 31 of addr is set, then hash left ++ right.
+    sibling = convert(extract32(proof, 864), uint256)
+    swap = (node ^ sibling) & unsafe_sub(0, (addr >> 31) & 1)
+    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    return convert(node, bytes32)
 
 
 @internal
@@ -506,12 +630,12 @@ def executeBranch(d: Decoded, a: uint256, b: uint256) -> (bool, bool):
 
 
 @internal
-@pure
-def executeLoad(d: Decoded, s: StepState, proof: Bytes[PROOF_SIZE]) -> StepState:
+@view
+def executeLoad(d: Decoded, s: StepState) -> StepState:
     """
     @dev LB, LH, LW, LBU, LHU through the data proof.
     """
-    addr: uint256 = (self.reg(s, d.rs1) + d.immI) & MASK32
+    addr: uint256 = (self.reg(s.registers[d.rs1 >> 3], d.rs1) + d.immI) & MASK32
     size: uint256 = 0
     f: uint256 = d.funct3
     if f == 0 or f == 4:
@@ -524,47 +648,48 @@ def executeLoad(d: Decoded, s: StepState, proof: Bytes[PROOF_SIZE]) -> StepState
         return self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
     if addr & (size - 1) != 0:
         return self.halt(s, FAULT_MISALIGNED_LOAD)
-    leaf: bytes32 = self.verifyMemoryProof(proof, s.memRoot, addr, "invalidDataProof")
+    leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, addr, "invalidDataProof")
     raw: uint256 = self.leafBytes(leaf, addr, size)
     value: uint256 = raw
     if f == 0 or f == 1:
         value = self.signExtended(raw, size << 3)
-    out: StepState = self.setReg(s, d.rd, value)
-    out.pc = (out.pc + 4) & MASK32
-    return out
-
-
-@internal
-@pure
-def executeStore(d: Decoded, s: StepState, proof: Bytes[PROOF_SIZE]) -> StepState:
-    """
-    @dev SB, SH, SW through the data proof; the new root comes from the same siblings.
-    """
-    addr: uint256 = (self.reg(s, d.rs1) + d.immS) & MASK32
-    if d.funct3 > 2:
-        return self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
-    size: uint256 = 1 << d.funct3
-    if addr & (size - 1) != 0:
-        return self.halt(s, FAULT_MISALIGNED_STORE)
-    leaf: bytes32 = self.verifyMemoryProof(proof, s.memRoot, addr, "invalidDataProof")
-    updated: bytes32 = self.leafWithBytes(leaf, addr, size, self.reg(s, d.rs2))
     out: StepState = s
-    out.memRoot = self.updateMemoryRoot(proof, updated, addr)
+    out.registers[d.rd >> 3] = self.setReg(s.registers[d.rd >> 3], d.rd, value)
     out.pc = (out.pc + 4) & MASK32
     return out
 
 
 @internal
 @view
-def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
+def executeStore(d: Decoded, s: StepState) -> StepState:
+    """
+    @dev SB, SH, SW through the data proof; the new root comes from the same siblings.
+    """
+    addr: uint256 = (self.reg(s.registers[d.rs1 >> 3], d.rs1) + d.immS) & MASK32
+    if d.funct3 > 2:
+        return self.halt(s, FAULT_ILLEGAL_INSTRUCTION)
+    size: uint256 = 1 << d.funct3
+    if addr & (size - 1) != 0:
+        return self.halt(s, FAULT_MISALIGNED_STORE)
+    leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, addr, "invalidDataProof")
+    updated: bytes32 = self.leafWithBytes(leaf, addr, size, self.reg(s.registers[d.rs2 >> 3], d.rs2))
+    out: StepState = s
+    out.memRoot = self.updateMemoryRoot(WITNESS_CALLDATA + DATA_PROOF, updated, addr)
+    out.pc = (out.pc + 4) & MASK32
+    return out
+
+
+@internal
+@view
+def executeSyscall(s: StepState) -> StepState:
     """
     @dev ECALL: exit, exit_group, read, write with the descriptors of docs/PROTOCOL.md.
     """
     out: StepState = s
-    number: uint256 = self.reg(s, 17)
-    fd: uint256 = self.reg(s, 10)
-    buffer: uint256 = self.reg(s, 11)
-    count: uint256 = self.reg(s, 12)
+    number: uint256 = self.reg(s.registers[17 >> 3], 17)
+    fd: uint256 = self.reg(s.registers[10 >> 3], 10)
+    buffer: uint256 = self.reg(s.registers[11 >> 3], 11)
+    count: uint256 = self.reg(s.registers[12 >> 3], 12)
     result: uint256 = BAD_FILE_DESCRIPTOR
     if number == SYS_EXIT or number == SYS_EXIT_GROUP:
         out.exited = True
@@ -576,8 +701,9 @@ def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
         if fd == FD_HINT_READ:
             result = count
         if fd == FD_PREIMAGE_READ:
-            partData: bytes32 = extract32(witness, PREIMAGE_PART)
-            partLength: uint256 = convert(extract32(witness, PREIMAGE_PART_LENGTH_WORD), uint256) & 255
+            partData: bytes32 = convert(slice(msg.data, WITNESS_CALLDATA + PREIMAGE_PART, 32), bytes32)
+            partLength: uint256 = convert(slice(msg.data, WITNESS_CALLDATA + PREIMAGE_PART_LENGTH_WORD, 32),
+                                          uint256) & 255
             expectedData: bytes32 = empty(bytes32)
             expectedLength: uint256 = 0
             expectedData, expectedLength = staticcall PreimageOracle(oracle).readPart(s.preimageKey, s.preimageOffset)
@@ -585,14 +711,14 @@ def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
                 "preimagePartMismatch"
             n: uint256 = min(min(count, partLength), 32 - (buffer & 31))
             if n > 0:
-                proof: Bytes[PROOF_SIZE] = slice(witness, DATA_PROOF, PROOF_SIZE)
-                leaf: bytes32 = self.verifyMemoryProof(proof, s.memRoot, buffer, "invalidDataProof")
+                leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, buffer,
+                                                       "invalidDataProof")
                 # The first n part bytes replace the n leaf bytes at buffer.
                 bitShift: uint256 = (32 - (buffer & 31) - n) << 3
                 mask: uint256 = (max_value(uint256) >> (256 - (n << 3))) << bitShift
                 bytesIn: uint256 = (convert(partData, uint256) >> (256 - (n << 3))) << bitShift
                 leaf = convert((convert(leaf, uint256) & ~mask) | bytesIn, bytes32)
-                out.memRoot = self.updateMemoryRoot(proof, leaf, buffer)
+                out.memRoot = self.updateMemoryRoot(WITNESS_CALLDATA + DATA_PROOF, leaf, buffer)
             out.preimageOffset = (s.preimageOffset + n) & MASK32
             result = n
     elif number == SYS_WRITE:
@@ -601,7 +727,7 @@ def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
         if fd == FD_PREIMAGE_KEY:
             n: uint256 = min(count, 32 - (buffer & 31))
             if n > 0:
-                leaf: bytes32 = self.verifyMemoryProof(slice(witness, DATA_PROOF, PROOF_SIZE), s.memRoot, buffer,
+                leaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + DATA_PROOF, s.memRoot, buffer,
                                                        "invalidDataProof")
                 # The n leaf bytes at buffer, shifted into the key from the right.
                 bytesIn: uint256 = (convert(leaf, uint256) >> ((32 - (buffer & 31) - n) << 3)) \
@@ -611,6 +737,6 @@ def executeSyscall(s: StepState, witness: Bytes[WITNESS_SIZE]) -> StepState:
             result = n
     else:
         return self.halt(s, FAULT_UNKNOWN_SYSCALL)
-    out = self.setReg(out, 10, result)
+    out.registers[10 >> 3] = self.setReg(out.registers[10 >> 3], 10, result)
     out.pc = (out.pc + 4) & MASK32
     return out

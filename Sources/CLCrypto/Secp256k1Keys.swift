@@ -52,8 +52,9 @@ public struct PublicKey: Hashable, Sendable {
     public init(bytes: some Collection<UInt8>) throws(Secp256k1Error) {
         guard bytes.count == 64,
               let x = Bytes32(bytes: bytes.prefix(32)), let y = Bytes32(bytes: bytes.dropFirst(32)),
-              let point = PublicKey.parse(x: x, y: y) else { throw .invalidPublicKey }
-        self.init(point)
+              PublicKey.parse(x: x, y: y) != nil else { throw .invalidPublicKey }
+        self.x = x
+        self.y = y
     }
 
     /// Accepts the coordinates if they name a point on the curve.

@@ -126,18 +126,27 @@ public final class FPVM {
             self.pc = pc
             self.step = step
         }
+        // The page holding pc, re-read from the table only when pc leaves it. A cached page is made
+        // private first (un-shared from snapshots), so no store can move it; a syscall (whose hint
+        // handler may take a snapshot) drops the cache. An absent page reads as 0, which faults at once.
+        var codePageIndex = UInt32.max
+        var codePage: UnsafeMutableRawPointer? = nil
         while step < stepLimit {
             guard pc & 3 == 0 else {
                 halt(fault: .misalignedFetch)
                 step += 1
                 return
             }
-            let insn = access.load32(pc)
+            if pc >> 12 != codePageIndex {
+                codePageIndex = pc >> 12
+                codePage = memory.privatePage(codePageIndex)
+            }
+            let insn = codePage.map { UInt32(littleEndian: $0.load(fromByteOffset: Int(pc & 0xfff), as: UInt32.self)) } ?? 0
             switch execute(insn, pc: pc, registers: registers, memory: &access) {
             case .next(let next):
                 registers[0] = 0
                 pc = next
-                step += 1
+                step &+= 1
             case .ecall:
                 self.pc = pc
                 var unused = PreimagePart.none
@@ -145,6 +154,7 @@ public final class FPVM {
                 pc = self.pc
                 step += 1
                 if exited { return }
+                codePageIndex = UInt32.max
             case .fault(let code):
                 halt(fault: code)
                 step += 1

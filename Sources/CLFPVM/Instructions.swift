@@ -24,8 +24,10 @@ struct FastAccess: GuestAccess {
     @inline(__always) func page(_ address: UInt32) -> UnsafeMutableRawPointer? { table[Int(address >> 12)] }
 
     @inline(__always) func writablePage(_ address: UInt32) -> UnsafeMutableRawPointer {
-        if let page = table[Int(address >> 12)] { return page }
-        return memory.allocatePage(address >> 12)
+        if let page = table[Int(address >> 12)], page.load(fromByteOffset: PageRecord.listed, as: UInt32.self) != 0 {
+            return page
+        }
+        return memory.preparePageForWrite(address >> 12)
     }
 
     @inline(__always) mutating func load8(_ address: UInt32) -> UInt32 {
@@ -95,32 +97,6 @@ func signExtend(_ value: UInt32, bits: UInt32) -> UInt32 {
         | (insn & 0xff000) | ((insn >> 9) & 0x800) | ((insn >> 20) & 0x7fe)
 }
 
-/// The ALU result of an R-type instruction (OP, opcode 0x33) or nil when the encoding is illegal.
-@inline(__always)
-func aluRegister(funct7: UInt32, funct3: UInt32, _ a: UInt32, _ b: UInt32) -> UInt32? {
-    switch funct7 {
-    case 0x00:
-        switch funct3 {
-        case 0: return a &+ b
-        case 1: return a << (b & 31)
-        case 2: return Int32(bitPattern: a) < Int32(bitPattern: b) ? 1 : 0
-        case 3: return a < b ? 1 : 0
-        case 4: return a ^ b
-        case 5: return a >> (b & 31)
-        case 6: return a | b
-        default: return a & b
-        }
-    case 0x20:
-        if funct3 == 0 { return a &- b }
-        if funct3 == 5 { return UInt32(bitPattern: Int32(bitPattern: a) >> Int32(b & 31)) }
-        return nil
-    case 0x01:
-        return multiplyDivide(funct3: funct3, a, b)
-    default:
-        return nil
-    }
-}
-
 /// The M extension: MUL, MULH, MULHSU, MULHU, DIV, DIVU, REM, REMU with the RISC-V rules for
 /// division by zero (quotient all ones, remainder the dividend) and overflow (-2^31 / -1).
 @inline(__always)
@@ -146,108 +122,109 @@ func multiplyDivide(funct3: UInt32, _ a: UInt32, _ b: UInt32) -> UInt32 {
     }
 }
 
-/// The ALU result of an I-type ALU instruction (OP-IMM, opcode 0x13) or nil when illegal.
-@inline(__always)
-func aluImmediate(insn: UInt32, funct3: UInt32, _ a: UInt32) -> UInt32? {
-    let imm = immI(insn)
-    switch funct3 {
-    case 0: return a &+ imm
-    case 1: return insn >> 25 == 0 ? a << ((insn >> 20) & 31) : nil
-    case 2: return Int32(bitPattern: a) < Int32(bitPattern: imm) ? 1 : 0
-    case 3: return a < imm ? 1 : 0
-    case 4: return a ^ imm
-    case 5:
-        let shamt = (insn >> 20) & 31
-        switch insn >> 25 {
-        case 0x00: return a >> shamt
-        case 0x20: return UInt32(bitPattern: Int32(bitPattern: a) >> Int32(shamt))
-        default: return nil
-        }
-    case 6: return a | imm
-    default: return a & imm
-    }
-}
-
-/// Whether a conditional branch (BRANCH, opcode 0x63) is taken, or nil for the illegal funct3 2 and 3.
-@inline(__always)
-func branchTaken(funct3: UInt32, _ a: UInt32, _ b: UInt32) -> Bool? {
-    switch funct3 {
-    case 0: return a == b
-    case 1: return a != b
-    case 4: return Int32(bitPattern: a) < Int32(bitPattern: b)
-    case 5: return Int32(bitPattern: a) >= Int32(bitPattern: b)
-    case 6: return a < b
-    case 7: return a >= b
-    default: return nil
-    }
-}
-
-/// Executes one decoded instruction word: the single instruction semantics of both execution modes.
+/// Executes one instruction word: the single instruction semantics of both execution modes.
 /// Writes `rd` (callers reset x0 afterwards) and memory through `memory`; returns the next pc or what halts.
+///
+/// Dispatch is one dense switch on `opcode[6:2] | funct3 << 5` (8 bits, so the compiler emits a single
+/// jump table); the two low opcode bits must be `11` (no compressed instructions). Key of each case:
+/// `opcode >> 2` is LOAD 0, MISC-MEM 3, OP-IMM 4, AUIPC 5, STORE 8, OP 12, LUI 13, BRANCH 24, JALR 25,
+/// JAL 27, SYSTEM 28, plus 32 × funct3.
 @inline(__always)
 func execute<Access: GuestAccess>(_ insn: UInt32, pc: UInt32, registers x: UnsafeMutablePointer<UInt32>,
                                   memory: inout Access) -> Outcome {
+    guard insn & 3 == 3 else { return .fault(.illegalInstruction) }
     let rd = Int((insn >> 7) & 31)
-    let funct3 = (insn >> 12) & 7
     let rs1 = x[Int((insn >> 15) & 31)]
-    switch insn & 0x7f {
-    case 0x13: // OP-IMM
-        guard let value = aluImmediate(insn: insn, funct3: funct3, rs1) else { return .fault(.illegalInstruction) }
-        x[rd] = value
-    case 0x33: // OP
-        guard let value = aluRegister(funct7: insn >> 25, funct3: funct3, rs1, x[Int((insn >> 20) & 31)]) else {
+    let funct7 = insn >> 25
+    switch ((insn >> 2) & 31) | ((insn >> 7) & 0xe0) {
+    // OP-IMM
+    case 4: x[rd] = rs1 &+ immI(insn)                                                   // ADDI
+    case 36:                                                                             // SLLI
+        guard funct7 == 0 else { return .fault(.illegalInstruction) }
+        x[rd] = rs1 << ((insn >> 20) & 31)
+    case 68: x[rd] = Int32(bitPattern: rs1) < Int32(bitPattern: immI(insn)) ? 1 : 0     // SLTI
+    case 100: x[rd] = rs1 < immI(insn) ? 1 : 0                                          // SLTIU
+    case 132: x[rd] = rs1 ^ immI(insn)                                                  // XORI
+    case 164:                                                                            // SRLI, SRAI
+        let shamt = (insn >> 20) & 31
+        if funct7 == 0 {
+            x[rd] = rs1 >> shamt
+        } else if funct7 == 0x20 {
+            x[rd] = UInt32(bitPattern: Int32(bitPattern: rs1) >> Int32(shamt))
+        } else {
             return .fault(.illegalInstruction)
         }
-        x[rd] = value
-    case 0x03: // LOAD
+    case 196: x[rd] = rs1 | immI(insn)                                                  // ORI
+    case 228: x[rd] = rs1 & immI(insn)                                                  // ANDI
+    // OP (funct7 0: base, 0x20: SUB/SRA, 1: M extension)
+    case 12, 44, 76, 108, 140, 172, 204, 236:
+        let rs2 = x[Int((insn >> 20) & 31)]
+        let funct3 = (insn >> 12) & 7
+        if funct7 == 0 {
+            switch funct3 {
+            case 0: x[rd] = rs1 &+ rs2
+            case 1: x[rd] = rs1 << (rs2 & 31)
+            case 2: x[rd] = Int32(bitPattern: rs1) < Int32(bitPattern: rs2) ? 1 : 0
+            case 3: x[rd] = rs1 < rs2 ? 1 : 0
+            case 4: x[rd] = rs1 ^ rs2
+            case 5: x[rd] = rs1 >> (rs2 & 31)
+            case 6: x[rd] = rs1 | rs2
+            default: x[rd] = rs1 & rs2
+            }
+        } else if funct7 == 1 {
+            x[rd] = multiplyDivide(funct3: funct3, rs1, rs2)
+        } else if funct7 == 0x20 && funct3 == 0 {
+            x[rd] = rs1 &- rs2
+        } else if funct7 == 0x20 && funct3 == 5 {
+            x[rd] = UInt32(bitPattern: Int32(bitPattern: rs1) >> Int32(rs2 & 31))
+        } else {
+            return .fault(.illegalInstruction)
+        }
+    // LOAD
+    case 0: x[rd] = signExtend(memory.load8(rs1 &+ immI(insn)), bits: 8)                // LB
+    case 128: x[rd] = memory.load8(rs1 &+ immI(insn))                                   // LBU
+    case 32, 160:                                                                        // LH, LHU
         let address = rs1 &+ immI(insn)
-        let value: UInt32
-        switch funct3 {
-        case 0: value = signExtend(memory.load8(address), bits: 8)
-        case 4: value = memory.load8(address)
-        case 1, 5:
-            guard address & 1 == 0 else { return .fault(.misalignedLoad) }
-            let half = memory.load16(address)
-            value = funct3 == 1 ? signExtend(half, bits: 16) : half
-        case 2:
-            guard address & 3 == 0 else { return .fault(.misalignedLoad) }
-            value = memory.load32(address)
-        default: return .fault(.illegalInstruction)
-        }
-        x[rd] = value
-    case 0x23: // STORE
+        guard address & 1 == 0 else { return .fault(.misalignedLoad) }
+        let half = memory.load16(address)
+        x[rd] = insn & 0x4000 == 0 ? signExtend(half, bits: 16) : half
+    case 64:                                                                             // LW
+        let address = rs1 &+ immI(insn)
+        guard address & 3 == 0 else { return .fault(.misalignedLoad) }
+        x[rd] = memory.load32(address)
+    // STORE
+    case 8: memory.store8(rs1 &+ immS(insn), x[Int((insn >> 20) & 31)])                 // SB
+    case 40:                                                                             // SH
         let address = rs1 &+ immS(insn)
-        let value = x[Int((insn >> 20) & 31)]
-        switch funct3 {
-        case 0: memory.store8(address, value)
-        case 1:
-            guard address & 1 == 0 else { return .fault(.misalignedStore) }
-            memory.store16(address, value)
-        case 2:
-            guard address & 3 == 0 else { return .fault(.misalignedStore) }
-            memory.store32(address, value)
-        default: return .fault(.illegalInstruction)
-        }
-    case 0x63: // BRANCH
-        guard let taken = branchTaken(funct3: funct3, rs1, x[Int((insn >> 20) & 31)]) else {
-            return .fault(.illegalInstruction)
-        }
-        return .next(taken ? pc &+ immB(insn) : pc &+ 4)
-    case 0x37: // LUI
-        x[rd] = insn & 0xffff_f000
-    case 0x17: // AUIPC
-        x[rd] = pc &+ (insn & 0xffff_f000)
-    case 0x6f: // JAL
+        guard address & 1 == 0 else { return .fault(.misalignedStore) }
+        memory.store16(address, x[Int((insn >> 20) & 31)])
+    case 72:                                                                             // SW
+        let address = rs1 &+ immS(insn)
+        guard address & 3 == 0 else { return .fault(.misalignedStore) }
+        memory.store32(address, x[Int((insn >> 20) & 31)])
+    // BRANCH
+    case 24: return .next(rs1 == x[Int((insn >> 20) & 31)] ? pc &+ immB(insn) : pc &+ 4)       // BEQ
+    case 56: return .next(rs1 != x[Int((insn >> 20) & 31)] ? pc &+ immB(insn) : pc &+ 4)       // BNE
+    case 152:                                                                                     // BLT
+        return .next(Int32(bitPattern: rs1) < Int32(bitPattern: x[Int((insn >> 20) & 31)]) ? pc &+ immB(insn) : pc &+ 4)
+    case 184:                                                                                     // BGE
+        return .next(Int32(bitPattern: rs1) >= Int32(bitPattern: x[Int((insn >> 20) & 31)]) ? pc &+ immB(insn) : pc &+ 4)
+    case 216: return .next(rs1 < x[Int((insn >> 20) & 31)] ? pc &+ immB(insn) : pc &+ 4)       // BLTU
+    case 248: return .next(rs1 >= x[Int((insn >> 20) & 31)] ? pc &+ immB(insn) : pc &+ 4)      // BGEU
+    // LUI, AUIPC, JAL (funct3 bits are immediate bits), JALR
+    case 13, 45, 77, 109, 141, 173, 205, 237: x[rd] = insn & 0xffff_f000
+    case 5, 37, 69, 101, 133, 165, 197, 229: x[rd] = pc &+ (insn & 0xffff_f000)
+    case 27, 59, 91, 123, 155, 187, 219, 251:
         x[rd] = pc &+ 4
         return .next(pc &+ immJ(insn))
-    case 0x67: // JALR
-        guard funct3 == 0 else { return .fault(.illegalInstruction) }
+    case 25:
         let target = (rs1 &+ immI(insn)) & ~1
         x[rd] = pc &+ 4
         return .next(target)
-    case 0x0f: // MISC-MEM: FENCE and FENCE.I are no-ops
-        guard funct3 <= 1 else { return .fault(.illegalInstruction) }
-    case 0x73: // SYSTEM
+    // MISC-MEM: FENCE, FENCE.I are no-ops
+    case 3, 35: break
+    // SYSTEM
+    case 28:
         if insn == 0x0000_0073 { return .ecall }
         if insn == 0x0010_0073 { return .fault(.breakpoint) }
         return .fault(.illegalInstruction)

@@ -27,8 +27,11 @@ enum PageRecord {
     static let nodes = 4096
     /// Offset of the two 64-bit masks of leaves written since the page was last hashed.
     static let dirtyMask = 8192
-    /// Offset of a 32-bit flag: the page is in the dirty-page list.
+    /// Offset of a 32-bit flag: the page is in the dirty-page list. A listed page is private to its
+    /// `Memory` (only the slow write path lists a page, after un-sharing it), so stores to it go straight in.
     static let listed = 8208
+    /// Offset of the 32-bit count of `Memory` objects sharing this record (copy-on-write snapshots).
+    static let owners = 8212
     /// Bytes allocated per page.
     static let size = 8256
 }
@@ -40,6 +43,10 @@ enum PageRecord {
 /// root is brought up to date only when asked for (`root`, `proof`), rehashing just the dirty leaves'
 /// paths: inside a page with the per-page node cache, above pages with a sparse per-level node cache.
 /// Plain execution therefore never hashes.
+///
+/// `copy()` shares page records between the copies (copy-on-write): a page is duplicated on the first
+/// store after the copy, so a snapshot costs the page table plus the pages written later. A `Memory`
+/// and its copies must be used from one thread at a time (the sharing counts are not atomic).
 public final class Memory {
     /// The page table: `table[address >> 12]` is the page record or nil.
     let table: UnsafeMutablePointer<UnsafeMutableRawPointer?>
@@ -58,21 +65,33 @@ public final class Memory {
 
     deinit {
         for index in 0..<MemoryLayout32.pageCount {
-            if let page = table[index] { page.deallocate() }
+            if let page = table[index] { release(page) }
         }
         table.deallocate()
     }
 
-    /// A deep copy (pages, node caches and dirty state); used for checkpoints.
+    /// Drops one owner of a page record; frees it with the last.
+    private func release(_ page: UnsafeMutableRawPointer) {
+        let owners = page.load(fromByteOffset: PageRecord.owners, as: UInt32.self)
+        if owners <= 1 {
+            page.deallocate()
+        } else {
+            page.storeBytes(of: owners - 1, toByteOffset: PageRecord.owners, as: UInt32.self)
+        }
+    }
+
+    /// A copy that shares every page with this memory until one of them writes it (copy-on-write).
+    /// Brings this memory's tree up to date first, so shared records hold current node caches and no
+    /// page is listed as dirty on either side.
     public func copy() -> Memory {
+        updateTree()
         let other = Memory()
         for index in 0..<MemoryLayout32.pageCount {
             guard let page = table[index] else { continue }
-            let fresh = UnsafeMutableRawPointer.allocate(byteCount: PageRecord.size, alignment: 64)
-            fresh.copyMemory(from: page, byteCount: PageRecord.size)
-            other.table[index] = fresh
+            let owners = page.load(fromByteOffset: PageRecord.owners, as: UInt32.self)
+            page.storeBytes(of: owners + 1, toByteOffset: PageRecord.owners, as: UInt32.self)
+            other.table[index] = page
         }
-        other.dirtyPages = dirtyPages
         other.upper = upper
         other.allocatedPages = allocatedPages
         return other
@@ -80,44 +99,58 @@ public final class Memory {
 
     // MARK: - Page allocation
 
-    /// Allocates the zero page `index`; all its leaves are marked dirty so its node cache gets computed.
+    /// The slow write path: the page holding `index` is absent, shared or not yet listed. Allocates it
+    /// (all leaves dirty) or un-shares it (private duplicate), then lists it as dirty.
     @inline(never)
-    func allocatePage(_ index: UInt32) -> UnsafeMutableRawPointer {
-        let page = UnsafeMutableRawPointer.allocate(byteCount: PageRecord.size, alignment: 64)
-        page.initializeMemory(as: UInt8.self, repeating: 0, count: PageRecord.size)
-        page.storeBytes(of: UInt64.max, toByteOffset: PageRecord.dirtyMask, as: UInt64.self)
-        page.storeBytes(of: UInt64.max, toByteOffset: PageRecord.dirtyMask + 8, as: UInt64.self)
-        table[Int(index)] = page
-        allocatedPages += 1
-        listPage(page, index)
+    func preparePageForWrite(_ index: UInt32) -> UnsafeMutableRawPointer {
+        var page: UnsafeMutableRawPointer
+        if let existing = table[Int(index)] {
+            page = existing
+            if existing.load(fromByteOffset: PageRecord.owners, as: UInt32.self) > 1 {
+                page = UnsafeMutableRawPointer.allocate(byteCount: PageRecord.size, alignment: 64)
+                page.copyMemory(from: existing, byteCount: PageRecord.size)
+                page.storeBytes(of: 1, toByteOffset: PageRecord.owners, as: UInt32.self)
+                release(existing)
+                table[Int(index)] = page
+            }
+        } else {
+            page = UnsafeMutableRawPointer.allocate(byteCount: PageRecord.size, alignment: 64)
+            page.initializeMemory(as: UInt8.self, repeating: 0, count: PageRecord.size)
+            page.storeBytes(of: UInt64.max, toByteOffset: PageRecord.dirtyMask, as: UInt64.self)
+            page.storeBytes(of: UInt64.max, toByteOffset: PageRecord.dirtyMask + 8, as: UInt64.self)
+            page.storeBytes(of: 1, toByteOffset: PageRecord.owners, as: UInt32.self)
+            table[Int(index)] = page
+            allocatedPages += 1
+        }
+        page.storeBytes(of: 1, toByteOffset: PageRecord.listed, as: UInt32.self)
+        dirtyPages.append(index)
         return page
     }
 
-    /// Adds a page to the dirty-page list (once).
-    @inline(never)
-    func listPage(_ page: UnsafeMutableRawPointer, _ index: UInt32) {
-        page.storeBytes(of: 1, toByteOffset: PageRecord.listed, as: UInt32.self)
-        dirtyPages.append(index)
+    /// Page `index` made private if it is shared (nil when absent); its record then never moves.
+    func privatePage(_ index: UInt32) -> UnsafeMutableRawPointer? {
+        guard let page = table[Int(index)] else { return nil }
+        if page.load(fromByteOffset: PageRecord.owners, as: UInt32.self) > 1 { return preparePageForWrite(index) }
+        return page
     }
 
-    /// The page holding `address`, allocated if needed.
+    /// The page holding `address`, private and listed as dirty (the fast path is one flag test).
     @inline(__always)
     func writablePage(_ address: UInt32) -> UnsafeMutableRawPointer {
         let index = address >> MemoryLayout32.pageShift
-        if let page = table[Int(index)] { return page }
-        return allocatePage(index)
+        if let page = table[Int(index)], page.load(fromByteOffset: PageRecord.listed, as: UInt32.self) != 0 {
+            return page
+        }
+        return preparePageForWrite(index)
     }
 
-    /// Records that the leaf holding `address` in `page` changed.
+    /// Records that the leaf holding `address` in `page` changed (`page` came from `writablePage`).
     @inline(__always)
     func markDirty(_ page: UnsafeMutableRawPointer, _ address: UInt32) {
         let leaf = (address >> 5) & 127
         let offset = PageRecord.dirtyMask + Int(leaf >> 6) * 8
         let mask = page.load(fromByteOffset: offset, as: UInt64.self)
         page.storeBytes(of: mask | (1 &<< UInt64(leaf & 63)), toByteOffset: offset, as: UInt64.self)
-        if page.load(fromByteOffset: PageRecord.listed, as: UInt32.self) == 0 {
-            listPage(page, address >> MemoryLayout32.pageShift)
-        }
     }
 
     // MARK: - Loads and stores (little-endian; callers check alignment)
@@ -177,7 +210,20 @@ public final class Memory {
 
     /// Writes `bytes` starting at `address` (wrapping at 2^32).
     public func write(_ address: UInt32, _ bytes: [UInt8]) {
-        for (i, byte) in bytes.enumerated() { store8(address &+ UInt32(truncatingIfNeeded: i), UInt32(byte)) }
+        bytes.withUnsafeBytes { source in
+            var done = 0
+            while done < source.count {
+                let target = address &+ UInt32(truncatingIfNeeded: done)
+                let chunk = min(source.count - done, MemoryLayout32.pageSize - Int(target & 0xfff))
+                let page = writablePage(target)
+                (page + Int(target & 0xfff)).copyMemory(from: source.baseAddress! + done, byteCount: chunk)
+                let start = Int(target & 0xfff)
+                for offset in stride(from: start & ~31, to: start + chunk, by: 32) {
+                    markDirty(page, (target & ~0xfff) | UInt32(offset))
+                }
+                done += chunk
+            }
+        }
     }
 
     /// The 32-byte leaf holding `address`.

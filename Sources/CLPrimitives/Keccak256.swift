@@ -46,7 +46,7 @@ public struct KeccakState: Sendable {
             buffered += take
             offset = take
             if buffered == Keccak256.rate {
-                buffer.withBytes { lanes.absorbBlock($0) }
+                lanes.absorbBlock(buffer)
                 buffered = 0
             }
         }
@@ -72,7 +72,7 @@ public struct KeccakState: Sendable {
         buffer.zero(from: buffered)
         buffer.xorByte(0x01, at: buffered)
         buffer.xorByte(0x80, at: Keccak256.rate - 1)
-        buffer.withBytes { lanes.absorbBlock($0) }
+        lanes.absorbBlock(buffer)
         return lanes.digest()
     }
 }
@@ -95,17 +95,13 @@ struct KeccakBlock: Sendable {
 
     @inlinable mutating func zero(from position: Int) {
         Swift.withUnsafeMutableBytes(of: &words) { dst in
-            for i in position..<Keccak256.rate { dst[i] = 0 }
+            let padding = UnsafeMutableRawBufferPointer(rebasing: dst[position..<Keccak256.rate])
+            _ = padding.initializeMemory(as: UInt8.self, repeating: 0)
         }
     }
 
     @inlinable mutating func xorByte(_ value: UInt8, at position: Int) {
         Swift.withUnsafeMutableBytes(of: &words) { $0[position] ^= value }
-    }
-
-    @inlinable func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-        var copy = words
-        return Swift.withUnsafeBytes(of: &copy) { body($0) }
     }
 }
 
@@ -128,6 +124,18 @@ struct KeccakLanes: Sendable {
         s.5 ^= lane(5); s.6 ^= lane(6); s.7 ^= lane(7); s.8 ^= lane(8); s.9 ^= lane(9)
         s.10 ^= lane(10); s.11 ^= lane(11); s.12 ^= lane(12); s.13 ^= lane(13); s.14 ^= lane(14)
         s.15 ^= lane(15); s.16 ^= lane(16)
+        permute()
+    }
+
+    /// XORs a buffered block into the state straight from its words (no copy to memory) and permutes.
+    @inlinable mutating func absorbBlock(_ block: KeccakBlock) {
+        let w = block.words
+        s.0 ^= UInt64(littleEndian: w.0); s.1 ^= UInt64(littleEndian: w.1); s.2 ^= UInt64(littleEndian: w.2)
+        s.3 ^= UInt64(littleEndian: w.3); s.4 ^= UInt64(littleEndian: w.4); s.5 ^= UInt64(littleEndian: w.5)
+        s.6 ^= UInt64(littleEndian: w.6); s.7 ^= UInt64(littleEndian: w.7); s.8 ^= UInt64(littleEndian: w.8)
+        s.9 ^= UInt64(littleEndian: w.9); s.10 ^= UInt64(littleEndian: w.10); s.11 ^= UInt64(littleEndian: w.11)
+        s.12 ^= UInt64(littleEndian: w.12); s.13 ^= UInt64(littleEndian: w.13); s.14 ^= UInt64(littleEndian: w.14)
+        s.15 ^= UInt64(littleEndian: w.15); s.16 ^= UInt64(littleEndian: w.16)
         permute()
     }
 

@@ -3,26 +3,36 @@
 extension UInt256 {
     /// Addition with the carry out of bit 255.
     @inlinable public func addingReportingOverflow(_ b: UInt256) -> (partialValue: UInt256, overflow: Bool) {
-        let (r0, c0) = w0.addingReportingOverflow(b.w0)
-        let (t1, c1a) = w1.addingReportingOverflow(b.w1)
-        let (r1, c1b) = t1.addingReportingOverflow(c0 ? 1 : 0)
-        let (t2, c2a) = w2.addingReportingOverflow(b.w2)
-        let (r2, c2b) = t2.addingReportingOverflow((c1a || c1b) ? 1 : 0)
-        let (t3, c3a) = w3.addingReportingOverflow(b.w3)
-        let (r3, c3b) = t3.addingReportingOverflow((c2a || c2b) ? 1 : 0)
-        return (UInt256(w0: r0, w1: r1, w2: r2, w3: r3), c3a || c3b)
+        let (r0, c0) = UInt256.addWithCarry(w0, b.w0, 0)
+        let (r1, c1) = UInt256.addWithCarry(w1, b.w1, c0)
+        let (r2, c2) = UInt256.addWithCarry(w2, b.w2, c1)
+        let (r3, c3) = UInt256.addWithCarry(w3, b.w3, c2)
+        return (UInt256(w0: r0, w1: r1, w2: r2, w3: r3), c3 != 0)
     }
 
     /// Subtraction with the borrow out of bit 255.
     @inlinable public func subtractingReportingOverflow(_ b: UInt256) -> (partialValue: UInt256, overflow: Bool) {
-        let (r0, b0) = w0.subtractingReportingOverflow(b.w0)
-        let (t1, b1a) = w1.subtractingReportingOverflow(b.w1)
-        let (r1, b1b) = t1.subtractingReportingOverflow(b0 ? 1 : 0)
-        let (t2, b2a) = w2.subtractingReportingOverflow(b.w2)
-        let (r2, b2b) = t2.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
-        let (t3, b3a) = w3.subtractingReportingOverflow(b.w3)
-        let (r3, b3b) = t3.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
-        return (UInt256(w0: r0, w1: r1, w2: r2, w3: r3), b3a || b3b)
+        let (r0, b0) = UInt256.subtractWithBorrow(w0, b.w0, 0)
+        let (r1, b1) = UInt256.subtractWithBorrow(w1, b.w1, b0)
+        let (r2, b2) = UInt256.subtractWithBorrow(w2, b.w2, b1)
+        let (r3, b3) = UInt256.subtractWithBorrow(w3, b.w3, b2)
+        return (UInt256(w0: r0, w1: r1, w2: r2, w3: r3), b3 != 0)
+    }
+
+    /// `a + b + carry` (carry 0 or 1) and the carry out. Written with comparisons, which the
+    /// compiler turns into an add-with-carry chain (Bool overflow flags gave branches).
+    @inlinable @inline(__always)
+    static func addWithCarry(_ a: UInt64, _ b: UInt64, _ carry: UInt64) -> (sum: UInt64, carry: UInt64) {
+        let partial = a &+ b
+        let sum = partial &+ carry
+        return (sum, (partial < a ? 1 : 0) | (sum < partial ? 1 : 0))
+    }
+
+    /// `a − b − borrow` (borrow 0 or 1) and the borrow out, as a subtract-with-borrow chain.
+    @inlinable @inline(__always)
+    static func subtractWithBorrow(_ a: UInt64, _ b: UInt64, _ borrow: UInt64) -> (difference: UInt64, borrow: UInt64) {
+        let partial = a &- b
+        return (partial &- borrow, (a < b ? 1 : 0) | (partial < borrow ? 1 : 0))
     }
 
     /// Addition modulo 2^256.

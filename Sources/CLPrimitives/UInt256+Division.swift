@@ -2,7 +2,8 @@
 // §4.3.1) on 64-bit limbs, with each quotient digit computed exactly from the top three dividend
 // limbs and the top two divisor limbs by division with a precomputed reciprocal (Möller and
 // Granlund, "Improved division by invariant integers", IEEE Trans. Computers 60(2), 2011,
-// algorithms 4 to 6). Only multiplications in the loop; one hardware division per call.
+// algorithms 4 to 6). Only multiplications in the digit loop: the reciprocal costs one hardware
+// division per call. A 64-bit divisor of a 256-bit dividend uses the hardware division directly.
 
 /// The division routines behind `quotientAndRemainder`, `MOD`, `ADDMOD` and `MULMOD`.
 @usableFromInline
@@ -11,15 +12,18 @@ enum LimbDivision {
     /// (callers dividing a 512-bit value use only the remainder).
     @usableFromInline
     static func divide(high: UInt256, low: UInt256, by divisor: UInt256) -> (quotient: UInt256, remainder: UInt256) {
+        if (divisor.w1 | divisor.w2 | divisor.w3) == 0 { return divide(high: high, low: low, bySingleLimb: divisor.w0) }
+        if high.isZero && (divisor.w2 | divisor.w3) == 0 { return divide(low, byTwoLimbs: divisor.w1, divisor.w0) }
+        let n = divisor.w3 != 0 ? 4 : divisor.w2 != 0 ? 3 : 2
+        var m = high.isZero ? (low.w3 != 0 ? 4 : low.w2 != 0 ? 3 : low.w1 != 0 ? 2 : 1) : 8
+        if m == 8 { while m > 4 && high[limb: m - 5] == 0 { m -= 1 } }
+        if m < n { return (.zero, low) }  // high is zero here: the dividend has fewer limbs than the divisor
+
         // Nine dividend limbs (one of headroom for normalisation), four divisor limbs, eight quotient limbs.
         var u: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
             = (low.w0, low.w1, low.w2, low.w3, high.w0, high.w1, high.w2, high.w3, 0)
         var d: (UInt64, UInt64, UInt64, UInt64) = (divisor.w0, divisor.w1, divisor.w2, divisor.w3)
         var q: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-        let n = divisor.w3 != 0 ? 4 : divisor.w2 != 0 ? 3 : divisor.w1 != 0 ? 2 : 1
-        var m = high.isZero ? (low.w3 != 0 ? 4 : low.w2 != 0 ? 3 : low.w1 != 0 ? 2 : 1) : 8
-        if m == 8 { while m > 4 && high[limb: m - 5] == 0 { m -= 1 } }
-        if m < n { return (.zero, low) }  // high is zero here: the dividend has fewer limbs than the divisor
 
         let remainder: UInt256 = withUnsafeMutableBytes(of: &u) { uBytes in
             withUnsafeMutableBytes(of: &d) { dBytes in
@@ -30,9 +34,6 @@ enum LimbDivision {
                     let shift = d[n - 1].leadingZeroBitCount
                     shiftLeft(u, count: m + 1, by: shift)
                     shiftLeft(d, count: n, by: shift)
-                    if n == 1 {
-                        return UInt256(divideBySingleLimb(u, limbs: m, by: d[0], quotient: q) >> UInt64(shift))
-                    }
                     divideNormalised(u, limbs: m, by: d, limbs: n, quotient: q)
                     return shiftedRight(u, count: n, by: shift)
                 }
@@ -41,8 +42,9 @@ enum LimbDivision {
         return (UInt256(w0: q.0, w1: q.1, w2: q.2, w3: q.3), remainder)
     }
 
-    /// Shifts `count` limbs left by `shift` < 64 bits in place; the bits shifted out of the top
-    /// limb go to limb `count - 1` only when the caller reserved it (dividends reserve one limb).
+    /// Shifts the `count` limbs at `x` left by `shift` < 64 bits in place. Bits leaving limb
+    /// `count - 1` are lost: callers pass one spare zero limb for a dividend, none for a divisor
+    /// (whose shift is its own leading-zero count).
     @inline(__always)
     static func shiftLeft(_ x: UnsafeMutablePointer<UInt64>, count: Int, by shift: Int) {
         guard shift != 0 else { return }
@@ -68,19 +70,54 @@ enum LimbDivision {
         return r
     }
 
-    /// Short division of the normalised `m + 1` limbs at `u` (top limb below `d`) by the normalised
-    /// single limb `d`; writes the quotient limbs and returns the (still normalised) remainder.
+    /// Short division by a one-limb divisor, limb by limb from the top. A dividend within 256 bits
+    /// takes the hardware's 128-by-64-bit division (at most four, fewer for leading zero limbs, no
+    /// normalisation); a longer one (MULMOD by a small modulus) normalises once and divides by the
+    /// reciprocal, which costs a few multiplications per limb.
     @inline(__always)
-    static func divideBySingleLimb(_ u: UnsafeMutablePointer<UInt64>, limbs m: Int, by d: UInt64,
-                                   quotient q: UnsafeMutablePointer<UInt64>) -> UInt64 {
-        let reciprocal = reciprocal2by1(d)
-        var r = u[m]
-        var i = m - 1
-        while i >= 0 {
-            (q[i], r) = divide2by1(high: r, low: u[i], by: d, reciprocal: reciprocal)
-            i -= 1
+    static func divide(high: UInt256, low: UInt256, bySingleLimb d: UInt64) -> (quotient: UInt256, remainder: UInt256) {
+        if high.isZero {
+            var r: UInt64 = 0, q3: UInt64 = 0, q2: UInt64 = 0, q1: UInt64 = 0, q0: UInt64
+            if low.w3 != 0 { (q3, r) = (low.w3 / d, low.w3 % d) }
+            if (low.w3 | low.w2) != 0 { (q2, r) = d.dividingFullWidth((r, low.w2)) }
+            if (low.w3 | low.w2 | low.w1) != 0 { (q1, r) = d.dividingFullWidth((r, low.w1)) }
+            (q0, r) = d.dividingFullWidth((r, low.w0))
+            return (UInt256(w0: q0, w1: q1, w2: q2, w3: q3), UInt256(r))
         }
-        return r
+        let shift = UInt64(d.leadingZeroBitCount)
+        let dn = d &<< shift
+        let reciprocal = reciprocal2by1(dn)
+        // Limbs from the top, each shifted left by `shift` with the bits of the limb below.
+        var r: UInt64 = shift == 0 ? 0 : high.w3 &>> (64 &- shift)
+        var q = UInt256()
+        var previous = high.w3
+        for index in stride(from: 6, through: -1, by: -1) {
+            let next = index >= 4 ? high[limb: index - 4] : index >= 0 ? low[limb: index] : 0
+            let normalised = shift == 0 ? previous : previous &<< shift | next &>> (64 &- shift)
+            let digit: UInt64
+            (digit, r) = divide2by1(high: r, low: normalised, by: dn, reciprocal: reciprocal)
+            if index + 1 < 4 { q[limb: index + 1] = digit }
+            previous = next
+        }
+        return (q, UInt256(r &>> shift))
+    }
+
+    /// A 256-bit dividend over a two-limb divisor (d1 ≠ 0): three digits of three-by-two division on
+    /// locals, each exact, so no multiply-and-subtract and no add-back.
+    @inline(__always)
+    static func divide(_ a: UInt256, byTwoLimbs high: UInt64, _ low: UInt64) -> (quotient: UInt256, remainder: UInt256) {
+        let shift = UInt64(high.leadingZeroBitCount)
+        let back = 64 &- shift
+        let spill: (UInt64) -> UInt64 = { shift == 0 ? 0 : $0 &>> back }
+        let d1 = high &<< shift | spill(low), d0 = low &<< shift
+        let u4 = spill(a.w3), u3 = a.w3 &<< shift | spill(a.w2), u2 = a.w2 &<< shift | spill(a.w1)
+        let u1 = a.w1 &<< shift | spill(a.w0), u0 = a.w0 &<< shift
+        let reciprocal = reciprocal3by2(high: d1, low: d0)
+        let (q2, s1, s0) = divide3by2(u4, u3, u2, by: d1, d0, reciprocal: reciprocal)
+        let (q1, t1, t0) = divide3by2(s1, s0, u1, by: d1, d0, reciprocal: reciprocal)
+        let (q0, r1, r0) = divide3by2(t1, t0, u0, by: d1, d0, reciprocal: reciprocal)
+        let remainder = UInt256(w0: r0 &>> shift | (shift == 0 ? 0 : r1 &<< back), w1: r1 &>> shift, w2: 0, w3: 0)
+        return (UInt256(w0: q0, w1: q1, w2: q2, w3: 0), remainder)
     }
 
     /// Algorithm D on normalised operands: `m + 1` dividend limbs at `u` (the top one the bits the

@@ -30,12 +30,15 @@ public struct UInt256: Hashable, Sendable {
         self.init(UInt64(value))
     }
 
+    // Computed rather than stored: a stored `static let` is reached through a lazy-initialisation
+    // accessor from other modules, which the interpreter's hot loop should not pay for.
+
     /// 0.
-    public static let zero = UInt256()
+    @inlinable public static var zero: UInt256 { UInt256() }
     /// 1.
-    public static let one = UInt256(1 as UInt64)
+    @inlinable public static var one: UInt256 { UInt256(w0: 1, w1: 0, w2: 0, w3: 0) }
     /// 2^256 − 1.
-    public static let max = UInt256(w0: .max, w1: .max, w2: .max, w3: .max)
+    @inlinable public static var max: UInt256 { UInt256(w0: .max, w1: .max, w2: .max, w3: .max) }
 
     /// Limb `i` (0 = least significant).
     @inlinable @inline(__always)
@@ -117,33 +120,43 @@ extension UInt256 {
         UInt256(w0: ~a.w0, w1: ~a.w1, w2: ~a.w2, w3: ~a.w3)
     }
 
-    /// Logical left shift; shifts of 256 or more give zero.
+    /// Logical left shift; shifts of 256 or more give zero (negative shifts leave the value as is).
     @inlinable public static func << (a: UInt256, shift: Int) -> UInt256 {
         guard shift > 0 else { return a }
         guard shift < 256 else { return .zero }
-        let limbs = shift >> 6, bits = UInt64(shift & 63)
-        var r = UInt256()
-        for i in stride(from: 3, through: limbs, by: -1) {
-            let src = i - limbs
-            var v = a[limb: src] &<< bits
-            if bits != 0 && src > 0 { v |= a[limb: src - 1] &>> (64 - bits) }
-            r[limb: i] = v
+        var x: UInt256
+        switch shift >> 6 {  // whole limbs first
+        case 0: x = a
+        case 1: x = UInt256(w0: 0, w1: a.w0, w2: a.w1, w3: a.w2)
+        case 2: x = UInt256(w0: 0, w1: 0, w2: a.w0, w3: a.w1)
+        default: x = UInt256(w0: 0, w1: 0, w2: 0, w3: a.w0)
         }
-        return r
+        let bits = UInt64(shift & 63)
+        guard bits != 0 else { return x }
+        let back = 64 &- bits
+        return UInt256(w0: x.w0 &<< bits,
+                       w1: x.w1 &<< bits | x.w0 &>> back,
+                       w2: x.w2 &<< bits | x.w1 &>> back,
+                       w3: x.w3 &<< bits | x.w2 &>> back)
     }
 
-    /// Logical right shift; shifts of 256 or more give zero.
+    /// Logical right shift; shifts of 256 or more give zero (negative shifts leave the value as is).
     @inlinable public static func >> (a: UInt256, shift: Int) -> UInt256 {
         guard shift > 0 else { return a }
         guard shift < 256 else { return .zero }
-        let limbs = shift >> 6, bits = UInt64(shift & 63)
-        var r = UInt256()
-        for i in 0..<(4 - limbs) {
-            let src = i + limbs
-            var v = a[limb: src] &>> bits
-            if bits != 0 && src < 3 { v |= a[limb: src + 1] &<< (64 - bits) }
-            r[limb: i] = v
+        var x: UInt256
+        switch shift >> 6 {
+        case 0: x = a
+        case 1: x = UInt256(w0: a.w1, w1: a.w2, w2: a.w3, w3: 0)
+        case 2: x = UInt256(w0: a.w2, w1: a.w3, w2: 0, w3: 0)
+        default: x = UInt256(w0: a.w3, w1: 0, w2: 0, w3: 0)
         }
-        return r
+        let bits = UInt64(shift & 63)
+        guard bits != 0 else { return x }
+        let back = 64 &- bits
+        return UInt256(w0: x.w0 &>> bits | x.w1 &<< back,
+                       w1: x.w1 &>> bits | x.w2 &<< back,
+                       w2: x.w2 &>> bits | x.w3 &<< back,
+                       w3: x.w3 &>> bits)
     }
 }

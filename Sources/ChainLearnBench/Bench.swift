@@ -10,9 +10,10 @@ struct Bench: ParsableCommand {
             KeccakBench.self,
             UInt256Bench.self,
             TrieBench.self,
+            FPVMBench.self,
             MLMatVecBench.self,
             MLCNNBench.self,
-            FPVMBench.self,
+            MLFPVMBench.self,
         ]
     )
 }

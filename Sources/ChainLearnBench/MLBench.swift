@@ -100,3 +100,75 @@ struct MLCNNBench: ParsableCommand {
 }
 
 func fmt(_ value: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", value) }
+
+/// `chainlearn-bench ml-fpvm`: a whole inference inside the FPVM (instructions and seconds), beside the
+/// same inference natively.
+struct MLFPVMBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ml-fpvm", abstract: "Fashion-MNIST inference inside the FPVM: steps and seconds, vs native.")
+
+    @Option(help: "The repository root.") var root = FileManager.default.currentDirectoryPath
+    @Option(help: "Repetitions (best is kept).") var repeats = 5
+    @Flag(help: "Also print where the MLP's instructions go (program counters sampled every step, by symbol).")
+    var profile = false
+    @Option(help: "The guest ELF (an unstripped build for --profile).") var guest: String?
+
+    func run() throws {
+        let folder = root + "/Fixtures/ml/"
+        let elfPath = guest ?? folder + "ml-guest.elf"
+        let elf = Array(try Data(contentsOf: URL(fileURLWithPath: elfPath)))
+        let sample = try TensorCoding.decode(Array(try Data(contentsOf: URL(fileURLWithPath: folder + "fashion-sample.clt"))))
+        for name in ["fashion-mlp", "fashion-cnn"] {
+            let model = try ModelFormat.decode(Array(try Data(contentsOf: URL(fileURLWithPath: folder + name + ".clml"))))
+            var steps: UInt64 = 0
+            var guestOutput: Tensor?
+            let guestSeconds = try bestSeconds(repeats) {
+                let run = try GuestRunner.run(elf: elf, model: model, inputs: [sample])
+                steps = run.steps
+                guestOutput = run.output
+            }
+            var nativeOutput: Tensor?
+            let nativeSeconds = try bestSeconds(repeats) {
+                var session = Session(model: model)
+                nativeOutput = try session.run([sample]).last!
+            }
+            print("\(name) in the FPVM: \(steps) instructions, \(fmt(guestSeconds, 4)) s "
+                  + "(\(fmt(Double(steps) / guestSeconds / 1e6, 1)) M instructions/s); native \(fmt(nativeSeconds * 1e3, 3)) ms; "
+                  + "outputs identical: \(guestOutput == nativeOutput)")
+            if profile && name == "fashion-mlp" { try printProfile(elf: elf, path: elfPath, model: model, sample: sample) }
+        }
+    }
+
+    /// Counts executed program counters by the ELF symbol that contains them (symbols from `llvm-nm`).
+    func printProfile(elf: [UInt8], path: String, model: Model, sample: Tensor) throws {
+        let vm = try GuestRunner.prepare(elf: elf, model: model, inputs: [sample])
+        var counts: [UInt32: Int] = [:]
+        while !vm.exited {
+            counts[vm.pc, default: 0] += 1
+            try vm.run(until: vm.step + 1)
+        }
+        let nm = Process()
+        nm.executableURL = URL(fileURLWithPath: "/opt/swift/usr/bin/llvm-nm")
+        nm.arguments = ["--numeric-sort", "--demangle", path]
+        let pipe = Pipe()
+        nm.standardOutput = pipe
+        try nm.run()
+        let listing = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        nm.waitUntilExit()
+        var symbols: [(UInt32, String)] = []
+        for line in listing.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 2)
+            if parts.count == 3, let address = UInt32(parts[0], radix: 16), "tTwW".contains(parts[1]) {
+                symbols.append((address, String(parts[2])))
+            }
+        }
+        var bySymbol: [String: Int] = [:]
+        for (pc, count) in counts {
+            let index = symbols.lastIndex { $0.0 <= pc }
+            bySymbol[index.map { symbols[$0].1 } ?? "?", default: 0] += count
+        }
+        for (symbol, count) in bySymbol.sorted(by: { $0.value > $1.value }).prefix(15) {
+            print("  \(count)\t\(symbol.prefix(110))")
+        }
+    }
+}

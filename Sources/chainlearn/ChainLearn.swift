@@ -6,8 +6,21 @@ struct ChainLearn: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chainlearn",
         abstract: "Verifiable off-chain machine learning on an EVM chain, by fraud proofs.",
-        subcommands: [HashCommand.self, ABICommand.self, StateTestCommand.self, NodeCommand.self, DeployCommand.self,
-                      CallCommand.self, SendCommand.self, EstimateCommand.self, ReceiptCommand.self, FPVMCommand.self,
-                      MLCommand.self, GasCommand.self, TaskCommand.self, DemoCommand.self]
+        subcommands: [
+            HashCommand.self,
+            ABICommand.self,
+            FPVMCommand.self,
+            StateTestCommand.self,
+            NodeCommand.self,
+            DeployCommand.self,
+            CallCommand.self,
+            SendCommand.self,
+            EstimateCommand.self,
+            ReceiptCommand.self,
+            GasCommand.self,
+            MLCommand.self,
+            TaskCommand.self,
+            DemoCommand.self,
+        ]
     )
 }

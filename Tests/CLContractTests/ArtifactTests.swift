@@ -1,5 +1,6 @@
 import CLABI
 import CLDispute
+import CLHarness
 import CLPrimitives
 import Foundation
 import Testing
@@ -43,13 +44,14 @@ struct ArtifactTests {
         #expect(try Hex.decode(ContractCode.preimageOracleRuntimeHex) == oracle.runtimeBytecode)
     }
 
-    @Test("the deployed runtime code is the artifact's runtime bytecode")
-    func deployedCode() throws {
+    @Test("the deployed RV32Step reads parts from the deployed PreimageOracle")
+    func deployedWiring() throws {
         let verifier = try OnChainStepVerifier()
-        let step = try ContractArtifact(text: Self.text("Contracts/artifacts/RV32Step.json"))
-        // Vyper appends the immutable (the oracle address) to the runtime code at deployment.
-        let deployed = try verifier.chain.code(verifier.stepAddress)
-        #expect(Array(deployed.prefix(step.runtimeBytecode.count)) == step.runtimeBytecode)
-        #expect(Array(deployed.suffix(32).suffix(20)) == verifier.oracleAddress.bytes)
+        var request = CallRequest()
+        request.to = verifier.stepAddress
+        request.data = try RV32Step.encodeOracle()
+        let outcome = try verifier.chain.simulate(request)
+        #expect(try RV32Step.decodeOracleResult(outcome.output) == verifier.oracleAddress)
+        #expect(try !verifier.chain.code(verifier.oracleAddress).isEmpty)
     }
 }

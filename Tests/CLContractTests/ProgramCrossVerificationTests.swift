@@ -46,8 +46,7 @@ struct ProgramCrossVerificationTests {
     static func stepmix() throws -> (FPVM, UInt64) {
         let program = try GuestProgram(elf: Array(Fixtures.data("fpvm/guests/stepmix/stepmix.elf")))
         var store = PreimageStore()
-        let preimage = (0..<700).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 3) }
-        let key = store.add(preimage)
+        let key = store.add(Array(try Fixtures.data("fpvm/guests/stepmix/preimage.bin")))
         let vm = try program.makeVM(input: key.bytes, oracle: store)
         // Count the steps with a fast run of a copy.
         let fast = try program.makeVM(input: key.bytes, oracle: store)

@@ -16,7 +16,13 @@ let differentialCases: [GuestCase] = [
     GuestCase(guest: "hello", input: []),
     GuestCase(guest: "hello", input: Array("abracadabra, fraud proofs!".utf8)),
     GuestCase(guest: "matvec", input: [1, 0, 0, 0]),
-    GuestCase(guest: "matvec", input: [7, 0, 0, 0]),
+    GuestCase(guest: "matvec", input: [2, 0, 0, 0]),
+]
+
+/// Every committed guest with each of its inputs: the every-step verification runs over all of them.
+let allGuestCases = differentialCases + [
+    GuestCase(guest: "trap", input: [1, 2]),
+    GuestCase(guest: "trap", input: [1, 2, 3]),
 ]
 
 /// Runs an ELF under qemu-riscv32 with `input` on standard input.
@@ -52,9 +58,10 @@ struct GuestProgramTests {
         #expect(!qemu.output.isEmpty)
     }
 
-    @Test(arguments: [differentialCases[0], differentialCases[2], differentialCases[3]])
+    @Test(arguments: allGuestCases)
     func everyStepVerifies(_ c: GuestCase) throws {
         let vm = try loadGuest(c.guest).makeVM(input: c.input)
+        vm.capturesOutput = false
         let oracle = vm.oracle
         var preHash = vm.stateHash
         var mismatches = 0
@@ -69,7 +76,7 @@ struct GuestProgramTests {
             preHash = post
         }
         #expect(mismatches == 0)
-        #expect(vm.step > 100)
+        #expect(vm.step > 20)
         // Fast mode reaches the same final state.
         let fast = try loadGuest(c.guest).makeVM(input: c.input)
         try fast.run()
@@ -106,11 +113,34 @@ struct GuestProgramTests {
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        for name in ["isa", "hello", "matvec", "preimage"] {
+        for name in ["isa", "hello", "matvec", "preimage", "trap"] {
             let rebuilt = try Data(contentsOf: temp.appendingPathComponent("\(name).elf"))
             #expect(rebuilt == (try Fixtures.data("fpvm/guests/\(name).elf")),
                     "Fixtures/fpvm/guests/\(name).elf is stale: run Scripts/build-test-guests")
         }
+    }
+
+    @Test func swiftTrapHaltsWithIllegalInstructionAsQemuDiesWithSIGILL() throws {
+        let ok = try loadGuest("trap").makeVM(input: [1, 2])
+        try ok.run(until: 1_000_000)
+        #expect(ok.state.status == .invalid && ok.exitCode == 30)
+        let vm = try loadGuest("trap").makeVM(input: [1, 2, 3])
+        try vm.run(until: 1_000_000)
+        #expect(vm.state.status == .panic)
+        #expect(vm.fault == FaultCode.illegalInstruction.rawValue)
+        #expect(vm.memory.load32(vm.pc) == 0xc000_1073) // unimp
+        let elf = Fixtures.url("fpvm/guests/trap.elf")
+        #expect(try runUnderQemu(elf, input: [1, 2]).status == 30)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["qemu-riscv32", elf.path]
+        let stdin = Pipe()
+        process.standardInput = stdin
+        try process.run()
+        stdin.fileHandleForWriting.write(Data([1, 2, 3]))
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == 4) // SIGILL
     }
 
     @Test func loaderPlacesSegmentsAndSetsTheEntryRegisters() throws {

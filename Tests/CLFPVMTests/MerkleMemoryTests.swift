@@ -81,6 +81,65 @@ struct MerkleMemoryTests {
         #expect(memory.root() == zeroHashes[27])
     }
 
+    @Test func copiesShareUntilWrittenAndStayIndependent() {
+        var rng = SplitMix(state: 8)
+        var original: Memory? = Memory()
+        var shadowA: [UInt32: UInt8] = [:]
+        for _ in 0..<3000 {
+            let address = UInt32.random(in: 0..<0x40000, using: &rng)
+            let value = UInt8.random(in: 1...255, using: &rng)
+            original!.store8(address, UInt32(value))
+            shadowA[address] = value
+        }
+        var shadowB = shadowA
+        let copy = original!.copy()
+        let third = copy.copy()
+        let shadowC = shadowA
+        for _ in 0..<2000 {
+            let address = UInt32.random(in: 0..<0x48000, using: &rng)
+            let a = UInt8.random(in: 0...255, using: &rng), b = UInt8.random(in: 0...255, using: &rng)
+            original!.store8(address, UInt32(a))
+            shadowA[address] = a
+            copy.store8(address, UInt32(b))
+            shadowB[address] = b
+        }
+        func root(_ shadow: [UInt32: UInt8]) -> Bytes32 {
+            var leaves: [UInt32: Bytes32] = [:]
+            for (address, value) in shadow {
+                var leaf = leaves[address >> 5] ?? .zero
+                leaf[Int(address & 31)] = value
+                leaves[address >> 5] = leaf
+            }
+            return referenceRoot(leaves)
+        }
+        #expect(original!.root() == root(shadowA))
+        #expect(copy.root() == root(shadowB))
+        #expect(third.root() == root(shadowC))
+        // Releasing the original leaves the copies intact.
+        original = nil
+        for (address, value) in shadowB.prefix(200) { #expect(copy.load8(address) == UInt32(value)) }
+        #expect(third.root() == root(shadowC))
+    }
+
+    @Test func snapshotsExecuteSelfModifyingCodeCorrectly() throws {
+        // sw x6, 8(x5) overwrites the next-but-one instruction (in the same page) with addi x7, x0, 42.
+        let vm = StepHarness.makeVM([RV.s(8, 6, 5, 2), RV.addi(0, 0, 0), RV.addi(7, 0, 1), RV.addi(17, 0, 93), RV.ecall],
+                                    registers: [5: StepHarness.codeBase, 6: RV.addi(7, 0, 42)])
+        let snapshot = vm.snapshot()
+        try vm.run()
+        try snapshot.run()
+        #expect(vm.register(7) == 42 && snapshot.register(7) == 42)
+        #expect(vm.stateHash == snapshot.stateHash)
+        let proving = StepHarness.makeVM([RV.s(8, 6, 5, 2), RV.addi(0, 0, 0), RV.addi(7, 0, 1), RV.addi(17, 0, 93), RV.ecall],
+                                         registers: [5: StepHarness.codeBase, 6: RV.addi(7, 0, 42)]).snapshot()
+        while !proving.exited {
+            let pre = proving.stateHash
+            let witness = try proving.stepWithWitness()
+            #expect(try OneStepVerifier.step(witness: witness.encoded, preStateHash: pre, oracle: PreimageStore()) == proving.stateHash)
+        }
+        #expect(proving.stateHash == vm.stateHash)
+    }
+
     @Test func copyIsIndependent() {
         let memory = Memory()
         memory.store32(0x100, 7)

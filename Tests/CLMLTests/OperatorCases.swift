@@ -59,18 +59,24 @@ enum OperatorCases {
                                       inputs: [Tensor(dtype: .int8, shape: [3, 40], values: x)], reference: reference, tolerance: 0.51))
         }
         // conv2d: x int8 [C, H, W], W [O, C, KH, KW], fused ReLU; a wide and a narrow image.
-        for (name, c, h, wd, o, kh, kw, stride, pad) in [("conv2d", 3, 9, 8, 5, 3, 3, 2, 1), ("conv2d-narrow", 2, 4, 3, 3, 3, 3, 2, 1)] {
-            let x = randomValues(&g, count: c * h * wd, in: -128...127)
+        // Int8 inputs take the 16-bit product path, int16 inputs the 32-bit one, and int16 inputs whose
+        // centred values exceed 16 bits the 64-bit direct loops.
+        let convolutions: [(String, DType, ClosedRange<Int32>, Int32, Int, Int, Int, Int, Int, Int, Int, Int)] = [
+            ("conv2d", .int8, -128...127, 7, 3, 9, 8, 5, 3, 3, 2, 1), ("conv2d-narrow", .int8, -128...127, 7, 2, 4, 3, 3, 3, 3, 2, 1),
+            ("conv2d-int16", .int16, -3000...3000, 7, 2, 6, 5, 3, 3, 3, 1, 1),
+            ("conv2d-wide", .int16, -32768...32767, -30000, 2, 5, 5, 2, 3, 2, 1, 0)]
+        for (name, dtype, range, zero, c, h, wd, o, kh, kw, stride, pad) in convolutions {
+            let x = randomValues(&g, count: c * h * wd, in: range)
             let w = randomValues(&g, count: o * c * kh * kw, in: -127...127)
             let b = randomValues(&g, count: o, in: -3000...3000)
-            let real = 0.002
+            let real = dtype == .int8 ? 0.002 : 0.00002
             let (m, s) = fixedMultiplier(real)
             let model = try Model(
-                inputs: [ValueInfo(dtype: .int8, shape: [c, h, wd], quantization: q)],
+                inputs: [ValueInfo(dtype: dtype, shape: [c, h, wd], quantization: q)],
                 constants: [Tensor(dtype: .int8, shape: [o, c, kh, kw], values: w), Tensor(dtype: .int32, shape: [o], values: b)],
                 constantQuantization: [q, q],
                 nodes: [Node(op: .conv2d, dtype: .int8, inputs: [.input(0), .constant(0), .constant(1)],
-                             attributes: [Int32(stride), Int32(stride), Int32(pad), Int32(pad), 7, -10, m, s, 1], quantization: q)])
+                             attributes: [Int32(stride), Int32(stride), Int32(pad), Int32(pad), zero, -10, m, s, 1], quantization: q)])
             let outH = (h + 2 * pad - kh) / stride + 1, outW = (wd + 2 * pad - kw) / stride + 1
             var reference: [Double] = []
             for oc in 0..<o {
@@ -82,7 +88,7 @@ enum OperatorCases {
                                 for kx in 0..<kw {
                                     let iy = oy * stride - pad + ky, ix = ox * stride - pad + kx
                                     if iy < 0 || iy >= h || ix < 0 || ix >= wd { continue }
-                                    total += Double(x[(ic * h + iy) * wd + ix] - 7) * Double(w[((oc * c + ic) * kh + ky) * kw + kx])
+                                    total += Double(x[(ic * h + iy) * wd + ix] - zero) * Double(w[((oc * c + ic) * kh + ky) * kw + kx])
                                 }
                             }
                         }
@@ -91,7 +97,7 @@ enum OperatorCases {
                 }
             }
             cases.append(OperatorCase(name: name, model: model,
-                                      inputs: [Tensor(dtype: .int8, shape: [c, h, wd], values: x)], reference: reference, tolerance: 0.51))
+                                      inputs: [Tensor(dtype: dtype, shape: [c, h, wd], values: x)], reference: reference, tolerance: 0.51))
         }
         // matmul of two computed int8 tensors into int16.
         do {

@@ -149,9 +149,20 @@ public struct StepMismatch: Equatable, Sendable, CustomStringConvertible {
         self.calldataHex = calldataHex
     }
 
+    /// A `chainlearn call` command line that replays the call against `RV32Step` deployed on a node
+    /// (`chainlearn deploy Contracts/artifacts/PreimageOracle.json`, then `RV32Step.json <oracle>`).
+    public var replayCommand: String {
+        guard let calldata = try? Hex.decode(calldataHex), calldata.count >= 100 + WitnessLayout.size else {
+            return "(calldata too short to replay)"
+        }
+        let hash = Hex.encode(Array(calldata[36..<68]), prefix: true)
+        let witness = Hex.encode(Array(calldata[100..<100 + WitnessLayout.size]), prefix: true)
+        return "chainlearn call <RV32Step address> 'step(bytes,bytes32)(bytes32)' \(witness) \(hash)"
+    }
+
     /// A readable report.
     public var description: String {
-        "step \(step): Swift \(swift), EVM \(onChain)\n  calldata \(calldataHex)"
+        "step \(step): Swift \(swift), EVM \(onChain)\n  calldata \(calldataHex)\n  replay: \(replayCommand)"
     }
 }
 

@@ -125,24 +125,35 @@ public enum LinearKernels {
 
     /// Output channels `channels` of a convolution over unfolded rows:
     /// `y[o, p] = stage(Σ_k W[o, k]·rows[k, p] + b_o)`, accumulated along whole rows of positions
-    /// (a vectorisable multiply-add whatever the filter depth).
+    /// (a vectorisable multiply-add whatever the filter depth). `byteInputs` promises every row value lies
+    /// in ±255, so each product fits 16 bits.
     public static func convolutionChannels(
         rows: UnsafePointer<Int16>, positions: Int, depth: Int,
         weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>,
-        channels: Range<Int>, stage: OutputStage, output: UnsafeMutablePointer<Int32>
+        channels: Range<Int>, stage: OutputStage, output: UnsafeMutablePointer<Int32>, byteInputs: Bool
     ) {
         let accumulator = UnsafeMutablePointer<Int32>.allocate(capacity: max(positions, 1))
         defer { accumulator.deallocate() }
         for o in channels {
             accumulator.initialize(repeating: 0, count: positions)
             for k in 0..<depth {
-                let w = Int32(weights[o * depth + k])
+                let w = weights[o * depth + k]
                 if w == 0 { continue }
                 let row = rows + k * positions
                 var p = 0
-                while p < positions {
-                    accumulator[p] &+= w &* Int32(row[p])
-                    p &+= 1
+                if byteInputs {
+                    // |x| ≤ 255 and |w| ≤ 128: the product fits 16 bits exactly (16-bit vector multiplies).
+                    let w16 = Int16(w)
+                    while p < positions {
+                        accumulator[p] &+= Int32(w16 &* row[p])
+                        p &+= 1
+                    }
+                } else {
+                    let w32 = Int32(w)
+                    while p < positions {
+                        accumulator[p] &+= w32 &* Int32(row[p])
+                        p &+= 1
+                    }
                 }
             }
             let offset = Int64(bias[o])

@@ -19,24 +19,34 @@ public struct Model: Sendable {
     public init(inputs: [ValueInfo], constants: [Tensor], constantQuantization: [Quantization], nodes: [Node]) throws(MLError) {
         if inputs.isEmpty || nodes.isEmpty { throw MLError.emptyGraph }
         if constantQuantization.count != constants.count { throw MLError.shapeMismatch(node: -1) }
-        for index in 0..<constants.count where !constants[index].isInRange {
-            throw MLError.valueOutOfRange(offset: index)
+        // Range check and int8 packing in one pass over each constant.
+        var packed: [[Int8]] = []
+        for index in 0..<constants.count {
+            let tensor = constants[index]
+            if tensor.dtype == .int8 {
+                var valid = true
+                let bytes = tensor.values.withUnsafeBufferPointer { source in
+                    [Int8](unsafeUninitializedCapacity: source.count) { target, initialized in
+                        for position in 0..<source.count {
+                            let value = source[position]
+                            if value < -128 || value > 127 { valid = false }
+                            target[position] = Int8(truncatingIfNeeded: value)
+                        }
+                        initialized = source.count
+                    }
+                }
+                if !valid { throw MLError.valueOutOfRange(offset: index) }
+                packed.append(bytes)
+            } else {
+                if !tensor.isInRange { throw MLError.valueOutOfRange(offset: index) }
+                packed.append([])
+            }
         }
         var shapes: [[Int]] = []
         for index in 0..<nodes.count {
             let shape = try ShapeInference.outputShape(
                 of: nodes[index], at: index, inputs: inputs, constants: constants, nodes: nodes, shapes: shapes)
             shapes.append(shape)
-        }
-        var packed: [[Int8]] = []
-        for tensor in constants {
-            if tensor.dtype == .int8 {
-                var bytes = [Int8](repeating: 0, count: tensor.count)
-                for index in 0..<tensor.count { bytes[index] = Int8(truncatingIfNeeded: tensor.values[index]) }
-                packed.append(bytes)
-            } else {
-                packed.append([])
-            }
         }
         self.inputs = inputs
         self.constants = constants

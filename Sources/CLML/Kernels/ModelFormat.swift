@@ -1,4 +1,4 @@
-#if canImport(CLPrimitives)
+#if !CHAINLEARN_GUEST
 import CLPrimitives  // the guest build compiles Keccak256.swift and Bytes32.swift into its own module
 #endif
 

@@ -139,8 +139,13 @@ extension Session {
         let channels = weightShape[0]
         var out = [Int32](repeating: 0, count: channels * patchCount)
         let centered: [Int16]
-        if let narrow = LinearKernels.centeredNarrow(x.values, zeroPoint: zeroPoint, limit: LinearKernels.narrowLimit(depth: depth)) {
+        let byteInputs: Bool
+        if let narrow = LinearKernels.centeredNarrow(x.values, zeroPoint: zeroPoint, limit: 255) {
             centered = narrow
+            byteInputs = true
+        } else if let narrow = LinearKernels.centeredNarrow(x.values, zeroPoint: zeroPoint, limit: LinearKernels.narrowLimit(depth: depth)) {
+            centered = narrow
+            byteInputs = false
         } else {
             return convolutionWide(x, weights: weights, weightShape: weightShape, bias: bias, strides: strides,
                                    padding: padding, zeroPoint: zeroPoint, outputShape: outputShape, stage: stage)
@@ -157,7 +162,7 @@ extension Session {
                         ParallelRows.forEach(count: channels, work: channels * patchCount * depth) { range in
                             LinearKernels.convolutionChannels(
                                 rows: rp, positions: patchCount, depth: depth, weights: wp, bias: bp,
-                                channels: range, stage: stage, output: yp)
+                                channels: range, stage: stage, output: yp, byteInputs: byteInputs)
                         }
                     }
                 }

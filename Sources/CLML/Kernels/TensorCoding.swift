@@ -46,24 +46,27 @@ public enum TensorCoding {
             shape.append(dimension)
         }
         try reader.require(elements * dtype.width)
-        var values = [Int32](repeating: 0, count: elements)
-        let bytes = reader.bytes
-        var at = reader.offset
-        switch dtype {
-        case .int8:
-            for index in 0..<elements { values[index] = Int32(Int8(bitPattern: bytes[at + index])) }
-        case .int16:
-            for index in 0..<elements {
-                let raw = UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
-                values[index] = Int32(Int16(bitPattern: raw))
-                at += 2
-            }
-        case .int32:
-            for index in 0..<elements {
-                var raw: UInt32 = 0
-                for byte in 0..<4 { raw |= UInt32(bytes[at + byte]) << UInt32(8 * byte) }
-                values[index] = Int32(bitPattern: raw)
-                at += 4
+        let dataStart = reader.offset
+        // Filled in place (no zero fill first): every element is written exactly once.
+        let values = reader.bytes.withUnsafeBufferPointer { bytes in
+            [Int32](unsafeUninitializedCapacity: elements) { target, initialized in
+                let source = bytes.baseAddress! + dataStart
+                switch dtype {
+                case .int8:
+                    for index in 0..<elements { target[index] = Int32(Int8(bitPattern: source[index])) }
+                case .int16:
+                    for index in 0..<elements {
+                        let raw = UInt16(source[2 * index]) | UInt16(source[2 * index + 1]) << 8
+                        target[index] = Int32(Int16(bitPattern: raw))
+                    }
+                case .int32:
+                    for index in 0..<elements {
+                        let at = source + 4 * index
+                        let raw = UInt32(at[0]) | UInt32(at[1]) << 8 | UInt32(at[2]) << 16 | UInt32(at[3]) << 24
+                        target[index] = Int32(bitPattern: raw)
+                    }
+                }
+                initialized = elements
             }
         }
         try reader.skip(elements * dtype.width)

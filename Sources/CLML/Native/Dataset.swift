@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A labelled data set file: the tensor encoding of the inputs `[N, …]`, then that of the labels `[N]`
 /// (int32). Native only: the guest reads single inputs through the preimage oracle.
 public struct Dataset: Sendable {
@@ -62,8 +64,6 @@ public enum BatchRunner {
         return best
     }
 }
-
-import Dispatch
 
 /// Per-sample result slots written by disjoint indices from two threads (raw storage, so the
 /// threads never touch a shared array's reference count or exclusivity state).

@@ -43,10 +43,9 @@ public enum GuestRunner {
         return writer.bytes
     }
 
-    /// Runs the whole model (`node == nil`) on its graph inputs, or node `node` on its computed operands.
-    public static func run(
-        elf: [UInt8], model: Model, inputs: [Tensor], node: Int? = nil, stepLimit: UInt64 = 20_000_000_000
-    ) throws(GuestRunError) -> GuestRun {
+    /// The FPVM at step 0 of a guest run (the initial state S0 of a phase-2 program), with the oracle
+    /// holding the descriptor, the constants and the input tensors.
+    public static func prepare(elf: [UInt8], model: Model, inputs: [Tensor], node: Int? = nil) throws(GuestRunError) -> FPVM {
         let program: GuestProgram
         do { program = try GuestProgram(elf: elf) } catch { throw .badProgram(error) }
         var oracle = PreimageStore()
@@ -54,14 +53,25 @@ public enum GuestRunner {
         for constant in model.constants { oracle.add(TensorCoding.encode(constant)) }
         var hashes: [Bytes32] = []
         for tensor in inputs { hashes.append(oracle.add(TensorCoding.encode(tensor))) }
-        let vm: FPVM
         do {
-            vm = try program.makeVM(input: request(modelHash: modelHash, node: node, tensorHashes: hashes), oracle: oracle)
+            return try program.makeVM(input: request(modelHash: modelHash, node: node, tensorHashes: hashes), oracle: oracle)
         } catch {
             throw .badProgram(error)
         }
+    }
+
+    /// Runs the whole model (`node == nil`) on its graph inputs, or node `node` on its computed operands.
+    public static func run(
+        elf: [UInt8], model: Model, inputs: [Tensor], node: Int? = nil, stepLimit: UInt64 = 20_000_000_000
+    ) throws(GuestRunError) -> GuestRun {
+        let vm = try prepare(elf: elf, model: model, inputs: inputs, node: node)
         vm.capturesOutput = true
         do { try vm.run(until: stepLimit) } catch { throw .host(error) }
+        return try result(of: vm)
+    }
+
+    /// Reads the result of a halted guest: status, output tensor and its commitment.
+    public static func result(of vm: FPVM) throws(GuestRunError) -> GuestRun {
         if !vm.exited { throw .stepLimit(vm.step) }
         if vm.fault != 0 { throw .fault(code: vm.fault, step: vm.step) }
         if vm.exitCode != 0 { throw .guestStatus(vm.exitCode) }
