@@ -57,6 +57,7 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "ChainLearnBench",
                           dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLFPVM", "CLML", "COpenSSL", "CRV32Reference",
+                                         "CLStateTest",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/ChainLearnBench", swiftSettings: strict),
 

@@ -4,15 +4,18 @@ signed transfers per second through eth_sendRawTransaction, and eth_call latency
 
 Usage: Scripts/bench_rpc.py [--transfers N] [--senders K] [--calls M]
 Transactions are signed before the clock starts (the client's signing speed is not measured);
-each sender account streams its own nonces over one keep-alive HTTP connection."""
+each sender account streams its own nonces over one keep-alive HTTP connection, from its own process."""
 import argparse
 import http.client
 import json
+import os
+import queue
+import threading
+import multiprocessing
 import pathlib
 import statistics
 import sys
 import tempfile
-import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -41,11 +44,28 @@ class Connection:
         return answer["result"]
 
 
+def cpu_seconds(pid):
+    """User + system CPU time of a process so far."""
+    fields = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def stream(port, txs, errors):
+    """Sends `txs` in order over one keep-alive connection (runs in its own process)."""
+    connection = Connection(port)
+    try:
+        for raw in txs:
+            connection.call("eth_sendRawTransaction", [raw])
+    except Exception as error:  # reported by the parent
+        errors.put(repr(error))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--transfers", type=int, default=8000)
     parser.add_argument("--senders", type=int, default=8)
     parser.add_argument("--calls", type=int, default=5000)
+    parser.add_argument("--processes", action="store_true", help="one client process per sender instead of threads")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,30 +81,32 @@ def main():
                           "chainId": 31337, "maxFeePerGas": 20 * 10**9, "maxPriorityFeePerGas": 10**9, "type": 2}
                     txs.append("0x" + account.sign_transaction(tx).raw_transaction.hex().removeprefix("0x"))
                 signed.append(txs)
-            errors = []
-
-            def stream(txs):
-                connection = Connection(node.port)
-                try:
-                    for raw in txs:
-                        connection.call("eth_sendRawTransaction", [raw])
-                except Exception as error:  # recorded, reported below
-                    errors.append(error)
-
-            threads = [threading.Thread(target=stream, args=(txs,)) for txs in signed]
+            # One client thread per sender (or, with --processes, one process per sender: no GIL, more
+            # client processes competing with the node for the cores).
+            if args.processes:
+                context = multiprocessing.get_context("fork")
+                errors = context.Queue()
+                processes = [context.Process(target=stream, args=(node.port, txs, errors)) for txs in signed]
+            else:
+                errors = queue.Queue()
+                processes = [threading.Thread(target=stream, args=(node.port, txs, errors)) for txs in signed]
+            cpu_before = cpu_seconds(node.process.pid)
             start = time.perf_counter()
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
+            for p in processes:
+                p.start()
+            for p in processes:
+                p.join()
             elapsed = time.perf_counter() - start
-            if errors:
-                raise SystemExit(f"errors during the stream: {errors[:3]}")
+            node_cpu = cpu_seconds(node.process.pid) - cpu_before
+            if not errors.empty():
+                raise SystemExit(f"error during the stream: {errors.get()}")
             sent = per_sender * args.senders
             head = int(Connection(node.port).call("eth_blockNumber", []), 16)
             assert head == sent, f"head {head} != {sent} transactions"
             print(f"eth_sendRawTransaction: {sent} signed transfers in {elapsed:.2f} s = {sent / elapsed:,.0f} tx/s "
                   f"({args.senders} senders, automine, one block per transaction, SQLite WAL)")
+            print(f"node CPU: {node_cpu:.2f} s for {sent} transactions = {node_cpu / sent * 1e6:.0f} us per transaction "
+                  f"(capacity {sent / node_cpu:,.0f} tx per CPU-second); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
             # eth_call latency: Counter.double() on a deployed Vyper contract.
             import vyper

@@ -54,7 +54,7 @@ extension EVM {
             }
             result.gasLeft -= 200 * code.count
             state.setCode(account, code)
-            return FrameResult(status: .success, gasLeft: result.gasLeft, output: [])
+            return FrameResult(status: .success, gasLeft: result.gasLeft, output: code)
         }
         state.revert(to: checkpoint)
         return result
@@ -170,7 +170,7 @@ extension EVM {
         }
         let target = state.account(address)
         state.setNonce(creator, creator.nonce + 1)
-        if target.nonce != 0 || !target.code.isEmpty {
+        if state.hasCreationCollision(target) {
             stack[n] = .zero; n += 1
             return nil
         }
@@ -180,6 +180,7 @@ extension EVM {
         let result = create(child)
         gas += result.gasLeft
         if result.status == .success {
+            returnData = []
             stack[n] = address.stackWord
         } else {
             returnData = result.output

@@ -23,14 +23,16 @@ final class AnalyzedCode {
         jumpdests = .allocate(capacity: wordCount)
         jumpdests.initialize(repeating: 0, count: wordCount)
         var i = 0
-        while i < code.count {
-            let op = code[i]
+        let bytes = UnsafePointer(buffer)
+        let bitmap = jumpdests
+        while i < count {
+            let op = bytes[i]
             if op == 0x5b {
-                jumpdests[i >> 6] |= 1 << UInt64(i & 63)
+                bitmap[i >> 6] |= 1 << UInt64(i & 63)
             } else if op >= 0x60 && op <= 0x7f {
-                i += Int(op) - 0x5f
+                i &+= Int(op) &- 0x5f
             }
-            i += 1
+            i &+= 1
         }
     }
 
@@ -130,8 +132,6 @@ extension Address {
 
     /// The address whose low 8 bytes hold `value` (precompiles, tests).
     public init(low value: UInt64) {
-        var b = [UInt8](repeating: 0, count: 20)
-        for i in 0..<8 { b[19 - i] = UInt8(truncatingIfNeeded: value >> UInt64(8 * i)) }
-        self.init(bytes: b)!
+        self.init(truncating: UInt256(value).bytes32)
     }
 }

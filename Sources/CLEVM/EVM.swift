@@ -20,7 +20,9 @@ public final class EVM {
     var stacks: [UnsafeMutablePointer<UInt256>] = []
     var analyses: [Bytes32: AnalyzedCode] = [:]
     var pendingTrace: TraceStep?
-    let traits: UnsafeMutablePointer<OpcodeTraits>
+    /// The traits table packed for the step loop: static gas (bits 0-31), the least stack
+    /// height allowed before the instruction (bits 32-47) and the most (bits 48-63).
+    let packedTraits: UnsafeMutablePointer<UInt64>
 
     /// Stack limit in items.
     public static let stackLimit = 1024
@@ -36,13 +38,17 @@ public final class EVM {
         self.state = state
         self.block = block
         self.context = context
-        traits = .allocate(capacity: 256)
-        traits.initialize(from: OpcodeTable.cancun, count: 256)
+        packedTraits = .allocate(capacity: 256)
+        for (op, row) in OpcodeTable.cancun.enumerated() {
+            let minimum = UInt64(row.stackIn)
+            let maximum = UInt64(EVM.stackLimit - max(0, Int(row.stackGrowth)))
+            packedTraits[op] = UInt64(UInt16(row.staticGas)) | minimum << 32 | maximum << 48
+        }
     }
 
     deinit {
         for s in stacks { s.deallocate() }
-        traits.deallocate()
+        packedTraits.deallocate()
     }
 
     /// The 1024-word stack for frames at `depth`, allocated once and reused.

@@ -24,11 +24,9 @@ public enum Precompile: UInt8, Sendable, CaseIterable {
     case pointEvaluation = 10
 
     /// The precompile at `address`, or nil for ordinary accounts.
-    public init?(address: Address) {
-        let b = address.bytes
-        guard b[19] >= 1 && b[19] <= 10 else { return nil }
-        for i in 0..<19 where b[i] != 0 { return nil }
-        self.init(rawValue: b[19])
+    @inline(__always) public init?(address: Address) {
+        guard let value = UInt256(address.word).uint64, value >= 1, value <= 10 else { return nil }
+        self.init(rawValue: UInt8(value))
     }
 
     /// The precompile's address.

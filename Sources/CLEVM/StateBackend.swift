@@ -7,13 +7,16 @@ public struct AccountInfo: Sendable {
     /// Balance in wei.
     public var balance: UInt256
     /// Runtime bytecode (empty for an externally owned account).
-    public var code: [UInt8]
+    public let code: [UInt8]
+    /// keccak256 of `code` (given by a backend that stores it, else computed once here).
+    public let codeHash: Bytes32
 
-    /// Creates an account record.
-    public init(nonce: UInt64 = 0, balance: UInt256 = .zero, code: [UInt8] = []) {
+    /// Creates an account record; pass `codeHash` when the store already knows it.
+    public init(nonce: UInt64 = 0, balance: UInt256 = .zero, code: [UInt8] = [], codeHash: Bytes32? = nil) {
         self.nonce = nonce
         self.balance = balance
         self.code = code
+        self.codeHash = codeHash ?? (code.isEmpty ? emptyCodeHash : Keccak256.hash(code))
     }
 }
 
@@ -25,6 +28,8 @@ public protocol StateBackend: AnyObject {
     func account(at address: Address) -> AccountInfo?
     /// The stored value of `key` in `address`'s storage (zero when unset).
     func storage(at address: Address, key: UInt256) -> UInt256
+    /// True when `address` has at least one non-zero storage slot (EIP-7610 collision rule).
+    func hasStorage(at address: Address) -> Bool
     /// The hash of block `number`, for BLOCKHASH (only asked for the 256 blocks before the current one).
     func blockHash(number: UInt64) -> Bytes32
 }
@@ -51,6 +56,9 @@ public final class InMemoryBackend: StateBackend {
 
     /// See `StateBackend`.
     public func storage(at address: Address, key: UInt256) -> UInt256 { storages[address]?[key] ?? .zero }
+
+    /// See `StateBackend`.
+    public func hasStorage(at address: Address) -> Bool { !(storages[address]?.isEmpty ?? true) }
 
     /// See `StateBackend`.
     public func blockHash(number: UInt64) -> Bytes32 {

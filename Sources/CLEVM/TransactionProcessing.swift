@@ -85,7 +85,7 @@ extension EVM {
             let address = createAddress(creator: tx.sender, nonce: tx.nonce)
             state.warmAddress(address)
             let target = state.account(address)
-            if target.nonce != 0 || !target.code.isEmpty {
+            if state.hasCreationCollision(target) {
                 result = FrameResult(status: .addressCollision, gasLeft: 0, output: [])
             } else {
                 let message = Message(kind: .create, caller: tx.sender, target: address, codeAddress: address,

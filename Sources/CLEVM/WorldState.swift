@@ -32,7 +32,7 @@ public final class AccountState {
             nonce = info.nonce
             balance = info.balance
             code = info.code
-            codeHash = Keccak256.hash(info.code)
+            codeHash = info.codeHash
             exists = true
         } else {
             nonce = 0
@@ -262,6 +262,17 @@ public final class WorldState {
         let v = a.storageCleared ? UInt256.zero : backend.storage(at: a.address, key: key)
         a.original[key] = v
         return v
+    }
+
+    /// True when the account has a non-zero slot (EIP-7610: creating over it collides).
+    public func hasNonEmptyStorage(_ a: AccountState) -> Bool {
+        if a.storage.values.contains(where: { !$0.isZero }) { return true }
+        return !a.storageCleared && backend.hasStorage(at: a.address)
+    }
+
+    /// True when creating a contract at the account's address collides (EIP-684, EIP-7610).
+    public func hasCreationCollision(_ a: AccountState) -> Bool {
+        a.nonce != 0 || !a.code.isEmpty || hasNonEmptyStorage(a)
     }
 
     /// Writes a slot (journaled).

@@ -22,11 +22,12 @@ public final class EIP3155Tracer: EVMTracer {
         write(line)
     }
 
-    /// Writes the end-of-transaction summary and the state root lines.
-    public func finish(output: [UInt8], gasUsed: UInt64, error: String?, stateRoot: Bytes32) {
-        var line = "{\"output\":\"\(Hex.encode(output, prefix: false))\",\"gasUsed\":\"\(hex(Int(gasUsed)))\""
+    /// Writes the EIP-3155 end-of-transaction summary line.
+    public func finish(output: [UInt8], gasUsed: UInt64, error: String?, stateRoot: Bytes32, passed: Bool) {
+        var line = "{\"stateRoot\":\"\(stateRoot.hex)\",\"output\":\"\(Hex.encode(output, prefix: true))\""
+        line += ",\"gasUsed\":\"\(hex(Int(gasUsed)))\",\"pass\":\(passed),\"fork\":\"Cancun\""
         if let error { line += ",\"error\":\"\(error)\"" }
-        line += "}\n{\"stateRoot\":\"\(stateRoot.hex)\"}\n"
+        line += "}\n"
         write(line)
         flush()
     }

@@ -23,7 +23,7 @@ public enum StateCommitment {
                 guard let info = pre.accounts[address] else { continue }
                 nonce = info.nonce
                 balance = info.balance
-                codeHash = Keccak256.hash(info.code)
+                codeHash = info.codeHash
                 storage = pre.storages[address] ?? [:]
             }
             var slotPairs: [([UInt8], [UInt8])] = []

@@ -88,7 +88,9 @@ enum JSONField {
 
     /// A hex quantity; nil when it exceeds 256 bits.
     static func uint256OrNil(_ value: Any?, _ path: String) throws(StateTestError) -> UInt256? {
-        let s = try string(value, path)
+        var s = try string(value, path)
+        // Fillers write integers wider than 256 bits as "0x:bigint 0x…".
+        if s.hasPrefix("0x:bigint ") { s = String(s.dropFirst(10)) }
         var digits = Substring(s)
         guard digits.hasPrefix("0x") || digits.hasPrefix("0X") else { throw StateTestError("\(path): bad hex '\(s)'") }
         digits = digits.dropFirst(2)

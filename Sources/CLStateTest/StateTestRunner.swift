@@ -49,7 +49,8 @@ public final class StateTestRunner {
     /// Receives EIP-3155 steps when tracing.
     public var tracer: (any EVMTracer)?
     /// Called after each transaction when tracing, with the EIP-3155 summary line values.
-    public var onTransactionEnd: ((_ output: [UInt8], _ gasUsed: UInt64, _ error: String?, _ root: Bytes32) -> Void)?
+    public var onTransactionEnd: ((_ output: [UInt8], _ gasUsed: UInt64, _ error: String?, _ root: Bytes32,
+                                   _ passed: Bool) -> Void)?
 
     /// Creates a runner.
     public init() {}
@@ -132,7 +133,7 @@ public final class StateTestRunner {
             rejection = "transaction fields out of range"
         }
         let root = StateCommitment.stateRoot(pre: backend, world: world)
-        onTransactionEnd?(output, gasUsed, executionError, root)
+        defer { onTransactionEnd?(output, gasUsed, executionError ?? rejection, root, outcome.verdict == .passed) }
 
         if evm.unsupportedPrecompileCalled {
             outcome.verdict = .skipped

@@ -14,6 +14,7 @@ struct Bench: ParsableCommand {
             MLMatVecBench.self,
             MLCNNBench.self,
             MLFPVMBench.self,
+            EVMBenchCommand.self,
         ]
     )
 }

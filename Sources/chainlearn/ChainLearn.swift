@@ -19,6 +19,7 @@ struct ChainLearn: AsyncParsableCommand {
             ReceiptCommand.self,
             GasCommand.self,
             MLCommand.self,
+            EVMRunCommand.self,
             TaskCommand.self,
             DemoCommand.self,
         ]

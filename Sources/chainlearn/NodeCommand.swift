@@ -32,11 +32,11 @@ struct NodeCommand: ParsableCommand {
         config.databasePath = inMemory ? nil : db
         config.synchronousFull = syncFull
         let chain: DevChain
-        do { chain = try DevChain(config: config) } catch { throw ValidationError("cannot open the chain: \(error)") }
+        do { chain = try DevChain(config: config) } catch { throw CLIError("cannot open the chain: \(error)") }
         let server = RPCServer(chain: chain)
         let bound: UInt16
         do { bound = try server.start(host: host, port: port, maxBodyBytes: maxBodyBytes) } catch {
-            throw ValidationError("cannot listen on \(host):\(port): \(error)")
+            throw CLIError("cannot listen on \(host):\(port): \(error)")
         }
         if let blockTime { server.startIntervalMining(seconds: blockTime) }
         if !quiet {

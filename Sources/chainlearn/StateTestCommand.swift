@@ -26,8 +26,8 @@ struct StateTestCommand: ParsableCommand {
             let tracer = tracing ? EIP3155Tracer() : nil
             if let tracer {
                 runner.tracer = tracer
-                runner.onTransactionEnd = { output, gasUsed, error, root in
-                    tracer.finish(output: output, gasUsed: gasUsed, error: error, stateRoot: root)
+                runner.onTransactionEnd = { output, gasUsed, error, root, passed in
+                    tracer.finish(output: output, gasUsed: gasUsed, error: error, stateRoot: root, passed: passed)
                 }
             }
             var summary = StateTestSummary()
@@ -40,7 +40,7 @@ struct StateTestCommand: ParsableCommand {
                 "passed": summary.passed, "failed": summary.failed, "skipped": summary.skipped,
                 "failures": summary.fileErrors + summary.failures, "skips": summary.skips,
             ]
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
             for error in summary.fileErrors { print("ERROR \(error)") }

@@ -54,6 +54,7 @@ struct DevChainTests {
                 _ = try node.result("eth_sendRawTransaction", [hex(tx.encoded)])
             }
             _ = try node.result("anvil_setBalance", [.string(DevKeys.address(5).hex), .string("0x1234")])
+            _ = try node.result("evm_increaseTime", [.int(86_400)])
             head = node.chain.headBlock.hash
             root = node.chain.headBlock.header.stateRoot
         }
@@ -68,6 +69,8 @@ struct DevChainTests {
         let tx = try signedTransaction(key: DevKeys.all[2], nonce: 5, to: DevChainTests.recipient)
         _ = try reopened.result("eth_sendRawTransaction", [hex(tx.encoded)])
         #expect(reopened.chain.blockNumber == 6)
+        // The clock offset survived the restart: the new block is a day ahead of the wall clock.
+        #expect(reopened.chain.headBlock.header.timestamp >= UInt64(Date().timeIntervalSince1970) + 86_000)
     }
 
     @Test func snapshotAndRevertRestoreStateAndHead() throws {

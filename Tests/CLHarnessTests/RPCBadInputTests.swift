@@ -64,6 +64,16 @@ struct RPCBadInputTests {
         }, code: -32000, messagePrefix: "max fee per gas less than block base fee"),
         Case(name: "gas above block limit", body: rawTx { try signedTransaction(key: DevKeys.all[0], nonce: 0, to: recipient, gas: 30_000_001) },
              code: -32000, messagePrefix: "exceeds block gas limit"),
+        Case(name: "time offset beyond 64 bits", body: { request("evm_increaseTime", [.string("0xffffffffffffffff")]) },
+             code: -32602, messagePrefix: "invalid params"),
+        Case(name: "time offset overflow", body: { request("evm_increaseTime", [.number("9223372036854775807")]) },
+             code: -32000, messagePrefix: "time offset out of range"),
+        Case(name: "next timestamp out of range", body: { request("evm_setNextBlockTimestamp", [.string("0xffffffffffffffff")]) },
+             code: -32000, messagePrefix: "timestamp 18446744073709551615 is out of range"),
+        Case(name: "mine at a timestamp before the head", body: { request("evm_mine", [.int(1)]) },
+             code: -32000, messagePrefix: "timestamp 1 is before the head block's"),
+        Case(name: "revert to an unknown snapshot id of wrong type", body: { request("evm_revert", [.bool(true)]) },
+             code: -32602, messagePrefix: "invalid params"),
         Case(name: "send from a locked account", body: {
             request("eth_sendTransaction", [.object([("from", .string(recipient.hex)), ("to", .string(recipient.hex))])])
         }, code: -32000, messagePrefix: "no signer for"),

@@ -2,6 +2,7 @@
 transactionsRoot from the transactions' fields, receiptsRoot from the receipts, and stateRoot from every
 account's balance, nonce, code and storage."""
 import rlp
+from eth_bloom import BloomFilter
 from eth_account import Account
 from eth_utils import keccak, to_bytes
 from trie import HexaryTrie
@@ -80,6 +81,7 @@ def test_roots_match_independent_computation(node, counter_contract):
             tx.pop("maxFeePerGas", None), tx.pop("maxPriorityFeePerGas", None)
         w3.eth.wait_for_transaction_receipt(w3.eth.send_raw_transaction(sender.sign_transaction(tx).raw_transaction))
 
+    blooms_with_logs = 0
     for number in range(1, w3.eth.block_number + 1):
         block = w3.eth.get_block(number, full_transactions=True)
         encoded = [encode_tx(tx) for tx in block.transactions]
@@ -88,7 +90,20 @@ def test_roots_match_independent_computation(node, counter_contract):
         assert root_of(encoded) == block.transactionsRoot
         receipts = [w3.eth.get_transaction_receipt(tx.hash) for tx in block.transactions]
         assert root_of([encode_receipt(r) for r in receipts]) == block.receiptsRoot
+        # Logs blooms, recomputed with eth-bloom: per receipt, and their union in the header.
+        block_bloom = 0
+        for r in receipts:
+            bloom = BloomFilter()
+            for log in r["logs"]:
+                bloom.add(to_bytes(hexstr=log["address"]))
+                for topic in log["topics"]:
+                    bloom.add(bytes(topic))
+            assert int(bloom).to_bytes(256, "big") == bytes(r["logsBloom"])
+            block_bloom |= int(bloom)
+        assert block_bloom.to_bytes(256, "big") == bytes(block.logsBloom)
+        blooms_with_logs += block_bloom != 0
 
+    assert blooms_with_logs == 2  # the two store() calls emitted Stored
     accounts = [a.address for a in DEV] + [counter.address, "0x0000000000000000000000000000000000000000"]
     assert state_root(w3, accounts, {counter.address: [0, 1]}) == w3.eth.get_block("latest").stateRoot
     assert w3.eth.get_block(0).transactionsRoot == EMPTY_ROOT

@@ -86,3 +86,36 @@ def test_sigkill_during_stream_keeps_acknowledged_blocks(tmp_path):
             assert child.parentHash == parent.hash and len(child.transactions) == 1
     finally:
         node.stop()
+
+
+def test_interval_mining_batches_transactions():
+    node = Node("--block-time", "2")
+    try:
+        w3 = Web3(Web3.HTTPProvider(node.url))
+        # Start right after a block, so the three sends fall well inside one 2 s interval.
+        start = w3.eth.block_number
+        while w3.eth.block_number == start:
+            time.sleep(0.02)
+        hashes = [w3.eth.send_raw_transaction(transfer(nonce).raw_transaction) for nonce in range(3)]
+        # Queued, not yet mined: the pending nonce counts them.
+        assert w3.eth.get_transaction_count(SENDER.address, "pending") == 3
+        receipts = [w3.eth.wait_for_transaction_receipt(h, timeout=15, poll_latency=0.1) for h in hashes]
+        assert all(r.status == 1 for r in receipts)
+        assert len({r.blockNumber for r in receipts}) == 1  # all three in one block
+    finally:
+        node.stop()
+
+
+def test_second_node_on_the_same_database_is_refused(tmp_path):
+    import subprocess
+
+    from conftest import BINARY, free_port
+    db = tmp_path / "chain.db"
+    node = Node(db=db)
+    try:
+        second = subprocess.run([str(BINARY), "node", "--db", str(db), "--port", str(free_port()), "--quiet"],
+                                capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0 and "database is locked" in second.stderr
+        assert node.alive()
+    finally:
+        node.stop()

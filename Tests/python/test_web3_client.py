@@ -27,6 +27,8 @@ def test_accounts_match_anvil(node):
     assert w3.eth.chain_id == 31337
     assert w3.eth.accounts == [a.address for a in DEV]
     assert w3.eth.get_balance(DEV[0].address) == 10_000 * 10**18
+    data = bytes(range(256)) * 9
+    assert node.rpc("web3_sha3", ["0x" + data.hex()])["result"] == "0x" + keccak(data).hex()
 
 
 def test_deploy_transact_events_and_calls(node, counter_contract):

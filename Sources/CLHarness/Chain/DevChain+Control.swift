@@ -31,7 +31,7 @@ extension DevChain {
         lock.lock()
         defer { lock.unlock() }
         let account = state.account(sender) ?? AccountRecord()
-        let expectedNonce = account.nonce + UInt64(pool.filter { $0.1 == sender }.count)
+        let expectedNonce = account.nonce &+ UInt64(pool.filter { $0.1 == sender }.count)
         if tx.nonce < expectedNonce {
             throw .rejected("nonce too low: address \(sender.checksummed), tx: \(tx.nonce) state: \(expectedNonce)")
         }
@@ -79,7 +79,7 @@ extension DevChain {
             filled.maxPriorityFeePerGas = UInt256(1_000_000_000 as UInt64)
             filled.maxFeePerGas = baseFee.multipliedFullWidth(by: 2).low &+ UInt256(1_000_000_000 as UInt64)
         }
-        let nonce = (state.account(from)?.nonce ?? 0) + UInt64(pool.filter { $0.1 == from }.count)
+        let nonce = (state.account(from)?.nonce ?? 0) &+ UInt64(pool.filter { $0.1 == from }.count)
         var tx = transaction(for: filled, nonce: nonce, chainBaseFee: baseFee)
         if let key {
             do { try tx.sign(with: key) } catch { throw .rejected("signing failed: \(error)") }
@@ -96,7 +96,12 @@ extension DevChain {
     public func mineBlocks(count: Int = 1, timestamp: UInt64? = nil) throws(ChainError) {
         lock.lock()
         defer { lock.unlock() }
-        if let timestamp { nextTimestamp = timestamp }
+        if let timestamp {
+            guard timestamp >= head.header.timestamp else {
+                throw .rejected("timestamp \(timestamp) is before the head block's \(head.header.timestamp)")
+            }
+            nextTimestamp = timestamp
+        }
         for _ in 0..<max(1, count) {
             let pending = pool
             pool.removeAll()
@@ -108,9 +113,10 @@ extension DevChain {
     public func increaseTime(seconds: Int64) throws(ChainError) -> Int64 {
         lock.lock()
         defer { lock.unlock() }
-        timeOffset += seconds
-        do { try store.setMeta("timeOffset", RLP.encode(.unsigned(UInt64(bitPattern: timeOffset)))) }
-        catch { throw .storage(error.description) }
+        let (sum, overflow) = timeOffset.addingReportingOverflow(seconds)
+        guard !overflow, sum.magnitude < 1 << 40 else { throw .rejected("time offset out of range: \(seconds) seconds") }
+        timeOffset = sum
+        try persistTimeOffset()
         return timeOffset
     }
 
@@ -118,12 +124,20 @@ extension DevChain {
     public func setNextBlockTimestamp(_ timestamp: UInt64) throws(ChainError) {
         lock.lock()
         defer { lock.unlock() }
+        guard timestamp < 1 << 40 else { throw .rejected("timestamp \(timestamp) is out of range") }
         guard timestamp >= head.header.timestamp else {
             throw .rejected("timestamp \(timestamp) is before the head block's \(head.header.timestamp)")
         }
         nextTimestamp = timestamp
         let now = Int64(Date().timeIntervalSince1970)
         timeOffset = Int64(timestamp) - now
+        try persistTimeOffset()
+    }
+
+    /// Saves the clock offset, so a restarted node keeps the same time.
+    func persistTimeOffset() throws(ChainError) {
+        do { try store.setMeta("timeOffset", RLP.encode(.unsigned(UInt64(bitPattern: timeOffset)))) }
+        catch { throw .storage(error.description) }
     }
 
     // MARK: Snapshots
@@ -166,6 +180,7 @@ extension DevChain {
         for key in recentHashes.keys where key > snapshot.headNumber { recentHashes[key] = nil }
         timeOffset = snapshot.timeOffset
         nextTimestamp = snapshot.nextTimestamp
+        try persistTimeOffset()
         pool.removeAll()
         for key in snapshots.keys where key >= id { snapshots[key] = nil }
         return true

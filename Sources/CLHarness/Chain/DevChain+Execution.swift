@@ -20,7 +20,8 @@ final class ChainStateBackend: StateBackend {
             record = old
         }
         guard let record else { return nil }
-        return AccountInfo(nonce: record.nonce, balance: record.balance, code: chain.state.code(hash: record.codeHash) ?? [])
+        return AccountInfo(nonce: record.nonce, balance: record.balance, code: chain.state.code(hash: record.codeHash) ?? [],
+                           codeHash: record.codeHash)
     }
 
     func storage(at address: Address, key: UInt256) -> UInt256 {
@@ -29,6 +30,13 @@ final class ChainStateBackend: StateBackend {
             return UInt256(old)
         }
         return UInt256(chain.state.storageValue(address, slot))
+    }
+
+    /// For a past state this over-approximates: an account whose first slot was written later still counts.
+    func hasStorage(at address: Address) -> Bool {
+        if chain.state.storage[address] != nil { return true }
+        guard let undoSequence else { return false }
+        return (try? chain.store.hadStorage(address, since: undoSequence)) ?? false
     }
 
     func blockHash(number: UInt64) -> Bytes32 {

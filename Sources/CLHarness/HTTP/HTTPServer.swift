@@ -115,6 +115,24 @@ public final class HTTPServer: @unchecked Sendable {
         close(listener)
     }
 
+    /// The most connections served at once (each has its own thread).
+    public var maxConnections = 256
+    private var openConnections = 0
+
+    private func reserveConnection() -> Bool {
+        state.lock()
+        defer { state.unlock() }
+        guard openConnections < maxConnections else { return false }
+        openConnections += 1
+        return true
+    }
+
+    private func releaseConnection() {
+        state.lock()
+        openConnections -= 1
+        state.unlock()
+    }
+
     private var isStopped: Bool {
         state.lock()
         defer { state.unlock() }
@@ -130,8 +148,17 @@ public final class HTTPServer: @unchecked Sendable {
                 if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
                 return
             }
+            guard reserveConnection() else {
+                // Too many open connections: refuse this one rather than start another thread.
+                send(client, HTTPServer.simple(status: 503, message: "too many connections"), close: true)
+                close(client)
+                continue
+            }
             var one: Int32 = 1
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            // An idle keep-alive connection is closed after two minutes, freeing its thread.
+            var idle = timeval(tv_sec: 120, tv_usec: 0)
+            setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &idle, socklen_t(MemoryLayout<timeval>.size))
             let thread = Thread { [self] in serve(client) }
             // The EVM recurses on the native stack for nested calls (up to depth 1024): give it room.
             thread.stackSize = 256 * 1024 * 1024
@@ -141,7 +168,10 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Serves requests on one connection until the peer closes it or asks to.
     private func serve(_ fd: Int32) {
-        defer { close(fd) }
+        defer {
+            close(fd)
+            releaseConnection()
+        }
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         func fill() -> Bool {
@@ -176,8 +206,8 @@ public final class HTTPServer: @unchecked Sendable {
             var headers: [String: String] = [:]
             for line in lines.dropFirst() where !line.isEmpty {
                 guard let colon = line.firstIndex(of: ":") else { continue }
-                let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-                headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                let name = HTTPServer.trimmed(line[..<colon]).lowercased()
+                headers[name] = HTTPServer.trimmed(line[line.index(after: colon)...])
             }
             let version = String(requestLine[2])
             var keepAlive = version == "HTTP/1.1"
@@ -197,6 +227,11 @@ public final class HTTPServer: @unchecked Sendable {
                 return
             }
             buffer.removeFirst(end + 4)
+            if headers["expect"]?.lowercased() == "100-continue" && buffer.count < length {
+                // curl asks before sending bodies over 1 KiB; answering saves it a one-second wait.
+                let interim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+                _ = interim.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            }
             while buffer.count < length {
                 if !fill() { return }
             }
@@ -213,6 +248,11 @@ public final class HTTPServer: @unchecked Sendable {
             }
             if !send(fd, response, close: !keepAlive) || !keepAlive { return }
         }
+    }
+
+    /// `text` without leading and trailing spaces and tabs.
+    private static func trimmed(_ text: Substring) -> String {
+        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
     private static func findHeaderEnd(_ buffer: [UInt8]) -> Int? {
@@ -238,6 +278,7 @@ public final class HTTPServer: @unchecked Sendable {
         case 413: "Payload Too Large"
         case 415: "Unsupported Media Type"
         case 431: "Request Header Fields Too Large"
+        case 503: "Service Unavailable"
         default: "Status"
         }
     }

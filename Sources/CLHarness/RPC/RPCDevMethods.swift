@@ -20,15 +20,16 @@ extension RPCServer {
             if let first = p.optional(0) {
                 if case .object = first {
                     if let t = first["timestamp"] { timestamp = try RPCParams.quantity(t, "timestamp") }
-                    if let b = first["blocks"] { count = Int(try RPCParams.quantity(b, "blocks")) }
+                    if let b = first["blocks"] { count = Int(clamping: try RPCParams.quantity(b, "blocks")) }
                 } else if method == "evm_mine" {
                     timestamp = try RPCParams.quantity(first, "timestamp")
                 } else {
-                    count = Int(try RPCParams.quantity(first, "blocks"))
+                    count = Int(clamping: try RPCParams.quantity(first, "blocks"))
                     if let interval = p.optional(1) { _ = try RPCParams.quantity(interval, "interval") }
                 }
             }
             guard count <= 100_000 else { throw .invalidParams("too many blocks: \(count)") }
+            if let timestamp, timestamp >= 1 << 40 { throw .invalidParams("timestamp out of range") }
             try chainCall { () throws(ChainError) in try chain.mineBlocks(count: count, timestamp: timestamp) }
             return .string("0x0")
         case "evm_increaseTime":

@@ -118,6 +118,26 @@ extension RPCServer {
             guard let number = blockNumber(try RPCParams.block(try p.required(0, "block"))),
                   let block = chain.block(number: number) else { return .null }
             return RPCFormat.quantity(block.transactions.count)
+        case "eth_getBlockTransactionCountByHash":
+            guard let block = chain.block(hash: try RPCParams.hash(try p.required(0, "hash"), "hash")) else { return .null }
+            return RPCFormat.quantity(block.transactions.count)
+        case "eth_getUncleCountByBlockNumber", "eth_getUncleCountByBlockHash":
+            return RPCFormat.quantity(0 as UInt64)
+        case "eth_getTransactionByBlockNumberAndIndex", "eth_getTransactionByBlockHashAndIndex":
+            let block: Block?
+            if method.hasSuffix("NumberAndIndex") {
+                block = blockNumber(try RPCParams.block(try p.required(0, "block"))).flatMap { chain.block(number: $0) }
+            } else {
+                block = chain.block(hash: try RPCParams.hash(try p.required(0, "hash"), "hash"))
+            }
+            let index = Int(clamping: try RPCParams.quantity(try p.required(1, "index"), "index"))
+            guard let block, index < block.transactions.count else { return .null }
+            return RPCFormat.transaction(block.transactions[index], sender: block.senders[index], blockHash: block.hash,
+                                         blockNumber: block.header.number, index: index, baseFee: block.header.baseFeePerGas)
+        case "eth_getRawTransactionByHash":
+            let hash = try RPCParams.hash(try p.required(0, "hash"), "hash")
+            guard let stored = chain.transaction(hash: hash) else { return .null }
+            return RPCFormat.data(stored.transaction.encoded)
         case "eth_getLogs":
             return try getLogs(try p.required(0, "filter"))
         case "eth_feeHistory":

@@ -1,2 +1,0 @@
-import CLEVM
-import Testing
