@@ -21,6 +21,8 @@ struct ChainLearn: AsyncParsableCommand {
             GasCommand.self,
             MLCommand.self,
             EVMRunCommand.self,
+            TaskCommand.self,
+            DemoCommand.self,
         ]
     )
 }

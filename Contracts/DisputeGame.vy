@@ -1,0 +1,234 @@
+#pragma version 0.4.3
+#pragma optimize gas
+"""
+@title DisputeGame
+@notice The bisection game between a submitter and one challenger over an FPVM trace (DESIGN.md §4,
+        docs/ARCHITECTURE.md "Dispute protocol"). Both parties agree on the state hash at step `lo` and
+        disagree on the one at step `hi`. The challenger proposes the state hash at the midpoint
+        m = lo + (hi - lo) / 2; the submitter agrees (the disagreement lies in [m, hi]) or disagrees (it lies
+        in [lo, m], and the challenger's hash becomes the asserted one at `hi`). When hi = lo + 1 anyone
+        posts the step witness of S_lo; the one-step contract computes S_hi, and the party that asserted
+        the hash at `hi` wins when it matches, the other party otherwise.
+        Every move has a deadline (`moveTimeout` seconds after the previous one); whoever must move and
+        misses it loses (`timeout`). The outcome is reported to the TaskMarket, which moves the stakes.
+"""
+
+interface RV32Step:
+    def step(witness: Bytes[2036], preStateHash: bytes32) -> bytes32: view
+
+interface TaskMarket:
+    def settleGame(gameId: uint256, challengerWon: bool): nonpayable
+
+WITNESS_SIZE: constant(uint256) = 2036
+
+# Whose move it is (Game.phase).
+PHASE_NONE: constant(uint8) = 0
+PHASE_PROPOSE: constant(uint8) = 1  # the challenger proposes the midpoint hash
+PHASE_ANSWER: constant(uint8) = 2  # the submitter agrees or disagrees with it
+PHASE_PROVE: constant(uint8) = 3  # hi = lo + 1: the party disputing hiHash posts the step witness
+PHASE_OVER: constant(uint8) = 4
+
+
+struct Game:
+    submissionId: uint256
+    submitter: address
+    challenger: address
+    lo: uint256
+    hi: uint256
+    loHash: bytes32
+    hiHash: bytes32
+    # True once the challenger's hash stands at `hi` (a disagreed midpoint); false while it is the submitter's claim.
+    hiByChallenger: bool
+    midHash: bytes32
+    phase: uint8
+    deadline: uint256
+    winner: address
+
+
+event GameOpened:
+    gameId: indexed(uint256)
+    submissionId: indexed(uint256)
+    challenger: indexed(address)
+    submitter: address
+    steps: uint256
+    startHash: bytes32
+    claimHash: bytes32
+    deadline: uint256
+
+event MidpointProposed:
+    gameId: indexed(uint256)
+    step: uint256
+    stateHash: bytes32
+    deadline: uint256
+
+event MidpointAnswered:
+    gameId: indexed(uint256)
+    step: uint256
+    agreed: bool
+    lo: uint256
+    hi: uint256
+    deadline: uint256
+
+event OneStepProven:
+    gameId: indexed(uint256)
+    step: uint256
+    postStateHash: bytes32
+    assertedHash: bytes32
+
+event GameTimedOut:
+    gameId: indexed(uint256)
+    phase: uint8
+
+event GameResolved:
+    gameId: indexed(uint256)
+    winner: indexed(address)
+    challengerWon: bool
+    rounds: uint256
+
+
+stepContract: public(immutable(address))
+moveTimeout: public(immutable(uint256))
+deployer: immutable(address)
+market: public(address)
+games: public(HashMap[uint256, Game])
+rounds: public(HashMap[uint256, uint256])
+gameCount: public(uint256)
+
+
+@deploy
+def __init__(oneStep: address, timeoutSeconds: uint256):
+    assert timeoutSeconds > 0, "zero timeout"
+    stepContract = oneStep
+    moveTimeout = timeoutSeconds
+    deployer = msg.sender
+
+
+@external
+def bindMarket(taskMarket: address):
+    """
+    @notice Names the TaskMarket allowed to open games and told their outcomes; once, by the deployer.
+    """
+    assert msg.sender == deployer, "not deployer"
+    assert self.market == empty(address), "market already bound"
+    self.market = taskMarket
+
+
+@external
+def open(submissionId: uint256, submitter: address, challenger: address, startHash: bytes32,
+         claimHash: bytes32, steps: uint256) -> uint256:
+    """
+    @notice Opens a game over steps 0...steps: S_0 = startHash is agreed, the submitter claims claimHash at `steps`.
+    """
+    assert msg.sender == self.market, "only market"
+    assert steps > 0, "empty trace"
+    gameId: uint256 = self.gameCount + 1
+    self.gameCount = gameId
+    phase: uint8 = PHASE_PROPOSE
+    if steps == 1:
+        phase = PHASE_PROVE
+    deadline: uint256 = block.timestamp + moveTimeout
+    self.games[gameId] = Game(
+        submissionId=submissionId, submitter=submitter, challenger=challenger, lo=0, hi=steps,
+        loHash=startHash, hiHash=claimHash, hiByChallenger=False, midHash=empty(bytes32),
+        phase=phase, deadline=deadline, winner=empty(address))
+    log GameOpened(gameId=gameId, submissionId=submissionId, challenger=challenger, submitter=submitter,
+                   steps=steps, startHash=startHash, claimHash=claimHash, deadline=deadline)
+    return gameId
+
+
+@external
+@view
+def midpoint(gameId: uint256) -> uint256:
+    """
+    @notice The step whose state hash the challenger proposes next (or proposed last).
+    """
+    g: Game = self.games[gameId]
+    return g.lo + (g.hi - g.lo) // 2
+
+
+@external
+def propose(gameId: uint256, stateHash: bytes32):
+    """
+    @notice The challenger's move: its state hash at the midpoint step.
+    """
+    g: Game = self.games[gameId]
+    assert g.phase == PHASE_PROPOSE, "not proposing"
+    assert msg.sender == g.challenger, "not challenger"
+    assert block.timestamp <= g.deadline, "deadline passed"
+    deadline: uint256 = block.timestamp + moveTimeout
+    self.games[gameId].midHash = stateHash
+    self.games[gameId].phase = PHASE_ANSWER
+    self.games[gameId].deadline = deadline
+    log MidpointProposed(gameId=gameId, step=g.lo + (g.hi - g.lo) // 2, stateHash=stateHash, deadline=deadline)
+
+
+@external
+def answer(gameId: uint256, agree: bool):
+    """
+    @notice The submitter's move: whether its own state hash at the midpoint equals the proposed one.
+    """
+    g: Game = self.games[gameId]
+    assert g.phase == PHASE_ANSWER, "not answering"
+    assert msg.sender == g.submitter, "not submitter"
+    assert block.timestamp <= g.deadline, "deadline passed"
+    m: uint256 = g.lo + (g.hi - g.lo) // 2
+    if agree:
+        g.lo = m
+        g.loHash = g.midHash
+    else:
+        g.hi = m
+        g.hiHash = g.midHash
+        g.hiByChallenger = True
+    g.phase = PHASE_PROPOSE
+    if g.hi - g.lo == 1:
+        g.phase = PHASE_PROVE
+    g.deadline = block.timestamp + moveTimeout
+    self.games[gameId] = g
+    self.rounds[gameId] += 1
+    log MidpointAnswered(gameId=gameId, step=m, agreed=agree, lo=g.lo, hi=g.hi, deadline=g.deadline)
+
+
+@external
+def prove(gameId: uint256, witness: Bytes[WITNESS_SIZE]):
+    """
+    @notice Settles the single disputed step lo -> lo + 1: `witness` is the step witness of S_lo (its state must
+            hash to the agreed loHash). Either party may post it before the deadline.
+    """
+    g: Game = self.games[gameId]
+    assert g.phase == PHASE_PROVE, "not proving"
+    assert msg.sender == g.challenger or msg.sender == g.submitter, "not a party"
+    assert block.timestamp <= g.deadline, "deadline passed"
+    post: bytes32 = staticcall RV32Step(stepContract).step(witness, g.loHash)
+    log OneStepProven(gameId=gameId, step=g.hi, postStateHash=post, assertedHash=g.hiHash)
+    # The party that asserted hiHash is right exactly when the step reproduces it.
+    challengerWon: bool = (post == g.hiHash) == g.hiByChallenger
+    self._resolve(gameId, challengerWon)
+
+
+@external
+def timeout(gameId: uint256):
+    """
+    @notice Ends a game whose mover missed the deadline: that party loses. Anyone may call it.
+    """
+    g: Game = self.games[gameId]
+    assert g.phase != PHASE_NONE and g.phase != PHASE_OVER, "no running game"
+    assert block.timestamp > g.deadline, "deadline not passed"
+    log GameTimedOut(gameId=gameId, phase=g.phase)
+    challengerWon: bool = False
+    if g.phase == PHASE_ANSWER:
+        challengerWon = True
+    elif g.phase == PHASE_PROVE:
+        # The party disputing hiHash had to prove the step.
+        challengerWon = g.hiByChallenger
+    self._resolve(gameId, challengerWon)
+
+
+@internal
+def _resolve(gameId: uint256, challengerWon: bool):
+    winner: address = self.games[gameId].submitter
+    if challengerWon:
+        winner = self.games[gameId].challenger
+    self.games[gameId].phase = PHASE_OVER
+    self.games[gameId].winner = winner
+    log GameResolved(gameId=gameId, winner=winner, challengerWon=challengerWon, rounds=self.rounds[gameId])
+    extcall TaskMarket(self.market).settleGame(gameId, challengerWon)

@@ -1,0 +1,237 @@
+import CLCrypto
+import CLHarness
+import CLPrimitives
+import Foundation
+
+/// Gas and transactions of one party in the demo.
+public struct PartyReport: Sendable {
+    /// Role and label.
+    public var name: String
+    /// Its account.
+    public var address: Address
+    /// Gas of its mined transactions.
+    public var gasUsed: UInt64
+    /// Its mined transactions.
+    public var transactions: Int
+    /// Gas and count per called function.
+    public var byFunction: [(function: String, gas: UInt64, count: Int)]
+}
+
+/// How one demo task ended.
+public struct TaskOutcome: Sendable {
+    /// What the task shows.
+    public var label: String
+    /// The submitter's strategy.
+    public var strategy: String
+    /// Task id.
+    public var taskId: UInt64
+    /// Whether a result is final.
+    public var resultFinal: Bool
+    /// The final output (zero when none).
+    public var output: Bytes32
+    /// Games played against the task's submission.
+    public var games: Int
+    /// Bisection rounds of those games (answered midpoints).
+    public var rounds: UInt64
+    /// Whether the submission was defeated.
+    public var defeated: Bool
+    /// Wei credited to each party by the market for this task (fees, returned and won stakes).
+    public var credited: [(String, UInt256)]
+    /// Wei burned for this task.
+    public var burned: UInt256
+}
+
+/// The demo's summary.
+public struct DemoSummary: Sendable {
+    /// The task program.
+    public var taskName: String
+    /// Halting step of the honest trace.
+    public var steps: UInt64
+    /// Seconds spent computing the trace.
+    public var traceSeconds: Double
+    /// The tasks.
+    public var tasks: [TaskOutcome]
+    /// Gas per party.
+    public var parties: [PartyReport]
+    /// Seconds from start to the end of the last task.
+    public var wallSeconds: Double
+    /// The endpoint used.
+    public var endpoint: String
+
+    /// The summary as a JSON object.
+    public var json: JSON {
+        func wei(_ value: UInt256) -> JSON { .string(value.uint64.map(String.init) ?? value.hexQuantity) }
+        return .object([
+            ("task", .string(taskName)), ("endpoint", .string(endpoint)), ("trace_steps", .number(String(steps))),
+            ("trace_seconds", .number(String(format: "%.3f", traceSeconds))),
+            ("wall_seconds", .number(String(format: "%.3f", wallSeconds))),
+            ("tasks", .array(tasks.map { task in
+                .object([("label", .string(task.label)), ("strategy", .string(task.strategy)), ("task_id", .int(Int(task.taskId))),
+                         ("result_final", .bool(task.resultFinal)), ("output", .string(task.output.hex)),
+                         ("games", .int(task.games)), ("rounds", .number(String(task.rounds))), ("defeated", .bool(task.defeated)),
+                         ("credited_wei", .object(task.credited.map { ($0.0, wei($0.1)) })), ("burned_wei", wei(task.burned))])
+            })),
+            ("parties", .array(parties.map { party in
+                .object([("name", .string(party.name)), ("address", .string(party.address.hex)),
+                         ("gas", .number(String(party.gasUsed))), ("transactions", .int(party.transactions)),
+                         ("gas_by_function", .object(party.byFunction.map {
+                             ($0.function, .object([("gas", .number(String($0.gas))), ("count", .int($0.count))]))
+                         }))])
+            })),
+        ])
+    }
+}
+
+/// `chainlearn demo`: deploys the protocol, runs an honest task to finality and a dishonest one to its
+/// defeat, narrating every on-chain event, and summarises rounds, gas, stakes and time.
+public final class Demo: @unchecked Sendable {
+    /// The task to run (both times).
+    public let spec: TaskSpec
+    /// Where the chain is; nil starts an in-process dev chain with SQLite in a temporary folder.
+    public let rpcURL: URL?
+    /// Keys of the parties (deployer, requester, honest submitter, honest challenger, dishonest submitter).
+    public let keys: [PrivateKey]
+    /// Narration (one line per event) — nil for silence.
+    public var log: (@Sendable (String) -> Void)?
+    /// Trace progress (steps so far).
+    public var progress: (@Sendable (UInt64) -> Void)?
+    /// Deployment parameters.
+    public var parameters = MarketParameters(moveTimeout: 600)
+
+    /// A demo of `spec` with dev-mnemonic keys.
+    public init(spec: TaskSpec, rpcURL: URL?) throws(DisputeError) {
+        self.spec = spec
+        self.rpcURL = rpcURL
+        let wallet = HDWallet(mnemonic: HDWallet.developmentMnemonic)
+        var keys: [PrivateKey] = []
+        for index in 0..<5 {
+            do { keys.append(try PrivateKey(try wallet.accountKey(index: UInt32(index)))) } catch {
+                throw .execution("development key \(index): \(error)")
+            }
+        }
+        self.keys = keys
+    }
+
+    /// Runs the demo.
+    public func run() async throws(DisputeError) -> DemoSummary {
+        let started = Date()
+        var server: RPCServer?
+        var folder: URL?
+        let url: URL
+        if let rpcURL {
+            url = rpcURL
+        } else {
+            let temporary = FileManager.default.temporaryDirectory.appendingPathComponent("chainlearn-demo-\(UUID().uuidString)")
+            do { try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true) } catch {
+                throw .execution("cannot create \(temporary.path)")
+            }
+            folder = temporary
+            var config = DevChainConfig()
+            config.databasePath = temporary.appendingPathComponent("chain.db").path
+            let chain: DevChain
+            do { chain = try DevChain(config: config) } catch { throw .rpc("cannot start the dev chain: \(error)") }
+            let rpc = RPCServer(chain: chain)
+            let port: UInt16
+            do { port = try rpc.start(host: "127.0.0.1", port: 0) } catch { throw .rpc("cannot listen: \(error)") }
+            server = rpc
+            url = URL(string: "http://127.0.0.1:\(port)")!
+            log?("in-process dev chain on \(url.absoluteString), SQLite at \(config.databasePath ?? "")")
+        }
+        defer {
+            server?.stop()
+            if let folder { try? FileManager.default.removeItem(at: folder) }
+        }
+
+        let contracts = try ContractSet()
+        let names = ["deployer", "requester", "honest submitter", "honest challenger", "dishonest submitter"]
+        let connections = keys.map { ChainConnection(url: url, key: $0) }
+        let deployment = try await Deployment.deploy(contracts, parameters: parameters, through: connections[0])
+        log?("deployed PreimageOracle \(deployment.oracle.hex), RV32Step \(deployment.step.hex)")
+        log?("deployed DisputeGame \(deployment.game.hex), TaskMarket \(deployment.market.hex)")
+        let clients = connections.map { MarketClient(connection: $0, contracts: contracts, deployment: deployment) }
+        let feed = EventFeed(connection: connections[0], contracts: contracts, deployment: deployment)
+        _ = try await feed.poll()
+
+        let traceStart = Date()
+        let trace = try Trace(spec: spec, progress: progress)
+        let traceSeconds = Date().timeIntervalSince(traceStart)
+        log?("trace: \(trace.haltingStep) steps in \(String(format: "%.2f", traceSeconds)) s, final state \(trace.finalStateHash.hex.prefix(18))…, output \(trace.output.hex.prefix(18))…")
+
+        var outcomes: [TaskOutcome] = []
+        let honestClaim = try Claim(strategy: .honest, trace: trace)
+        let wrongStep = try Demo.disputableStep(near: trace.haltingStep * 2 / 3, in: trace)
+        let dishonestClaim = try Claim(strategy: .wrongStateFrom(wrongStep), trace: trace)
+        for (label, submitterIndex, claim) in [("honest task", 2, honestClaim), ("dishonest task", 4, dishonestClaim)] {
+            log?("— \(label): submitter is \(claim.strategy) —")
+            let creditsBefore = try await creditSnapshot(clients[0], connections)
+            let burnedBefore = try await clients[0].burned()
+            let taskId = try await clients[1].request(
+                modelHash: spec.modelHash, inputHash: spec.inputHash, programHash: spec.programHash,
+                initialStateHash: trace.initialStateHash, fee: UInt256(100_000_000_000_000_000 as UInt64),
+                commitWindow: 60, revealWindow: 60, challengePeriod: 600)
+            let submitter = SubmitterAgent(name: names[submitterIndex], client: clients[submitterIndex], claim: claim)
+            let challenger = ChallengerAgent(name: names[3], client: clients[3], trace: trace)
+            submitter.withdraws = false
+            challenger.withdraws = false
+            let driver = TaskDriver(submitters: [submitter], challengers: [challenger], observer: clients[0], parameters: parameters)
+            let log = self.log
+            driver.afterPass = {
+                guard let log, let lines = try? await feed.poll() else { return }
+                for line in lines { log(line) }
+            }
+            try await driver.run(taskId: taskId)
+            let task = try await clients[0].task(taskId)
+            var games = 0
+            var rounds: UInt64 = 0
+            var defeated = false
+            for id in try await clients[0].submissions(of: taskId) {
+                if try await clients[0].submission(id).defeated { defeated = true }
+                let count = try await clients[0].gameCount()
+                var gameId: UInt64 = 1
+                while gameId <= count {
+                    if try await clients[0].game(gameId).submissionId == id {
+                        games += 1
+                        rounds += try await clients[0].rounds(gameId)
+                    }
+                    gameId += 1
+                }
+            }
+            let creditsAfter = try await creditSnapshot(clients[0], connections)
+            var credited: [(String, UInt256)] = []
+            for index in 1..<names.count where creditsAfter[index] != creditsBefore[index] {
+                credited.append((names[index], creditsAfter[index] &- creditsBefore[index]))
+            }
+            outcomes.append(TaskOutcome(label: label, strategy: claim.strategy.description, taskId: taskId,
+                                        resultFinal: task.acceptedSubmission != 0, output: task.output, games: games,
+                                        rounds: rounds, defeated: defeated, credited: credited,
+                                        burned: try await clients[0].burned() &- burnedBefore))
+        }
+        for client in clients[1...] where try await client.credits(of: client.connection.address) > .zero {
+            try await client.withdraw()
+        }
+        let parties = zip(names, connections).map {
+            PartyReport(name: $0.0, address: $0.1.address, gasUsed: $0.1.gasUsed, transactions: $0.1.transactionCount,
+                        byFunction: $0.1.gasByFunction)
+        }
+        return DemoSummary(taskName: spec.name, steps: trace.haltingStep, traceSeconds: traceSeconds, tasks: outcomes,
+                           parties: parties, wallSeconds: Date().timeIntervalSince(started),
+                           endpoint: rpcURL?.absoluteString ?? "in-process dev chain")
+    }
+
+    private func creditSnapshot(_ client: MarketClient, _ connections: [ChainConnection]) async throws(DisputeError) -> [UInt256] {
+        var out: [UInt256] = []
+        for connection in connections { out.append(try await client.credits(of: connection.address)) }
+        return out
+    }
+
+    /// The first step from `target` on whose preceding instruction reads no preimage (so the one-step proof
+    /// needs no oracle part: large model chunks exceed the PreimageOracle's 4 KiB limit).
+    static func disputableStep(near target: UInt64, in trace: Trace) throws(DisputeError) -> UInt64 {
+        var step = max(1, min(target, trace.haltingStep))
+        while step < trace.haltingStep {
+            if try trace.witness(at: step - 1).preimagePart == nil { return step }
+            step += 1
+        }
+        return trace.haltingStep
+    }
+}

@@ -1,0 +1,89 @@
+import CLFPVM
+import CLPrimitives
+
+/// The honest FPVM trace of a task, with checkpoints so that the state at any step is recomputed by
+/// running from the nearest earlier checkpoint (bisection asks for ⌈log2 n⌉ states, each costing at
+/// most one checkpoint interval). Beyond the halting step the trace stays at the final state.
+public final class Trace: @unchecked Sendable {
+    /// The task.
+    public let spec: TaskSpec
+    /// The halting step N (S_N is final).
+    public private(set) var haltingStep: UInt64 = 0
+    /// Hash of S_0.
+    public let initialStateHash: Bytes32
+    /// The final state S_N.
+    public private(set) var finalState: VMState
+    /// The final state's hash.
+    public private(set) var finalStateHash: Bytes32 = .zero
+    /// Memory proof of the output leaf (0x7000_0000) against the final memory root.
+    public private(set) var outputProof: MemoryProof
+    /// What the guest wrote to standard output.
+    public private(set) var standardOutput: [UInt8] = []
+    private var checkpoints: [(step: UInt64, vm: FPVM)] = []
+    private var hashes: [UInt64: Bytes32] = [:]
+    private let maxCheckpoints = 64
+
+    /// Runs the task to its end. `progress` is called with the step count as the run advances.
+    public init(spec: TaskSpec, stepLimit: UInt64 = 1 << 34, progress: ((UInt64) -> Void)? = nil) throws(DisputeError) {
+        self.spec = spec
+        let vm = try spec.makeVM()
+        initialStateHash = vm.stateHash
+        finalState = vm.state
+        outputProof = MemoryProof.empty
+        var interval: UInt64 = 1 << 14
+        checkpoints = [(0, vm.snapshot())]
+        while !vm.exited && vm.step < stepLimit {
+            do { try vm.run(until: min(vm.step + interval, stepLimit)) } catch { throw .execution("\(spec.name): \(error)") }
+            progress?(vm.step)
+            if vm.exited { break }
+            checkpoints.append((vm.step, vm.snapshot()))
+            if checkpoints.count > maxCheckpoints {
+                // Keep every other checkpoint and double the spacing.
+                checkpoints = checkpoints.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+                interval *= 2
+            }
+        }
+        guard vm.exited else { throw .execution("\(spec.name): no halt within \(stepLimit) steps") }
+        haltingStep = vm.step
+        finalState = vm.state
+        finalStateHash = finalState.hash
+        outputProof = vm.memory.proof(MemoryMap.outputBase)
+        standardOutput = vm.standardOutput
+        hashes[0] = initialStateHash
+    }
+
+    /// The output leaf (the guest's 32-byte result commitment).
+    public var output: Bytes32 { outputProof.leaf }
+
+    /// The VM at `step` (a fresh copy the caller may run on).
+    public func vm(at step: UInt64) throws(DisputeError) -> FPVM {
+        let target = min(step, haltingStep)
+        var base = checkpoints[0]
+        for checkpoint in checkpoints where checkpoint.step <= target { base = checkpoint }
+        let vm = base.vm.snapshot()
+        do { try vm.run(until: target) } catch { throw .execution("\(spec.name): \(error)") }
+        return vm
+    }
+
+    /// The hash of S_step.
+    public func stateHash(at step: UInt64) throws(DisputeError) -> Bytes32 {
+        if step >= haltingStep { return finalStateHash }
+        if let known = hashes[step] { return known }
+        let hash = try vm(at: step).stateHash
+        hashes[step] = hash
+        return hash
+    }
+
+    /// The step witness of S_step → S_step+1, and the preimage the PreimageOracle must have proven for it
+    /// (its offset in the stream and the data), when that step reads one.
+    public func witness(at step: UInt64) throws(DisputeError) -> (witness: [UInt8], preimagePart: (offset: UInt32, data: [UInt8])?) {
+        let vm = try vm(at: step)
+        let witness: StepWitness
+        do { witness = try vm.stepWithWitness() } catch { throw .execution("\(spec.name): \(error)") }
+        var part: (UInt32, [UInt8])?
+        if witness.preimagePart.length > 0, let data = vm.oracle.preimage(witness.state.preimageKey) {
+            part = (witness.state.preimageOffset, data)
+        }
+        return (witness.encoded, part)
+    }
+}

@@ -1,0 +1,130 @@
+import ArgumentParser
+import CLDispute
+import CLML
+import CLPrimitives
+import Foundation
+
+/// `chainlearn demo`: the whole protocol on the Fashion-MNIST MLP, end to end.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Deploy the task market, run an honest ML task to finality and a dishonest one to its defeat.",
+        discussion: """
+            Starts an in-process dev chain (SQLite in a temporary folder) unless --rpc-url names a node whose \
+            first five accounts are the development mnemonic's (Anvil, Hardhat, `chainlearn node`). Every party \
+            signs raw transactions locally and talks to the chain only through JSON-RPC.
+            """)
+
+    @Flag(help: "Print only the summary, as a JSON object.") var json = false
+    @Option(help: "Use this JSON-RPC endpoint instead of an in-process chain.") var rpcUrl: String?
+    @Option(help: "The ML guest ELF.") var guest = "Fixtures/ml/ml-guest.elf"
+    @Option(help: "The model (.clml).") var model = "Fixtures/ml/fashion-mlp.clml"
+    @Option(help: "The input tensor (.clt).") var input = "Fixtures/ml/fashion-sample.clt"
+
+    func run() async throws {
+        let spec = try TaskFiles(guest: guest, model: model, input: input).spec()
+        var url: URL?
+        if let rpcUrl {
+            guard let parsed = URL(string: rpcUrl), parsed.scheme == "http" || parsed.scheme == "https" else {
+                throw ValidationError("--rpc-url must be an http(s) URL")
+            }
+            url = parsed
+        }
+        let demo = try Demo(spec: spec, rpcURL: url)
+        let quiet = json
+        demo.log = { line in if !quiet { print(line) } }
+        let bar = TraceProgress(label: "computing trace")
+        demo.progress = { steps in bar.update(steps) }
+        let summary = try await demo.run()
+        bar.finish()
+        if json {
+            print(summary.json.text)
+            return
+        }
+        print("")
+        print("Summary (\(summary.endpoint))")
+        print("  program: \(summary.taskName), \(summary.steps) FPVM steps, trace computed in \(String(format: "%.2f", summary.traceSeconds)) s")
+        for task in summary.tasks {
+            print("  \(task.label) (task \(task.taskId), submitter \(task.strategy)): "
+                  + (task.resultFinal ? "final, output \(task.output.hex.prefix(18))…" : (task.defeated ? "defeated" : "no result"))
+                  + ", \(task.games) game(s), \(task.rounds) rounds")
+            for (party, amount) in task.credited { print("      \(party) credited \(Ether.text(amount)) ETH") }
+            if !task.burned.isZero { print("      burned \(Ether.text(task.burned)) ETH") }
+        }
+        print("  gas per party:")
+        for party in summary.parties {
+            let calls = party.byFunction.map { "\($0.function) \($0.count)× \($0.gas / UInt64(max($0.count, 1)))" }.joined(separator: ", ")
+            print("    \(party.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(party.gasUsed) gas in \(party.transactions) transactions (\(calls))")
+        }
+        print("  wall time: \(String(format: "%.2f", summary.wallSeconds)) s")
+    }
+}
+
+/// The three files of an ML task.
+struct TaskFiles {
+    let guest: String
+    let model: String
+    let input: String
+
+    func spec() throws -> TaskSpec {
+        let elf = try readBytes(guest)
+        let graph = try loadModel(model)
+        var reader = ByteReader(try readBytes(input))
+        var tensors: [Tensor] = []
+        do {
+            while reader.remaining > 0 { tensors.append(try TensorCoding.decode(&reader)) }
+        } catch {
+            throw ValidationError("\(input): invalid tensor (\(error))")
+        }
+        let name = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
+        return TaskSpec.mlInference(name: "\(name) in \(URL(fileURLWithPath: guest).lastPathComponent)", guest: elf,
+                                    model: graph, inputs: tensors)
+    }
+}
+
+/// Wei as ether with six decimals.
+enum Ether {
+    static func text(_ wei: UInt256) -> String {
+        guard let value = wei.uint64 else { return wei.hexQuantity + " wei" }
+        return String(format: "%.6f", Double(value) / 1e18)
+    }
+}
+
+/// A one-line progress display on standard error: steps so far and rate, with a bar that fills towards
+/// the expected total when one is known.
+final class TraceProgress: @unchecked Sendable {
+    let label: String
+    let started = Date()
+    var expected: UInt64?
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    init(label: String, expected: UInt64? = nil) {
+        self.label = label
+        self.expected = expected
+    }
+
+    func update(_ steps: UInt64) {
+        let now = Date()
+        guard isatty(STDERR_FILENO) != 0, now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = now
+        let seconds = max(now.timeIntervalSince(started), 1e-6)
+        let width = 30
+        var bar: String
+        if let expected, expected > 0 {
+            let filled = min(width, Int(Double(width) * Double(steps) / Double(expected)))
+            bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        } else {
+            // Unknown total (the halting step is learnt by running): a block sweeping across the bar.
+            let position = Int(now.timeIntervalSince(started) * 10) % (width - 4)
+            bar = String(repeating: ".", count: position) + "####" + String(repeating: ".", count: width - 4 - position)
+        }
+        let line = "\r\(label) [\(bar)] \(steps) steps, \(String(format: "%.1f", Double(steps) / seconds / 1e6)) M steps/s"
+        FileHandle.standardError.write(Data(line.utf8))
+        drawn = true
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}

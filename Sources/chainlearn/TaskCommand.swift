@@ -1,0 +1,229 @@
+import ArgumentParser
+import CLCrypto
+import CLDispute
+import CLHarness
+import CLPrimitives
+import Foundation
+
+/// `chainlearn task ...`: the task market by hand, against any JSON-RPC endpoint.
+struct TaskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "task",
+        abstract: "Deploy the task market, request ML tasks, submit or challenge results, follow games.",
+        discussion: """
+            Agents read the time from the latest block: against `chainlearn node`, run it with --block-time 1 so \
+            that the chain's clock moves while nobody sends transactions.
+            """,
+        subcommands: [TaskDeployCommand.self, TaskRequestCommand.self, TaskSubmitCommand.self, TaskChallengeCommand.self,
+                      TaskStatusCommand.self, TaskWatchCommand.self])
+}
+
+/// Endpoint, key and market address shared by the task commands.
+struct TaskOptions: ParsableArguments {
+    @Option(help: "JSON-RPC endpoint.") var rpcUrl = "http://127.0.0.1:8545"
+    @Option(help: "Sign with this private key (hex).") var privateKey: String?
+    @Option(help: "Else sign with this account of the development mnemonic.") var account: UInt32 = 0
+    @Option(help: "The TaskMarket address (the other contracts are read from it).") var market: String?
+
+    func connection() throws -> ChainConnection {
+        guard let url = URL(string: rpcUrl), url.scheme == "http" || url.scheme == "https" else {
+            throw ValidationError("--rpc-url must be an http(s) URL")
+        }
+        let key: PrivateKey
+        do {
+            if let privateKey {
+                key = try PrivateKey(bytes: try Hex.decode(privateKey))
+            } else {
+                key = try PrivateKey(try HDWallet(mnemonic: HDWallet.developmentMnemonic).accountKey(index: account))
+            }
+        } catch {
+            throw ValidationError("invalid key: \(error)")
+        }
+        return ChainConnection(url: url, key: key)
+    }
+
+    func client() async throws -> MarketClient {
+        guard let market, let address = try? Address(hex: market) else { throw ValidationError("--market ADDRESS is required") }
+        let connection = try connection()
+        let contracts = try ContractSet()
+        return MarketClient(connection: connection, contracts: contracts,
+                            deployment: try await Deployment.discover(market: address, contracts: contracts, through: connection))
+    }
+}
+
+/// The ML task's files (defaults: the Fashion-MNIST MLP fixture).
+struct TaskFileOptions: ParsableArguments {
+    @Option(help: "The ML guest ELF.") var guest = "Fixtures/ml/ml-guest.elf"
+    @Option(help: "The model (.clml).") var model = "Fixtures/ml/fashion-mlp.clml"
+    @Option(help: "The input tensor (.clt).") var input = "Fixtures/ml/fashion-sample.clt"
+
+    func trace() throws -> Trace {
+        let spec = try TaskFiles(guest: guest, model: model, input: input).spec()
+        let bar = TraceProgress(label: "computing trace")
+        let trace = try Trace(spec: spec) { bar.update($0) }
+        bar.finish()
+        return trace
+    }
+}
+
+struct TaskDeployCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "deploy", abstract: "Deploy PreimageOracle, RV32Step, DisputeGame and TaskMarket.")
+    @OptionGroup var options: TaskOptions
+    @Option(help: "Submitter stake in wei.") var submitterStake: UInt64 = 1_000_000_000_000_000_000
+    @Option(help: "Challenger stake in wei.") var challengerStake: UInt64 = 1_000_000_000_000_000_000
+    @Option(help: "Seconds per move.") var moveTimeout: UInt64 = 600
+
+    func run() async throws {
+        let parameters = MarketParameters(submitterStake: UInt256(submitterStake), challengerStake: UInt256(challengerStake),
+                                          moveTimeout: moveTimeout)
+        let deployment = try await Deployment.deploy(try ContractSet(), parameters: parameters, through: try options.connection())
+        print("TaskMarket \(deployment.market.hex)")
+        print("DisputeGame \(deployment.game.hex)  RV32Step \(deployment.step.hex)  PreimageOracle \(deployment.oracle.hex)")
+    }
+}
+
+struct TaskRequestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "request", abstract: "Post an ML task with an escrowed fee.")
+    @OptionGroup var options: TaskOptions
+    @OptionGroup var files: TaskFileOptions
+    @Option(help: "Fee in wei.") var fee: UInt64 = 100_000_000_000_000_000
+    @Option(help: "Seconds for commitments.") var commitWindow: UInt64 = 60
+    @Option(help: "Seconds for reveals after the commit window.") var revealWindow: UInt64 = 60
+    @Option(help: "Seconds for challenges after the reveal window.") var challengePeriod: UInt64 = 600
+
+    func run() async throws {
+        let spec = try TaskFiles(guest: files.guest, model: files.model, input: files.input).spec()
+        let client = try await options.client()
+        let id = try await client.request(modelHash: spec.modelHash, inputHash: spec.inputHash, programHash: spec.programHash,
+                                          initialStateHash: try spec.initialStateHash(), fee: UInt256(fee),
+                                          commitWindow: commitWindow, revealWindow: revealWindow, challengePeriod: challengePeriod)
+        print("task \(id)")
+    }
+}
+
+/// Parses a submitter strategy name.
+struct StrategyName: ExpressibleByArgument {
+    let strategy: SubmitterStrategy
+    init?(argument: String) {
+        switch argument {
+        case "honest": strategy = .honest
+        case "wrong-output": strategy = .wrongOutput
+        case "noise": strategy = .noise
+        case "copycat": strategy = .copycat
+        default:
+            guard argument.hasPrefix("wrong-state:"), let step = UInt64(argument.dropFirst("wrong-state:".count)) else { return nil }
+            strategy = .wrongStateFrom(step)
+        }
+    }
+}
+
+/// Polls an agent until the task is final and a pass sends nothing. A reverted transaction (a race with
+/// another party in the same block) is reported and the next poll re-reads the chain.
+func pollUntilFinal(_ client: MarketClient, taskId: UInt64, every seconds: Double,
+                    _ poll: () async throws(DisputeError) -> Int) async throws {
+    while true {
+        var sent = 0
+        do {
+            sent = try await poll()
+        } catch .reverted(let function, let reason) {
+            FileHandle.standardError.write(Data("warning: \(function) reverted (\(reason)); re-reading the chain\n".utf8))
+        }
+        if sent == 0, try await client.task(taskId).finalized { return }
+        if sent == 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
+    }
+}
+
+struct TaskSubmitCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "submit",
+        abstract: "Run a submitter on a task until it is final (commit, reveal, answer every game move, finalize, withdraw).")
+    @OptionGroup var options: TaskOptions
+    @OptionGroup var files: TaskFileOptions
+    @Option(help: "The task id.") var task: UInt64
+    @Option(help: "honest, wrong-output, noise, wrong-state:STEP or copycat.") var strategy = StrategyName(argument: "honest")!
+    @Option(help: "Seconds between polls.") var interval = 1.0
+
+    func run() async throws {
+        let client = try await options.client()
+        let trace = strategy.strategy == .noise ? nil : try files.trace()
+        let agent = SubmitterAgent(name: "submitter", client: client, claim: try Claim(strategy: strategy.strategy, trace: trace))
+        agent.narrate = { print($0) }
+        let stake = try MarketClient.uint(try await client.connection.call(client.deployment.market,
+                                                                            client.contracts.market.function("submitterStake"), []).first ?? .bool(false))
+        try await pollUntilFinal(client, taskId: task, every: interval) { () async throws(DisputeError) -> Int in
+            try await agent.poll(taskId: task, stake: stake)
+        }
+        print("task \(task) is final")
+    }
+}
+
+struct TaskChallengeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "challenge",
+        abstract: "Run a validator on a task until it is final: re-execute, challenge wrong results, play every game.")
+    @OptionGroup var options: TaskOptions
+    @OptionGroup var files: TaskFileOptions
+    @Option(help: "The task id.") var task: UInt64
+    @Option(help: "Seconds between polls.") var interval = 1.0
+
+    func run() async throws {
+        let client = try await options.client()
+        let agent = ChallengerAgent(name: "challenger", client: client, trace: try files.trace())
+        agent.narrate = { print($0) }
+        let stake = try MarketClient.uint(try await client.connection.call(client.deployment.market,
+                                                                            client.contracts.market.function("challengerStake"), []).first ?? .bool(false))
+        try await pollUntilFinal(client, taskId: task, every: interval) { () async throws(DisputeError) -> Int in
+            try await agent.poll(taskId: task, stake: stake)
+        }
+        print("task \(task) is final")
+    }
+}
+
+struct TaskStatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show a task, its submissions and their games.")
+    @OptionGroup var options: TaskOptions
+    @Option(help: "The task id.") var task: UInt64
+
+    func run() async throws {
+        let client = try await options.client()
+        let view = try await client.task(task)
+        guard view.requester != .zero else { throw ValidationError("no task \(task)") }
+        let now = try await client.connection.latestTimestamp()
+        print("task \(task): requester \(view.requester.hex), fee \(view.fee.uint64 ?? 0) wei, S0 \(view.initialStateHash.hex)")
+        print("  commit until \(view.commitDeadline), reveal until \(view.revealDeadline), challenge until \(view.challengeDeadline) (now \(now))")
+        print("  " + (view.finalized ? (view.acceptedSubmission == 0 ? "closed without a result" : "final: submission \(view.acceptedSubmission), output \(view.output.hex)") : "open"))
+        let games = try await client.gameCount()
+        for id in try await client.submissions(of: task) {
+            let s = try await client.submission(id)
+            print("  submission \(id) by \(s.submitter.hex): " + (s.revealed ? "final state \(s.finalStateHash.hex), \(s.steps) steps" : "committed, not revealed")
+                  + (s.defeated ? ", DEFEATED" : "") + ", \(s.openGames) game(s) running")
+            var gameId: UInt64 = 1
+            while gameId <= games {
+                let g = try await client.game(gameId)
+                if g.submissionId == id {
+                    let state = g.phase == .over ? "over, winner \(g.winner.hex)" : "\(g.phase) until \(g.deadline), steps \(g.lo)…\(g.hi)"
+                    print("    game \(gameId) vs \(g.challenger.hex): \(state), \(try await client.rounds(gameId)) rounds")
+                }
+                gameId += 1
+            }
+        }
+    }
+}
+
+struct TaskWatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "watch", abstract: "Print every TaskMarket and DisputeGame event as it is mined.")
+    @OptionGroup var options: TaskOptions
+    @Option(help: "First block.") var from: UInt64 = 0
+    @Option(help: "Stop once this task is final.") var untilFinal: UInt64?
+    @Option(help: "Seconds between polls.") var interval = 1.0
+
+    func run() async throws {
+        let client = try await options.client()
+        let feed = EventFeed(connection: client.connection, contracts: client.contracts, deployment: client.deployment, from: from)
+        while true {
+            for line in try await feed.poll() { print(line) }
+            if let untilFinal, try await client.task(untilFinal).finalized { return }
+            try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import CLDispute
-import Testing
