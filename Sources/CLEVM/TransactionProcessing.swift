@@ -9,8 +9,12 @@ extension EVM {
     /// at a fifth of the gas used (EIP-3529), the priority fee to the coinbase, and deletion of
     /// self-destructed and touched empty accounts.
     ///
-    /// - Parameter blockGasAvailable: gas the block still has room for (default: its limit).
-    public func executeTransaction(_ tx: Transaction, blockGasAvailable: UInt64? = nil)
+    /// - Parameters:
+    ///   - blockGasAvailable: gas the block still has room for (default: its limit).
+    ///   - allowSenderWithCode: skip the EIP-3607 check that the sender has no code. Only for
+    ///     simulations (eth_call, eth_estimateGas), which geth and Anvil let any address make.
+    public func executeTransaction(_ tx: Transaction, blockGasAvailable: UInt64? = nil,
+                                   allowSenderWithCode: Bool = false)
         throws(TransactionError) -> TransactionResult {
         // Phase 1: validation.
         guard tx.type <= 3 else { throw .unsupportedType(tx.type) }
@@ -50,7 +54,7 @@ extension EVM {
         }
 
         let sender = state.account(tx.sender)
-        if !sender.code.isEmpty { throw .senderNotEOA }
+        if !sender.code.isEmpty && !allowSenderWithCode { throw .senderNotEOA }
         if sender.nonce != tx.nonce { throw .nonceMismatch(expected: sender.nonce, got: tx.nonce) }
         let maxGasFee = UInt256(tx.gasLimit).multipliedFullWidth(by: maxGasPrice)
         guard maxGasFee.high.isZero else { throw .insufficientFunds }

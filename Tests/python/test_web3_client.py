@@ -123,3 +123,14 @@ def test_revert_error_shape(node, counter_contract):
     # web3.py parses that shape into ContractLogicError with the reason.
     with pytest.raises(ContractLogicError, match="unlucky number"):
         counter.functions.store(13).call()
+
+
+def test_call_and_estimate_from_a_contract_address(node, counter_contract):
+    """eth_call and eth_estimateGas may name a contract as `from`: geth and Anvil skip the EIP-3607
+    sender-code check when simulating, and so does the node."""
+    abi, bytecode = counter_contract
+    w3 = Web3(Web3.HTTPProvider(node.url))
+    counter = deploy(w3, abi, bytecode, initial=5)
+    assert counter.functions.double().call({"from": counter.address}) == 10
+    assert counter.functions.store(9).estimate_gas({"from": counter.address}) > 21_000
+    assert counter.functions.value().call() == 5

@@ -246,7 +246,9 @@ extension DevChain {
         let nonce = backend.account(at: sender)?.nonce ?? 0
         let tx = transaction(for: request, nonce: nonce, chainBaseFee: environment.baseFee)
         do {
-            let result = try evm.executeTransaction(DevChain.evmTransaction(tx, sender: sender))
+            // A simulation may come from a contract (geth and Anvil skip EIP-3607 for eth_call).
+            let result = try evm.executeTransaction(DevChain.evmTransaction(tx, sender: sender),
+                                                    allowSenderWithCode: true)
             var output = result.output
             // A successful creation returns the deployed code, as geth's eth_call does.
             if let created = result.createdAddress, result.status == .success { output = evmState.account(created).code }
