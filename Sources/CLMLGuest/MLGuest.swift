@@ -18,6 +18,8 @@ struct GuestRequest {
     var nodeIndex: Int
     var modelHash: [UInt8]
     var tensorHashes: [[UInt8]]
+    /// Blob key → top index key, for blobs served as chunks (docs/PROTOCOL.md, "Large preimages").
+    var directory: [(blobKey: [UInt8], indexKey: [UInt8])]
 
     static let magic: [UInt8] = [0x43, 0x4C, 0x4D, 0x49]  // "CLMI"
 
@@ -35,6 +37,11 @@ struct GuestRequest {
             var hashes: [[UInt8]] = []
             for _ in 0..<count { hashes.append(try reader.take(32)) }
             tensorHashes = hashes
+            let entries = Int(try reader.u32())
+            if entries > 4096 { return nil }
+            var directory: [(blobKey: [UInt8], indexKey: [UInt8])] = []
+            for _ in 0..<entries { directory.append((try reader.take(32), try reader.take(32))) }
+            self.directory = directory
             if reader.remaining != 0 { return nil }
         } catch {
             return nil
@@ -42,8 +49,44 @@ struct GuestRequest {
     }
 }
 
-func fetch(_ key: [UInt8]) -> [UInt8] {
+/// Reads one oracle preimage (at most 4096 bytes when the host follows the chunk convention).
+func fetchPreimage(_ key: [UInt8]) -> [UInt8] {
     key.withUnsafeBufferPointer { Guest.preimage(key: $0) }
+}
+
+/// Reads the blob named `key`: through its index when the request's directory lists it, else as one
+/// preimage. A malformed index yields an empty blob, which every decoder rejects.
+func fetch(_ key: [UInt8], _ request: GuestRequest) -> [UInt8] {
+    for entry in request.directory where entry.blobKey == key {
+        return readIndexed(entry.indexKey, depth: nil) ?? []
+    }
+    return fetchPreimage(key)
+}
+
+/// The bytes an index preimage covers (docs/PROTOCOL.md, "Large preimages"): depth u8, 3 reserved zero
+/// bytes, covered length u32, then 32-byte keys of chunks (depth 0) or of indexes one level down.
+func readIndexed(_ indexKey: [UInt8], depth expected: UInt8?) -> [UInt8]? {
+    let index = fetchPreimage(indexKey)
+    if index.count < 8 || (index.count - 8) % 32 != 0 || index.count == 8 { return nil }
+    let depth = index[0]
+    if index[1] != 0 || index[2] != 0 || index[3] != 0 || depth > 3 { return nil }
+    if let expected, depth != expected { return nil }
+    let length = Int(index[4]) | Int(index[5]) << 8 | Int(index[6]) << 16 | Int(index[7]) << 24
+    var data: [UInt8] = []
+    data.reserveCapacity(length)
+    var offset = 8
+    while offset < index.count {
+        let key = Array(index[offset..<offset + 32])
+        if depth == 0 {
+            data.append(contentsOf: fetchPreimage(key))
+        } else {
+            guard let part = readIndexed(key, depth: depth - 1) else { return nil }
+            data.append(contentsOf: part)
+        }
+        if data.count > length { return nil }
+        offset += 32
+    }
+    return data.count == length ? data : nil
 }
 
 func runRequest() -> Int32 {
@@ -52,7 +95,7 @@ func runRequest() -> Int32 {
     for index in 0..<input.count { requestBytes[index] = input[index] }
     guard let request = GuestRequest(requestBytes) else { return GuestStatus.badRequest.rawValue }
 
-    var descriptorReader = ByteReader(fetch(request.modelHash))
+    var descriptorReader = ByteReader(fetch(request.modelHash, request))
     let descriptor: ModelFormat.Descriptor
     do throws(MLError) {
         descriptor = try ModelFormat.decodeDescriptor(&descriptorReader)
@@ -63,7 +106,7 @@ func runRequest() -> Int32 {
     var tensors: [Tensor] = []
     for hash in request.tensorHashes {
         do throws(MLError) {
-            tensors.append(try TensorCoding.decode(fetch(hash)))
+            tensors.append(try TensorCoding.decode(fetch(hash, request)))
         } catch {
             return GuestStatus.inputRejected.rawValue
         }
@@ -81,13 +124,13 @@ func runRequest() -> Int32 {
             let model = try SingleNode.model(
                 of: node, at: request.nodeIndex, operands: operands, constantHashes: descriptor.constantHashes.count
             ) { (k: Int) throws(MLError) -> (Tensor, Quantization) in
-                (try TensorCoding.decode(fetch(descriptor.constantHashes[k].bytes)), descriptor.constantQuantization[k])
+                (try TensorCoding.decode(fetch(descriptor.constantHashes[k].bytes, request)), descriptor.constantQuantization[k])
             }
             var session = Session(model: model)
             output = try session.run(tensors)[0]
         } else {
             var constants: [Tensor] = []
-            for hash in descriptor.constantHashes { constants.append(try TensorCoding.decode(fetch(hash.bytes))) }
+            for hash in descriptor.constantHashes { constants.append(try TensorCoding.decode(fetch(hash.bytes, request))) }
             let model = try Model(
                 inputs: descriptor.inputs, constants: constants,
                 constantQuantization: descriptor.constantQuantization, nodes: descriptor.nodes)
