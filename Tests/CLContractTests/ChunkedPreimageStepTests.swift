@@ -18,8 +18,8 @@ import TestSupport
         return (TaskSpec.mlInference(name: "fashion-mlp", guest: elf, model: model, inputs: [sample]), model, weights)
     }
 
-    /// Every step of the run that reads the preimage stream (the ECALL `read` on fd 5 moves the stream
-    /// offset), with the key it reads.
+    /// Every step of the run that reads the preimage stream (an ECALL that advances the stream offset of
+    /// an unchanged key: `read` on fd 5; a key write on fd 6 resets the offset instead), with its key.
     static func preimageReadSteps(_ spec: TaskSpec) throws -> [(step: UInt64, key: Bytes32)] {
         let vm = try spec.makeVM()
         var steps: [(UInt64, Bytes32)] = []
@@ -27,8 +27,9 @@ import TestSupport
             let step = vm.step
             let isEcall = vm.memory.read(vm.pc, count: 4) == [0x73, 0, 0, 0]
             let offset = vm.preimageOffset
+            let key = vm.preimageKey
             try vm.run(until: step + 1)
-            if isEcall && vm.preimageOffset != offset { steps.append((step, vm.preimageKey)) }
+            if isEcall && vm.preimageKey == key && vm.preimageOffset > offset { steps.append((step, key)) }
         }
         return steps
     }
