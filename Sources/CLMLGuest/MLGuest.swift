@@ -58,35 +58,92 @@ func fetchPreimage(_ key: [UInt8]) -> [UInt8] {
 /// preimage. A malformed index yields an empty blob, which every decoder rejects.
 func fetch(_ key: [UInt8], _ request: GuestRequest) -> [UInt8] {
     for entry in request.directory where entry.blobKey == key {
-        return readIndexed(entry.indexKey, depth: nil) ?? []
+        let top = fetchPreimage(entry.indexKey)
+        guard let header = IndexHeader(top) else { return [] }
+        var complete = false
+        let blob = [UInt8](unsafeUninitializedCapacity: header.length) { buffer, count in
+            let written = fill(index: top, header: header, into: buffer.baseAddress!)
+            complete = written == header.length
+            count = complete ? header.length : 0
+        }
+        return complete ? blob : []
     }
     return fetchPreimage(key)
 }
 
-/// The bytes an index preimage covers (docs/PROTOCOL.md, "Large preimages"): depth u8, 3 reserved zero
+/// The header of an index preimage (docs/PROTOCOL.md, "Large preimages"): depth u8, 3 reserved zero
 /// bytes, covered length u32, then 32-byte keys of chunks (depth 0) or of indexes one level down.
-func readIndexed(_ indexKey: [UInt8], depth expected: UInt8?) -> [UInt8]? {
-    let index = fetchPreimage(indexKey)
-    if index.count < 8 || (index.count - 8) % 32 != 0 || index.count == 8 { return nil }
-    let depth = index[0]
-    if index[1] != 0 || index[2] != 0 || index[3] != 0 || depth > 3 { return nil }
-    if let expected, depth != expected { return nil }
-    let length = Int(index[4]) | Int(index[5]) << 8 | Int(index[6]) << 16 | Int(index[7]) << 24
-    var data: [UInt8] = []
-    data.reserveCapacity(length)
+struct IndexHeader {
+    var depth: UInt8
+    var length: Int
+
+    init?(_ index: [UInt8]) {
+        if index.count <= 8 || (index.count - 8) % 32 != 0 || index.count > 4096 { return nil }
+        if index[1] != 0 || index[2] != 0 || index[3] != 0 || index[0] > 3 { return nil }
+        depth = index[0]
+        length = Int(index[4]) | Int(index[5]) << 8 | Int(index[6]) << 16 | Int(index[7]) << 24
+        if length == 0 || length > 1 << 28 { return nil }
+    }
+}
+
+/// Writes the `header.length` bytes `index` covers at `destination`, reading chunks straight from the
+/// oracle stream (no zero-fill, no copy); returns the bytes written, or -1 when an index below is
+/// malformed, a depth does not decrease by one, or a part's length disagrees with its index.
+func fill(index: [UInt8], header: IndexHeader, into destination: UnsafeMutableRawPointer) -> Int {
+    var written = 0
     var offset = 8
     while offset < index.count {
         let key = Array(index[offset..<offset + 32])
-        if depth == 0 {
-            data.append(contentsOf: fetchPreimage(key))
-        } else {
-            guard let part = readIndexed(key, depth: depth - 1) else { return nil }
-            data.append(contentsOf: part)
-        }
-        if data.count > length { return nil }
         offset += 32
+        if header.depth == 0 {
+            let n = readChunk(key, into: destination + written, capacity: header.length - written)
+            if n < 0 { return -1 }
+            written += n
+        } else {
+            let child = fetchPreimage(key)
+            guard let childHeader = IndexHeader(child), childHeader.depth == header.depth - 1,
+                  childHeader.length <= header.length - written else { return -1 }
+            let n = fill(index: child, header: childHeader, into: destination + written)
+            if n != childHeader.length { return -1 }
+            written += n
+        }
     }
-    return data.count == length ? data : nil
+    return written
+}
+
+/// Reads the chunk `key` (at most 4096 bytes, and at most `capacity`) from the oracle stream straight
+/// into `destination`; returns its length, or -1 when the stream is short or the chunk does not fit.
+func readChunk(_ key: [UInt8], into destination: UnsafeMutableRawPointer, capacity: Int) -> Int {
+    let keyBuffer = UnsafeMutableRawPointer.allocate(byteCount: 32, alignment: 32)
+    defer { keyBuffer.deallocate() }
+    key.withUnsafeBytes { raw in keyBuffer.copyMemory(from: raw.baseAddress!, byteCount: 32) }
+    var written = 0
+    while written < 32 {
+        let n = cl_write(6, keyBuffer + written, 32 - written)
+        if n <= 0 { return -1 }
+        written += Int(n)
+    }
+    var prefix: UInt64 = 0
+    let prefixBytes = withUnsafeMutableBytes(of: &prefix) { raw -> Int in
+        var done = 0
+        while done < 8 {
+            let n = cl_read(5, raw.baseAddress! + done, 8 - done)
+            if n <= 0 { break }
+            done += Int(n)
+        }
+        return done
+    }
+    if prefixBytes != 8 { return -1 }
+    var length = 0
+    withUnsafeBytes(of: &prefix) { raw in for byte in raw { length = length << 8 | Int(byte) } }
+    if length > 4096 || length > capacity { return -1 }
+    var done = 0
+    while done < length {
+        let n = cl_read(5, destination + done, length - done)
+        if n <= 0 { return -1 }
+        done += Int(n)
+    }
+    return length
 }
 
 func runRequest() -> Int32 {
