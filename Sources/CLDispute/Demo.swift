@@ -159,7 +159,8 @@ public final class Demo: @unchecked Sendable {
 
         var outcomes: [TaskOutcome] = []
         let honestClaim = try Claim(strategy: .honest, trace: trace)
-        let wrongStep = try Demo.disputableStep(near: trace.haltingStep * 2 / 3, in: trace)
+        // Any step is disputable: a preimage-read step's part (at most 4096 bytes) is proven on-chain first.
+        let wrongStep = max(1, trace.haltingStep * 2 / 3)
         let dishonestClaim = try Claim(strategy: .wrongStateFrom(wrongStep), trace: trace)
         for (label, submitterIndex, claim) in [("honest task", 2, honestClaim), ("dishonest task", 4, dishonestClaim)] {
             log?("— \(label): submitter is \(claim.strategy) —")
@@ -222,16 +223,5 @@ public final class Demo: @unchecked Sendable {
         var out: [UInt256] = []
         for connection in connections { out.append(try await client.credits(of: connection.address)) }
         return out
-    }
-
-    /// The first step from `target` on whose preceding instruction reads no preimage (so the one-step proof
-    /// needs no oracle part: large model chunks exceed the PreimageOracle's 4 KiB limit).
-    static func disputableStep(near target: UInt64, in trace: Trace) throws(DisputeError) -> UInt64 {
-        var step = max(1, min(target, trace.haltingStep))
-        while step < trace.haltingStep {
-            if try trace.witness(at: step - 1).preimagePart == nil { return step }
-            step += 1
-        }
-        return trace.haltingStep
     }
 }

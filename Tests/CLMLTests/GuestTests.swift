@@ -1,4 +1,5 @@
 import CLML
+import CLPrimitives
 import Foundation
 import Testing
 import TestSupport
@@ -65,6 +66,30 @@ import TestSupport
         var native = Session(model: model)
         let expected = try native.run([input]).last!
         #expect(try GuestRunner.run(elf: try Self.elf(), model: model, inputs: [input]).output == expected)
+    }
+
+    /// An input tensor larger than one index covers (127 chunks) is served through a depth-1 index; the
+    /// guest assembles it and computes the same relu as the independent reference.
+    @Test func guestReadsATensorThroughANestedIndex() throws {
+        let count = GuestChunking.maxKeysPerIndex * GuestChunking.maxPreimageSize + 10_000
+        var state: UInt64 = 99
+        let values = (0..<count).map { _ -> Int32 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int32(Int8(truncatingIfNeeded: state >> 40))
+        }
+        let input = Tensor(dtype: .int8, shape: [count], values: values)
+        let model = try Model(
+            inputs: [ValueInfo(dtype: .int8, shape: [count], quantization: Quantization.identity)], constants: [],
+            constantQuantization: [],
+            nodes: [Node(op: .relu, dtype: .int8, inputs: [.input(0)], attributes: [-20], quantization: Quantization.identity)])
+        let setup = GuestRunner.setup(model: model, inputs: [input])
+        #expect(setup.preimages.allSatisfy { $0.count <= GuestChunking.maxPreimageSize })
+        let split = GuestChunking.split(TensorCoding.encode(input))
+        #expect(split.preimages.last.map { Keccak256.hash($0) } == split.indexKey)
+        #expect(split.preimages.last?.first == 1, "the top index has depth 1")
+        let run = try GuestRunner.run(elf: try Self.elf(), model: model, inputs: [input])
+        #expect(run.output.values == values.map { max($0, -20) })
+        #expect(run.output.shape == [count])
     }
 
     @Test func guestRejectsATamperedRequest() throws {

@@ -31,8 +31,10 @@ public struct GuestRun: Sendable {
 /// Runs models or single nodes in the ML guest (Fixtures/ml/ml-guest.elf) inside the FPVM, serving the
 /// model descriptor, the constants and the input tensors through the preimage oracle (native only).
 public enum GuestRunner {
-    /// The request placed in the guest's input region (docs/PROTOCOL.md, "ML guest request").
-    public static func request(modelHash: Bytes32, node: Int?, tensorHashes: [Bytes32]) -> [UInt8] {
+    /// The request placed in the guest's input region (docs/PROTOCOL.md, "ML guest request"). `directory`
+    /// maps the key of each blob larger than one preimage to its top index key (`GuestChunking`).
+    public static func request(modelHash: Bytes32, node: Int?, tensorHashes: [Bytes32],
+                               directory: [(blobKey: Bytes32, indexKey: Bytes32)] = []) -> [UInt8] {
         var writer = ByteWriter()
         writer.append([0x43, 0x4C, 0x4D, 0x49])
         writer.u32(node == nil ? 0 : 1)
@@ -40,21 +42,56 @@ public enum GuestRunner {
         writer.append(modelHash.bytes)
         writer.u32(UInt32(truncatingIfNeeded: tensorHashes.count))
         for hash in tensorHashes { writer.append(hash.bytes) }
+        writer.u32(UInt32(truncatingIfNeeded: directory.count))
+        for entry in directory {
+            writer.append(entry.blobKey.bytes)
+            writer.append(entry.indexKey.bytes)
+        }
         return writer.bytes
     }
 
+    /// What the oracle serves and the input region holds for a run: every preimage (each at most
+    /// `GuestChunking.maxPreimageSize` bytes) and the request.
+    public struct Setup: Sendable {
+        /// The oracle's preimages: the descriptor, constants and inputs, large ones as chunks and indexes.
+        public let preimages: [[UInt8]]
+        /// The request for the guest's input region.
+        public let request: [UInt8]
+        /// The model hash (the descriptor's key).
+        public let modelHash: Bytes32
+    }
+
+    /// The preimages and request of a run of `model` (or its node `node`) on `inputs`.
+    public static func setup(model: Model, inputs: [Tensor], node: Int? = nil) -> Setup {
+        var preimages: [[UInt8]] = []
+        var directory: [(blobKey: Bytes32, indexKey: Bytes32)] = []
+        func serve(_ blob: [UInt8]) -> Bytes32 {
+            let split = GuestChunking.split(blob)
+            preimages.append(contentsOf: split.preimages)
+            if let indexKey = split.indexKey, !directory.contains(where: { $0.blobKey == split.blobKey }) {
+                directory.append((split.blobKey, indexKey))
+            }
+            return split.blobKey
+        }
+        let modelHash = serve(ModelFormat.encodeDescriptor(model))
+        for constant in model.constants { _ = serve(TensorCoding.encode(constant)) }
+        var hashes: [Bytes32] = []
+        for tensor in inputs { hashes.append(serve(TensorCoding.encode(tensor))) }
+        return Setup(preimages: preimages,
+                     request: request(modelHash: modelHash, node: node, tensorHashes: hashes, directory: directory),
+                     modelHash: modelHash)
+    }
+
     /// The FPVM at step 0 of a guest run (the initial state S0 of a phase-2 program), with the oracle
-    /// holding the descriptor, the constants and the input tensors.
+    /// holding the descriptor, the constants and the input tensors (as `setup` serves them).
     public static func prepare(elf: [UInt8], model: Model, inputs: [Tensor], node: Int? = nil) throws(GuestRunError) -> FPVM {
         let program: GuestProgram
         do { program = try GuestProgram(elf: elf) } catch { throw .badProgram(error) }
+        let setup = setup(model: model, inputs: inputs, node: node)
         var oracle = PreimageStore()
-        let modelHash = oracle.add(ModelFormat.encodeDescriptor(model))
-        for constant in model.constants { oracle.add(TensorCoding.encode(constant)) }
-        var hashes: [Bytes32] = []
-        for tensor in inputs { hashes.append(oracle.add(TensorCoding.encode(tensor))) }
+        for preimage in setup.preimages { oracle.add(preimage) }
         do {
-            return try program.makeVM(input: request(modelHash: modelHash, node: node, tensorHashes: hashes), oracle: oracle)
+            return try program.makeVM(input: setup.request, oracle: oracle)
         } catch {
             throw .badProgram(error)
         }
