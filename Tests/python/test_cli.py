@@ -246,6 +246,22 @@ def test_fpvm_verify_every_k_steps(tmp_path, guest, data, every):
     assert match[3] == final["stateHash"]
 
 
+def test_fpvm_preimage_oracle_serves_files_by_their_keccak(tmp_path):
+    elf = GUESTS / "preimage.elf"
+    data = bytes((i * i + 3 * i + 11) & 0xFF for i in range(517))
+    (tmp_path / "data.bin").write_bytes(data)
+    (tmp_path / "key.bin").write_bytes(keccak(data))  # the guest's input is the key it asks the oracle for
+    args = [elf, "--input", tmp_path / "key.bin", "--preimage", tmp_path / "data.bin"]
+    weighted = sum(byte * (i + 1) for i, byte in enumerate(data)) & 0xFFFF_FFFF
+    assert ok("fpvm", "run", *args) == f"preimage {len(data)} bytes, weighted sum {weighted}\n"
+    report = json.loads(ok("fpvm", "run", *args, "--json"))
+    assert report["status"] == "valid" and report["stateHash"].startswith("0x00")
+    assert re.fullmatch(rf"verified \d+ steps of {report['steps']}, 0 failures, final state {report['stateHash']}",
+                        ok("fpvm", "verify", *args, "--every", 7).strip())
+    # Without the file the oracle cannot answer: a message naming the key, not a crash.
+    assert "0x" + keccak(data).hex() in fails("fpvm", "run", *args[:3])
+
+
 def corrupt_elfs(tmp_path):
     original = (GUESTS / "hello.elf").read_bytes()
     phoff, = struct.unpack_from("<I", original, 28)
