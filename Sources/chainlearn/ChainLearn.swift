@@ -20,7 +20,6 @@ struct ChainLearn: AsyncParsableCommand {
             ReceiptCommand.self,
             GasCommand.self,
             MLCommand.self,
-            EVMRunCommand.self,
             TaskCommand.self,
             DemoCommand.self,
         ]

@@ -20,7 +20,12 @@ struct FPVMProgramOptions: ParsableArguments {
 
     /// The VM in its initial state S0.
     func makeVM() throws -> FPVM {
-        let program = try GuestProgram(elf: try readFile(elf))
+        let program: GuestProgram
+        do {
+            program = try GuestProgram(elf: try readFile(elf))
+        } catch let error as ELFError {
+            throw CLIError("\(elf): invalid guest ELF (\(error))")
+        }
         var oracle = PreimageStore()
         for path in preimage { oracle.add(try readFile(path)) }
         let initialKey = try key.map { try Bytes32(hex: $0) } ?? .zero
