@@ -70,22 +70,9 @@ public final class ChallengerAgent: @unchecked Sendable {
             }
         }
         if strategy != .stalling { sent += try await playGames(now: now) }
-        if strategy == .honest, !task.finalized, now >= task.challengeDeadline {
-            // Anyone may finalize; a validator does it too, so a task never waits on its submitter.
-            do {
-                try await client.finalize(taskId: taskId)
-                narrate?("\(name) finalizes task \(taskId)")
-                sent += 1
-            } catch .reverted(let function, let reason) {
-                // Another game has to end first, or another party finalized in the same block.
-                let finalNow = try await client.task(taskId).finalized
-                guard finalNow || reason.contains("games running") else { throw .reverted(function: function, reason: reason) }
-            }
-        }
-        if withdraws, task.finalized, try await client.credits(of: address) > .zero {
-            try await client.withdraw()
-            sent += 1
-        }
+        sent += try await client.finalizeAndWithdraw(task: task, taskId: taskId, now: now, finalizes: strategy == .honest,
+                                                    withdraws: withdraws, account: address, name: name,
+                                                    narrate: narrate)
         return sent
     }
 
