@@ -11,10 +11,14 @@
         the hash at `hi` wins when it matches, the other party otherwise.
         Every move has a deadline (`moveTimeout` seconds after the previous one); whoever must move and
         misses it loses (`timeout`). The outcome is reported to the TaskMarket, which moves the stakes.
+        A step that reads a preimage part the PreimageOracle has not proven is not judged at once: the game
+        opens a data window of `moveTimeout` seconds in which anyone may load the part; then the step is
+        judged with whatever the oracle holds (a part still missing is the FPVM's fault 7,
+        `preimageUnavailable`), so whoever asserted a state after a read must be able to serve its data.
 """
 
 interface RV32Step:
-    def step(witness: Bytes[2036], preStateHash: bytes32) -> bytes32: view
+    def stepWithStatus(witness: Bytes[2036], preStateHash: bytes32) -> (bytes32, bool): view
 
 interface TaskMarket:
     def settleGame(gameId: uint256, challengerWon: bool): nonpayable
@@ -27,6 +31,7 @@ PHASE_PROPOSE: constant(uint8) = 1  # the challenger proposes the midpoint hash
 PHASE_ANSWER: constant(uint8) = 2  # the submitter agrees or disagrees with it
 PHASE_PROVE: constant(uint8) = 3  # hi = lo + 1: the party disputing hiHash posts the step witness
 PHASE_OVER: constant(uint8) = 4
+PHASE_DATA: constant(uint8) = 5  # the proven step reads an unproven preimage part: anyone may load it until the deadline
 
 
 struct Game:
@@ -74,6 +79,12 @@ event OneStepProven:
     step: uint256
     postStateHash: bytes32
     assertedHash: bytes32
+
+event DataRequested:
+    gameId: indexed(uint256)
+    preimageKey: bytes32
+    offset: uint256
+    deadline: uint256
 
 event GameTimedOut:
     gameId: indexed(uint256)
@@ -192,13 +203,27 @@ def answer(gameId: uint256, agree: bool):
 def prove(gameId: uint256, witness: Bytes[WITNESS_SIZE]):
     """
     @notice Settles the single disputed step lo -> lo + 1: `witness` is the step witness of S_lo (its state must
-            hash to the agreed loHash). Either party may post it before the deadline.
+            hash to the agreed loHash). Either party may post it before the deadline. When the step reads a
+            preimage part the oracle has not proven, the game enters the data window instead (DataRequested);
+            once the part is proven, or after the window, anyone may post the witness again to settle the step.
     """
     g: Game = self.games[gameId]
-    assert g.phase == PHASE_PROVE, "not proving"
-    assert msg.sender == g.challenger or msg.sender == g.submitter, "not a party"
-    assert block.timestamp <= g.deadline, "deadline passed"
-    post: bytes32 = staticcall RV32Step(stepContract).step(witness, g.loHash)
+    assert g.phase == PHASE_PROVE or g.phase == PHASE_DATA, "not proving"
+    if g.phase == PHASE_PROVE:
+        assert msg.sender == g.challenger or msg.sender == g.submitter, "not a party"
+        assert block.timestamp <= g.deadline, "deadline passed"
+    post: bytes32 = empty(bytes32)
+    unavailable: bool = False
+    post, unavailable = staticcall RV32Step(stepContract).stepWithStatus(witness, g.loHash)
+    if unavailable:
+        if g.phase == PHASE_PROVE:
+            deadline: uint256 = block.timestamp + moveTimeout
+            self.games[gameId].phase = PHASE_DATA
+            self.games[gameId].deadline = deadline
+            log DataRequested(gameId=gameId, preimageKey=extract32(witness, 32),
+                              offset=convert(slice(witness, 64, 4), uint256), deadline=deadline)
+            return
+        assert block.timestamp > g.deadline, "data window open"
     log OneStepProven(gameId=gameId, step=g.hi, postStateHash=post, assertedHash=g.hiHash)
     # The party that asserted hiHash is right exactly when the step reproduces it.
     challengerWon: bool = (post == g.hiHash) == g.hiByChallenger
@@ -212,6 +237,7 @@ def timeout(gameId: uint256):
     """
     g: Game = self.games[gameId]
     assert g.phase != PHASE_NONE and g.phase != PHASE_OVER, "no running game"
+    assert g.phase != PHASE_DATA, "data window: prove settles"
     assert block.timestamp > g.deadline, "deadline not passed"
     log GameTimedOut(gameId=gameId, phase=g.phase)
     challengerWon: bool = False

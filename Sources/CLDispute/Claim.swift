@@ -47,6 +47,9 @@ public final class Claim: @unchecked Sendable {
         switch strategy {
         case .honest, .copycat:
             guard let trace else { throw .protocolViolation("\(strategy) claim needs the trace") }
+            guard trace.validResult else {
+                throw .taskRejected("\(trace.spec.name): the run ends without a valid result (halted \(trace.halted), fault \(trace.finalState.fault), exit \(trace.finalState.exitCode))")
+            }
             finalState = trace.finalState
             outputProof = trace.outputProof
             steps = trace.haltingStep

@@ -46,7 +46,7 @@ extension ContractArtifact {
     }
 }
 
-/// Deployment parameters: stakes and time windows (seconds).
+/// Deployment parameters: stakes, the move timeout and the protocol's window floors (seconds).
 public struct MarketParameters: Sendable {
     /// Stake a submitter posts with a commitment (wei).
     public var submitterStake: UInt256
@@ -54,13 +54,24 @@ public struct MarketParameters: Sendable {
     public var challengerStake: UInt256
     /// Seconds each move may take before the mover loses by timeout.
     public var moveTimeout: UInt64
+    /// The shortest commit window a task may have.
+    public var minCommitWindow: UInt64
+    /// The shortest reveal window a task may have.
+    public var minRevealWindow: UInt64
+    /// The shortest challenge period a task may have; also how long a submission's window reopens after a
+    /// game its submitter won.
+    public var minChallengePeriod: UInt64
 
-    /// Parameters with the given stakes and timeout.
+    /// Parameters with the given stakes, timeout and floors.
     public init(submitterStake: UInt256 = UInt256(1_000_000_000_000_000_000 as UInt64),
-                challengerStake: UInt256 = UInt256(1_000_000_000_000_000_000 as UInt64), moveTimeout: UInt64 = 300) {
+                challengerStake: UInt256 = UInt256(1_000_000_000_000_000_000 as UInt64), moveTimeout: UInt64 = 300,
+                minCommitWindow: UInt64 = 30, minRevealWindow: UInt64 = 30, minChallengePeriod: UInt64 = 60) {
         self.submitterStake = submitterStake
         self.challengerStake = challengerStake
         self.moveTimeout = moveTimeout
+        self.minCommitWindow = minCommitWindow
+        self.minRevealWindow = minRevealWindow
+        self.minChallengePeriod = minChallengePeriod
     }
 }
 
@@ -88,8 +99,11 @@ public struct Deployment: Sendable, Equatable {
         let oracle = try await create(contracts.oracle, [])
         let step = try await create(contracts.step, [.address(oracle)])
         let game = try await create(contracts.game, [.address(step), .uint(UInt256(parameters.moveTimeout))])
-        let market = try await create(contracts.market, [.address(game), .uint(parameters.submitterStake),
-                                                         .uint(parameters.challengerStake)])
+        let market = try await create(contracts.market, [
+            .address(game), .uint(parameters.submitterStake), .uint(parameters.challengerStake),
+            .uint(UInt256(parameters.minCommitWindow)), .uint(UInt256(parameters.minRevealWindow)),
+            .uint(UInt256(parameters.minChallengePeriod)),
+        ])
         try await connection.send(game, contracts.game.function("bindMarket"), [.address(market)])
         return Deployment(oracle: oracle, step: step, game: game, market: market)
     }

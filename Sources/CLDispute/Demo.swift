@@ -97,6 +97,8 @@ public final class Demo: @unchecked Sendable {
     public var progress: (@Sendable (UInt64) -> Void)?
     /// Deployment parameters.
     public var parameters = MarketParameters(moveTimeout: 600)
+    /// The step bound the demo's tasks declare (2^32: far above the ML guest's runs).
+    public static let maxSteps: UInt64 = 1 << 32
 
     /// A demo of `spec` with dev-mnemonic keys.
     public init(spec: TaskSpec, rpcURL: URL?) throws(DisputeError) {
@@ -153,7 +155,7 @@ public final class Demo: @unchecked Sendable {
         _ = try await feed.poll()
 
         let traceStart = Date()
-        let trace = try Trace(spec: spec, progress: progress)
+        let trace = try Trace(spec: spec, stepLimit: Demo.maxSteps, progress: progress)
         let traceSeconds = Date().timeIntervalSince(traceStart)
         log?("trace: \(trace.haltingStep) steps in \(String(format: "%.2f", traceSeconds)) s, final state \(trace.finalStateHash.hex.prefix(18))…, output \(trace.output.hex.prefix(18))…")
 
@@ -167,8 +169,7 @@ public final class Demo: @unchecked Sendable {
             let creditsBefore = try await creditSnapshot(clients[0], connections)
             let burnedBefore = try await clients[0].burned()
             let taskId = try await clients[1].request(
-                modelHash: spec.modelHash, inputHash: spec.inputHash, programHash: spec.programHash,
-                initialStateHash: trace.initialStateHash, fee: UInt256(100_000_000_000_000_000 as UInt64),
+                spec, maxSteps: Demo.maxSteps, fee: UInt256(100_000_000_000_000_000 as UInt64),
                 commitWindow: 60, revealWindow: 60, challengePeriod: 600)
             let submitter = SubmitterAgent(name: names[submitterIndex], client: clients[submitterIndex], claim: claim)
             let challenger = ChallengerAgent(name: names[3], client: clients[3], trace: trace)
@@ -190,7 +191,7 @@ public final class Demo: @unchecked Sendable {
                 let count = try await clients[0].gameCount()
                 var gameId: UInt64 = 1
                 while gameId <= count {
-                    if try await clients[0].game(gameId).submissionId == id {
+                    if try await clients[0].game(gameId).submissionId == UInt256(id) {
                         games += 1
                         rounds += try await clients[0].rounds(gameId)
                     }

@@ -14,6 +14,8 @@ public enum DisputeError: Error, Equatable, Sendable, CustomStringConvertible {
     case execution(String)
     /// The agent was asked for something the chain's state does not allow.
     case protocolViolation(String)
+    /// A task the agent will not stake on: its hashes, S_0, step bound or windows do not check out.
+    case taskRejected(String)
 
     /// A sentence naming the failure.
     public var description: String {
@@ -24,6 +26,7 @@ public enum DisputeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .artifact(let why): "contract artifact: \(why)"
         case .execution(let why): "guest execution: \(why)"
         case .protocolViolation(let why): why
+        case .taskRejected(let why): "task rejected: \(why)"
         }
     }
 }

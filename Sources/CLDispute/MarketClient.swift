@@ -2,101 +2,6 @@ import CLABI
 import CLHarness
 import CLPrimitives
 
-/// A task as the TaskMarket stores it.
-public struct TaskView: Sendable, Equatable {
-    /// Who posted it (zero when the task does not exist).
-    public var requester: Address
-    /// Hash of the model data.
-    public var modelHash: Bytes32
-    /// Hash of the input.
-    public var inputHash: Bytes32
-    /// Hash of the guest program (ELF).
-    public var programHash: Bytes32
-    /// The FPVM state hash S_0 every trace starts from.
-    public var initialStateHash: Bytes32
-    /// Escrowed fee (wei).
-    public var fee: UInt256
-    /// Commitments are accepted before this time.
-    public var commitDeadline: UInt64
-    /// Reveals are accepted from the commit deadline until this time.
-    public var revealDeadline: UInt64
-    /// Challenges are accepted until this time.
-    public var challengeDeadline: UInt64
-    /// Whether `finalize` ran.
-    public var finalized: Bool
-    /// The accepted submission (0 when none).
-    public var acceptedSubmission: UInt64
-    /// The accepted output.
-    public var output: Bytes32
-}
-
-/// A submission as the TaskMarket stores it.
-public struct SubmissionView: Sendable, Equatable {
-    /// Its task.
-    public var taskId: UInt64
-    /// The staked submitter.
-    public var submitter: Address
-    /// keccak256(abi.encode(taskId, finalStateHash, steps, submitter)).
-    public var commitment: Bytes32
-    /// Whether the result was revealed.
-    public var revealed: Bool
-    /// The claimed final state hash.
-    public var finalStateHash: Bytes32
-    /// The output leaf proven against the final state.
-    public var output: Bytes32
-    /// Number of trace steps the game bisects over.
-    public var steps: UInt64
-    /// Whether a challenger won a game against it.
-    public var defeated: Bool
-    /// Games still running against it.
-    public var openGames: UInt64
-}
-
-/// Whose move a game waits for.
-public enum GamePhase: UInt8, Sendable, Equatable {
-    /// No such game.
-    case none = 0
-    /// The challenger proposes the midpoint hash.
-    case propose = 1
-    /// The submitter agrees or disagrees.
-    case answer = 2
-    /// One step is left: the party disputing `hiHash` posts the witness.
-    case prove = 3
-    /// Resolved.
-    case over = 4
-}
-
-/// A bisection game as the DisputeGame stores it.
-public struct GameView: Sendable, Equatable {
-    /// The disputed submission.
-    public var submissionId: UInt64
-    /// The submitter.
-    public var submitter: Address
-    /// The challenger.
-    public var challenger: Address
-    /// Agreed step.
-    public var lo: UInt64
-    /// Disputed step.
-    public var hi: UInt64
-    /// Agreed state hash at `lo`.
-    public var loHash: Bytes32
-    /// Asserted state hash at `hi`.
-    public var hiHash: Bytes32
-    /// True when the challenger asserted `hiHash`.
-    public var hiByChallenger: Bool
-    /// The proposed midpoint hash (phase `answer`).
-    public var midHash: Bytes32
-    /// Whose move it is.
-    public var phase: GamePhase
-    /// The current move's deadline (timestamp).
-    public var deadline: UInt64
-    /// The winner once over.
-    public var winner: Address
-
-    /// The step of the next (or pending) midpoint.
-    public var midpoint: UInt64 { lo + (hi - lo) / 2 }
-}
-
 /// Typed calls to a deployed TaskMarket and DisputeGame through one party's connection.
 public struct MarketClient: Sendable {
     /// The party's connection.
@@ -125,25 +30,67 @@ public struct MarketClient: Sendable {
 
     // MARK: - Requester
 
-    /// Posts a task with `fee` wei; returns its id.
-    public func request(modelHash: Bytes32, inputHash: Bytes32, programHash: Bytes32, initialStateHash: Bytes32,
-                        fee: UInt256, commitWindow: UInt64, revealWindow: UInt64, challengePeriod: UInt64) async throws(DisputeError) -> UInt64 {
+    /// Registers the program of `spec` by its base state (a no-op when registered); returns the program hash.
+    @discardableResult
+    public func registerProgram(_ spec: TaskSpec) async throws(DisputeError) -> Bytes32 {
+        let base = try spec.baseState()
+        let hash = base.state.hash
+        if try await isRegistered(hash) { return hash }
+        try await connection.send(deployment.market, contracts.market.function("registerProgram"),
+                                  [.bytes(base.state.encoded), .bytes(base.inputProof.encoded)])
+        return hash
+    }
+
+    /// Whether a program hash is registered.
+    public func isRegistered(_ programHash: Bytes32) async throws(DisputeError) -> Bool {
+        let out = try await connection.call(deployment.market, contracts.market.function("programBaseState"),
+                                            [.fixedBytes(programHash.bytes)])
+        guard case .bytes(let base)? = out.first else { throw .decoding("programBaseState") }
+        return !base.isEmpty
+    }
+
+    /// S_0's hash as the market computes it for a registered program and an input commitment.
+    public func initialState(programHash: Bytes32, inputHash: Bytes32) async throws(DisputeError) -> Bytes32 {
+        let out = try await connection.call(deployment.market, contracts.market.function("initialStateOf"),
+                                            [.fixedBytes(programHash.bytes), .fixedBytes(inputHash.bytes)])
+        return try Self.word(out.first ?? .bool(false))
+    }
+
+    /// Posts a task with `fee` wei (the program must be registered); returns its id.
+    public func request(programHash: Bytes32, modelHash: Bytes32, inputHash: Bytes32, maxSteps: UInt64, fee: UInt256,
+                        commitWindow: UInt64, revealWindow: UInt64, challengePeriod: UInt64) async throws(DisputeError) -> UInt64 {
         let receipt = try await connection.send(deployment.market, contracts.market.function("request"), [
-            .fixedBytes(modelHash.bytes), .fixedBytes(inputHash.bytes), .fixedBytes(programHash.bytes),
-            .fixedBytes(initialStateHash.bytes), .uint(UInt256(commitWindow)), .uint(UInt256(revealWindow)),
+            .fixedBytes(programHash.bytes), .fixedBytes(modelHash.bytes), .fixedBytes(inputHash.bytes),
+            .uint(UInt256(maxSteps)), .uint(UInt256(commitWindow)), .uint(UInt256(revealWindow)),
             .uint(UInt256(challengePeriod)),
         ], value: fee)
         return try Self.indexedTopic(receipt, event: "TaskRequested", in: contracts.market, emitter: deployment.market)
     }
 
-    /// Finalizes a task after its challenge deadline.
+    /// Registers `spec`'s program and posts it as a task; returns its id.
+    public func request(_ spec: TaskSpec, maxSteps: UInt64, fee: UInt256, commitWindow: UInt64, revealWindow: UInt64,
+                        challengePeriod: UInt64) async throws(DisputeError) -> UInt64 {
+        try spec.validate()
+        let programHash = try await registerProgram(spec)
+        return try await request(programHash: programHash, modelHash: spec.modelHash, inputHash: spec.inputHash,
+                                 maxSteps: maxSteps, fee: fee, commitWindow: commitWindow, revealWindow: revealWindow,
+                                 challengePeriod: challengePeriod)
+    }
+
+    /// Settles the next batch of a task's submissions after its challenge deadline (one call settles up to 64;
+    /// the task is final once all are settled).
     public func finalize(taskId: UInt64) async throws(DisputeError) {
         try await connection.send(deployment.market, contracts.market.function("finalize"), [.uint(UInt256(taskId))])
     }
 
-    /// Withdraws the caller's credits.
+    /// Withdraws the caller's credits to itself.
     public func withdraw() async throws(DisputeError) {
         try await connection.send(deployment.market, contracts.market.function("withdraw"), [])
+    }
+
+    /// Withdraws the caller's credits to `recipient`.
+    public func withdraw(to recipient: Address) async throws(DisputeError) {
+        try await connection.send(deployment.market, contracts.market.function("withdrawTo"), [.address(recipient)])
     }
 
     // MARK: - Submitter
@@ -199,60 +146,93 @@ public struct MarketClient: Sendable {
                                   [.uint(UInt256(UInt64(offset))), .bytes(preimage)])
     }
 
+    /// Whether the PreimageOracle holds the part of `key` at `offset`.
+    public func isPartProven(key: Bytes32, offset: UInt32) async throws(DisputeError) -> Bool {
+        let out = try await connection.call(deployment.oracle, contracts.oracle.function("isPartProven"),
+                                            [.fixedBytes(key.bytes), .uint(UInt256(UInt64(offset)))])
+        return try Self.bool(out.first ?? .uint(.zero))
+    }
+
     // MARK: - Reads
 
     /// A task.
     public func task(_ id: UInt64) async throws(DisputeError) -> TaskView {
         let f = try await fields(deployment.market, contracts.market.function("tasks"), id)
-        guard f.count == 12 else { throw .decoding("tasks(\(id)): \(f.count) fields") }
+        guard f.count == 16 else { throw .decoding("tasks(\(id)): \(f.count) fields") }
         return TaskView(requester: try Self.address(f[0]), modelHash: try Self.word(f[1]), inputHash: try Self.word(f[2]),
                         programHash: try Self.word(f[3]), initialStateHash: try Self.word(f[4]), fee: try Self.uint(f[5]),
-                        commitDeadline: try Self.u64(f[6]), revealDeadline: try Self.u64(f[7]),
-                        challengeDeadline: try Self.u64(f[8]), finalized: try Self.bool(f[9]),
-                        acceptedSubmission: try Self.u64(f[10]), output: try Self.word(f[11]))
+                        commitDeadline: try Self.uint(f[6]), revealDeadline: try Self.uint(f[7]),
+                        challengeDeadline: try Self.uint(f[8]), finalized: try Self.bool(f[9]),
+                        acceptedSubmission: try Self.uint(f[10]), output: try Self.word(f[11]), maxSteps: try Self.uint(f[12]),
+                        challengePeriod: try Self.uint(f[13]), submissionCount: try Self.uint(f[14]),
+                        settledCount: try Self.uint(f[15]))
     }
 
     /// A submission.
     public func submission(_ id: UInt64) async throws(DisputeError) -> SubmissionView {
         let f = try await fields(deployment.market, contracts.market.function("submissions"), id)
-        guard f.count == 9 else { throw .decoding("submissions(\(id)): \(f.count) fields") }
-        return SubmissionView(taskId: try Self.u64(f[0]), submitter: try Self.address(f[1]), commitment: try Self.word(f[2]),
+        guard f.count == 11 else { throw .decoding("submissions(\(id)): \(f.count) fields") }
+        return SubmissionView(taskId: try Self.uint(f[0]), submitter: try Self.address(f[1]), commitment: try Self.word(f[2]),
                               revealed: try Self.bool(f[3]), finalStateHash: try Self.word(f[4]), output: try Self.word(f[5]),
-                              steps: try Self.u64(f[6]), defeated: try Self.bool(f[7]), openGames: try Self.u64(f[8]))
+                              steps: try Self.uint(f[6]), defeated: try Self.bool(f[7]), activeGame: try Self.uint(f[8]),
+                              challengeDeadline: try Self.uint(f[9]), gamesPlayed: try Self.uint(f[10]))
     }
 
     /// A game.
     public func game(_ id: UInt64) async throws(DisputeError) -> GameView {
         let f = try await fields(deployment.game, contracts.game.function("games"), id)
-        guard f.count == 12, let phase = GamePhase(rawValue: UInt8(try Self.u64(f[9]))) else { throw .decoding("games(\(id))") }
-        return GameView(submissionId: try Self.u64(f[0]), submitter: try Self.address(f[1]), challenger: try Self.address(f[2]),
-                        lo: try Self.u64(f[3]), hi: try Self.u64(f[4]), loHash: try Self.word(f[5]), hiHash: try Self.word(f[6]),
+        guard f.count == 12 else { throw .decoding("games(\(id)): \(f.count) fields") }
+        let phaseNumber = try Self.uint(f[9])
+        guard let raw = phaseNumber.uint64, raw < 256, let phase = GamePhase(rawValue: UInt8(raw)) else {
+            throw .decoding("games(\(id)): unknown phase \(phaseNumber.hexQuantity)")
+        }
+        return GameView(submissionId: try Self.uint(f[0]), submitter: try Self.address(f[1]), challenger: try Self.address(f[2]),
+                        lo: try Self.uint(f[3]), hi: try Self.uint(f[4]), loHash: try Self.word(f[5]), hiHash: try Self.word(f[6]),
                         hiByChallenger: try Self.bool(f[7]), midHash: try Self.word(f[8]), phase: phase,
-                        deadline: try Self.u64(f[10]), winner: try Self.address(f[11]))
+                        deadline: try Self.uint(f[10]), winner: try Self.address(f[11]))
     }
 
-    /// The submission ids of a task.
+    /// The submission ids of a task, in commit order (read in pages of 256).
     public func submissions(of taskId: UInt64) async throws(DisputeError) -> [UInt64] {
-        let out = try await connection.call(deployment.market, contracts.market.function("submissionsOf"), [.uint(UInt256(taskId))])
-        guard case .array(let items)? = out.first else { throw .decoding("submissionsOf") }
         var ids: [UInt64] = []
-        for item in items { ids.append(try Self.u64(item)) }
-        return ids
+        while true {
+            let out = try await connection.call(deployment.market, contracts.market.function("submissionsOf"),
+                                                [.uint(UInt256(taskId)), .uint(UInt256(UInt64(ids.count))), .uint(UInt256(256))])
+            guard case .array(let items)? = out.first else { throw .decoding("submissionsOf") }
+            for item in items { ids.append(try Self.uint(item).position("submission id")) }
+            if items.count < 256 { return ids }
+        }
+    }
+
+    /// The deployment's window floors (commit, reveal, challenge), in seconds.
+    public func windowFloors() async throws(DisputeError) -> (commit: UInt256, reveal: UInt256, challenge: UInt256) {
+        func get(_ name: String) async throws(DisputeError) -> UInt256 {
+            try Self.uint(try await connection.call(deployment.market, contracts.market.function(name), []).first ?? .bool(false))
+        }
+        return (try await get("minCommitWindow"), try await get("minRevealWindow"), try await get("minChallengePeriod"))
+    }
+
+    /// Seconds each game move may take.
+    public func moveTimeout() async throws(DisputeError) -> UInt256 {
+        try Self.uint(try await connection.call(deployment.game, contracts.game.function("moveTimeout"), []).first ?? .bool(false))
     }
 
     /// Number of games opened so far (ids are 1...count).
     public func gameCount() async throws(DisputeError) -> UInt64 {
-        try Self.u64(try await connection.call(deployment.game, contracts.game.function("gameCount"), []).first ?? .bool(false))
+        try Self.uint(try await connection.call(deployment.game, contracts.game.function("gameCount"), []).first ?? .bool(false))
+            .position("game count")
     }
 
     /// Number of tasks so far (ids are 1...count).
     public func taskCount() async throws(DisputeError) -> UInt64 {
-        try Self.u64(try await connection.call(deployment.market, contracts.market.function("taskCount"), []).first ?? .bool(false))
+        try Self.uint(try await connection.call(deployment.market, contracts.market.function("taskCount"), []).first ?? .bool(false))
+            .position("task count")
     }
 
     /// Completed bisection rounds of a game.
     public func rounds(_ gameId: UInt64) async throws(DisputeError) -> UInt64 {
-        try Self.u64(try await connection.call(deployment.game, contracts.game.function("rounds"), [.uint(UInt256(gameId))]).first ?? .bool(false))
+        try Self.uint(try await connection.call(deployment.game, contracts.game.function("rounds"), [.uint(UInt256(gameId))]).first ?? .bool(false))
+            .position("rounds")
     }
 
     /// Credited, not yet withdrawn wei of `account`.
@@ -265,11 +245,12 @@ public struct MarketClient: Sendable {
         try Self.uint(try await connection.call(deployment.market, contracts.market.function("burned"), []).first ?? .bool(false))
     }
 
-    /// `resultOf(taskId)`: whether a result is final, and its output, as another contract reads it.
-    public func result(of taskId: UInt64) async throws(DisputeError) -> (final: Bool, output: Bytes32) {
+    /// `resultOf(taskId)` as another contract reads it: whether a result is final, its output, the task's
+    /// challenge period and how many games the result survived.
+    public func result(of taskId: UInt64) async throws(DisputeError) -> (final: Bool, output: Bytes32, challengePeriod: UInt256, games: UInt256) {
         let out = try await connection.call(deployment.market, contracts.market.function("resultOf"), [.uint(UInt256(taskId))])
-        guard out.count == 2 else { throw .decoding("resultOf") }
-        return (try Self.bool(out[0]), try Self.word(out[1]))
+        guard out.count == 4 else { throw .decoding("resultOf") }
+        return (try Self.bool(out[0]), try Self.word(out[1]), try Self.uint(out[2]), try Self.uint(out[3]))
     }
 
     // MARK: - Decoding helpers
@@ -288,11 +269,6 @@ public struct MarketClient: Sendable {
     /// A decoded `uint` (typed error for anything else).
     public static func uint(_ value: ABIValue) throws(DisputeError) -> UInt256 {
         guard case .uint(let number) = value else { throw .decoding("expected uint, got \(value.kindName)") }
-        return number
-    }
-
-    static func u64(_ value: ABIValue) throws(DisputeError) -> UInt64 {
-        guard let number = try uint(value).uint64 else { throw .decoding("integer beyond 64 bits") }
         return number
     }
 

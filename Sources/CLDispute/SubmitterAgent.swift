@@ -1,9 +1,11 @@
 import CLPrimitives
 
-/// A submitter: commits a result, reveals it, answers every midpoint of every game against it before the
+/// A submitter: commits a result, reveals it, answers every midpoint of the game running against it before the
 /// deadline, proves the last step when it disputes the challenger's hash, claims timeouts, finalizes and
-/// withdraws. It keeps no state of its own beyond its claim: every `poll` reads the task, its submission
-/// and its games back from the chain, so a restarted agent carries on where the last one stopped.
+/// withdraws. It keeps no state of its own beyond its claim: every `poll` reads the task, its submission and
+/// its game back from the chain, so a restarted agent carries on where the last one stopped. Before it stakes
+/// it checks the task against its own trace and its policy (`AgentPolicy`); a task it cannot take, or a game
+/// it cannot decode, is logged once and skipped, never fatal.
 public final class SubmitterAgent: @unchecked Sendable {
     /// The party's market client.
     public let client: MarketClient
@@ -13,12 +15,14 @@ public final class SubmitterAgent: @unchecked Sendable {
     public let copiedClaim: Claim?
     /// A label for narration.
     public let name: String
-    /// Narration of every transaction it sends.
+    /// Narration of every transaction it sends, and of every task or game it skips.
     public var narrate: (@Sendable (String) -> Void)?
     /// Whether it withdraws its credits once the task is final.
     public var withdraws = true
-    private var finishedGames: Set<UInt64> = []
+    /// What it requires of a task before staking.
+    public var policy = AgentPolicy()
     private var revealRefused = false
+    private let skips = SkipLog()
 
     /// An agent for `claim`.
     public init(name: String, client: MarketClient, claim: Claim, copying copiedClaim: Claim? = nil) {
@@ -37,14 +41,24 @@ public final class SubmitterAgent: @unchecked Sendable {
         return nil
     }
 
-    /// Does every move that is due on `taskId`; returns how many transactions it sent.
+    /// Does every move that is due on `taskId`; returns how many transactions it sent. A task it refuses
+    /// returns 0 (logged once); only a failure to reach the chain throws.
     public func poll(taskId: UInt64, stake: UInt256) async throws(DisputeError) -> Int {
         let task = try await client.task(taskId)
-        guard task.requester != .zero else { throw .protocolViolation("no task \(taskId)") }
+        guard task.requester != .zero else {
+            skips.once("\(name) skips task \(taskId): no such task", narrate)
+            return 0
+        }
         let now = try await client.connection.latestTimestamp()
         var sent = 0
         guard let mine = try await submissionId(taskId: taskId) else {
-            guard now < task.commitDeadline else { return 0 }
+            guard policy.hasTime(until: task.commitDeadline, now: now) else { return 0 }
+            do {
+                try await vet(task)
+            } catch .taskRejected(let why) {
+                skips.once("\(name) will not stake on task \(taskId): \(why)", narrate)
+                return 0
+            }
             let commitment: Bytes32
             if claim.strategy == .copycat {
                 guard let victim = try await client.submissions(of: taskId).first else { return 0 }
@@ -58,7 +72,7 @@ public final class SubmitterAgent: @unchecked Sendable {
             return 1
         }
         let submission = try await client.submission(mine)
-        if !submission.revealed && now >= task.commitDeadline && now < task.revealDeadline {
+        if !submission.revealed && UInt256(now) >= task.commitDeadline && UInt256(now) < task.revealDeadline {
             let shown = copiedClaim ?? claim
             do {
                 try await client.reveal(submissionId: mine, finalState: shown.finalState.encoded,
@@ -72,58 +86,56 @@ public final class SubmitterAgent: @unchecked Sendable {
                 revealRefused = true
             }
         }
-        sent += try await playGames(submission: mine, now: now)
+        if let gameId = submission.activeGame.uint64, gameId != 0 {
+            do {
+                sent += try await play(gameId: gameId, submission: mine, now: now)
+            } catch .rpc(let why) {
+                throw .rpc(why)
+            } catch {
+                skips.once("\(name) skips game \(gameId) of submission \(mine): \(error)", narrate)
+            }
+        }
         sent += try await client.finalizeAndWithdraw(task: task, taskId: taskId, now: now, finalizes: true,
                                                     withdraws: withdraws, account: address, name: name,
                                                     narrate: narrate)
         return sent
     }
 
-    private func playGames(submission: UInt64, now: UInt64) async throws(DisputeError) -> Int {
-        var sent = 0
-        let count = try await client.gameCount()
-        var id: UInt64 = 1
-        while id <= count {
-            defer { id += 1 }
-            if finishedGames.contains(id) { continue }
-            let game = try await client.game(id)
-            guard game.submissionId == submission, game.submitter == address else { continue }
-            switch game.phase {
-            case .over, .none:
-                finishedGames.insert(id)
-            case .answer where now <= game.deadline:
-                let own = try claim.stateHash(at: game.midpoint)
-                let agree = own == game.midHash
-                try await client.answer(gameId: id, agree: agree)
-                narrate?("game \(id): \(name) \(agree ? "agrees" : "disagrees") with the state at step \(game.midpoint)")
-                sent += 1
-            case .prove where game.hiByChallenger && now <= game.deadline:
-                guard let trace = claim.trace else { continue }
-                try await OneStepProof.post(gameId: id, game: game, trace: trace, client: client, who: name, narrate: narrate)
-                sent += 1
-            case .propose where now > game.deadline, .prove where !game.hiByChallenger && now > game.deadline:
-                try await client.timeout(gameId: id)
-                narrate?("game \(id): the challenger missed its deadline; \(name) claims the timeout")
-                sent += 1
-            default:
-                break
-            }
+    /// The checks before staking: the task is the one its trace computes, its windows are ones it can meet.
+    private func vet(_ task: TaskView) async throws(DisputeError) {
+        if let trace = claim.trace, claim.strategy != .noise { try policy.vet(task, against: trace) }
+        if UInt256(claim.steps) > task.maxSteps {
+            throw .taskRejected("the claim takes \(claim.steps) steps, over the task's bound \(task.maxSteps)")
         }
-        return sent
+        try policy.vetWindows(task, moveTimeout: try await client.moveTimeout())
     }
-}
 
-/// Posting the one-step proof of a game's last disputed step (either party).
-public enum OneStepProof {
-    /// Proves any preimage part the step reads, then posts the witness of S_lo.
-    public static func post(gameId: UInt64, game: GameView, trace: Trace, client: MarketClient, who: String,
-                            narrate: (@Sendable (String) -> Void)?) async throws(DisputeError) {
-        let (witness, part) = try trace.witness(at: game.lo)
-        if let part {
-            try await client.loadPreimagePart(offset: part.offset, preimage: part.data)
-            narrate?("game \(gameId): \(who) proves preimage part at offset \(part.offset) in the PreimageOracle")
+    private func play(gameId: UInt64, submission: UInt64, now: UInt64) async throws(DisputeError) -> Int {
+        let game = try await client.game(gameId)
+        guard game.submissionId == UInt256(submission), game.submitter == address else { return 0 }
+        let open = UInt256(now) <= game.deadline
+        switch game.phase {
+        case .answer where open:
+            let midpoint = try game.midpoint.position("game \(gameId) midpoint")
+            let own = try claim.stateHash(at: midpoint)
+            let agree = own == game.midHash
+            try await client.answer(gameId: gameId, agree: agree)
+            narrate?("game \(gameId): \(name) \(agree ? "agrees" : "disagrees") with the state at step \(midpoint)")
+            return 1
+        case .prove where game.hiByChallenger && open:
+            guard let trace = claim.trace else { return 0 }
+            try await OneStepProof.post(gameId: gameId, game: game, trace: trace, client: client, who: name, narrate: narrate)
+            return 1
+        case .data:
+            guard let trace = claim.trace else { return 0 }
+            return try await OneStepProof.settleDataWindow(gameId: gameId, game: game, trace: trace, client: client, now: now,
+                                                          who: name, narrate: narrate)
+        case .propose where !open, .prove where !game.hiByChallenger && !open:
+            try await client.timeout(gameId: gameId)
+            narrate?("game \(gameId): the challenger missed its deadline; \(name) claims the timeout")
+            return 1
+        default:
+            return 0
         }
-        try await client.prove(gameId: gameId, witness: witness)
-        narrate?("game \(gameId): \(who) posts the one-step proof of step \(game.lo) → \(game.hi)")
     }
 }

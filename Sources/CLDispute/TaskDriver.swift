@@ -37,25 +37,27 @@ public final class TaskDriver: @unchecked Sendable {
             if sent > 0 { continue }
             let task = try await observer.task(taskId)
             if task.finalized { return passes }
-            try await advanceToNextDeadline(task)
+            try await advanceToNextDeadline(task, taskId: taskId)
         }
         throw .protocolViolation("task \(taskId) not final after \(maxPasses) passes")
     }
 
-    private func advanceToNextDeadline(_ task: TaskView) async throws(DisputeError) {
+    private func advanceToNextDeadline(_ task: TaskView, taskId: UInt64) async throws(DisputeError) {
         let now = try await observer.connection.latestTimestamp()
         var candidates = [task.commitDeadline, task.revealDeadline, task.challengeDeadline]
-        let count = try await observer.gameCount()
-        var id: UInt64 = 1
-        while id <= count {
-            let game = try await observer.game(id)
-            if game.phase != .over && game.phase != .none { candidates.append(game.deadline + 1) }
-            id += 1
+        for id in try await observer.submissions(of: taskId) {
+            let submission = try await observer.submission(id)
+            candidates.append(submission.challengeDeadline)
+            if let gameId = submission.activeGame.uint64, gameId != 0 {
+                let game = try await observer.game(gameId)
+                if game.running { candidates.append(game.deadline &+ UInt256(1)) }
+            }
         }
-        guard let target = candidates.filter({ $0 > now }).min() else {
+        guard let target = candidates.filter({ $0 > UInt256(now) }).min() else {
             throw .protocolViolation("nothing left to wait for, yet task not final")
         }
-        if await observer.connection.advanceTime(by: target - now) { return }
+        let wait = try (target &- UInt256(now)).position("time to the next deadline")
+        if await observer.connection.advanceTime(by: wait) { return }
         try? await Task.sleep(nanoseconds: 1_000_000_000)
     }
 }

@@ -3,12 +3,16 @@ import CLPrimitives
 
 /// The honest FPVM trace of a task, with checkpoints so that the state at any step is recomputed by
 /// running from the nearest earlier checkpoint (bisection asks for ⌈log2 n⌉ states, each costing at
-/// most one checkpoint interval). Beyond the halting step the trace stays at the final state.
+/// most one checkpoint interval). Beyond the halting step the trace stays at the final state. A run that does
+/// not halt within the step limit (a task's `maxSteps`) is kept up to the limit, where its last state is
+/// unfinished: positions past the limit are outside every game the market allows.
 public final class Trace: @unchecked Sendable {
     /// The task.
     public let spec: TaskSpec
-    /// The halting step N (S_N is final).
+    /// The halting step N (S_N is final), or the step limit when the run did not halt.
     public private(set) var haltingStep: UInt64 = 0
+    /// Whether the VM halted within the step limit.
+    public private(set) var halted = false
     /// Hash of S_0.
     public let initialStateHash: Bytes32
     /// The final state S_N.
@@ -23,7 +27,7 @@ public final class Trace: @unchecked Sendable {
     private var hashes: [UInt64: Bytes32] = [:]
     private let maxCheckpoints = 64
 
-    /// Runs the task to its end. `progress` is called with the step count as the run advances.
+    /// Runs the task to its end or to `stepLimit`. `progress` is called with the step count as the run advances.
     public init(spec: TaskSpec, stepLimit: UInt64 = 1 << 34, progress: ((UInt64) -> Void)? = nil) throws(DisputeError) {
         self.spec = spec
         let vm = try spec.makeVM()
@@ -43,7 +47,7 @@ public final class Trace: @unchecked Sendable {
                 interval *= 2
             }
         }
-        guard vm.exited else { throw .execution("\(spec.name): no halt within \(stepLimit) steps") }
+        halted = vm.exited
         haltingStep = vm.step
         finalState = vm.state
         finalStateHash = finalState.hash
@@ -51,6 +55,9 @@ public final class Trace: @unchecked Sendable {
         standardOutput = vm.standardOutput
         hashes[0] = initialStateHash
     }
+
+    /// Whether the run ended in a state the market accepts as a result: halted, no fault, exit code 0.
+    public var validResult: Bool { halted && finalState.fault == 0 && finalState.exitCode == 0 }
 
     /// The output leaf (the guest's 32-byte result commitment).
     public var output: Bytes32 { outputProof.leaf }
@@ -67,6 +74,7 @@ public final class Trace: @unchecked Sendable {
 
     /// The hash of S_step.
     public func stateHash(at step: UInt64) throws(DisputeError) -> Bytes32 {
+        if step > haltingStep && !halted { throw .execution("\(spec.name): step \(step) is past the step limit \(haltingStep)") }
         if step >= haltingStep { return finalStateHash }
         if let known = hashes[step] { return known }
         let hash = try vm(at: step).stateHash
@@ -75,15 +83,25 @@ public final class Trace: @unchecked Sendable {
     }
 
     /// The step witness of S_step → S_step+1, and the preimage the PreimageOracle must have proven for it
-    /// (its offset in the stream and the data), when that step reads one.
-    public func witness(at step: UInt64) throws(DisputeError) -> (witness: [UInt8], preimagePart: (offset: UInt32, data: [UInt8])?) {
+    /// (its key, its offset in the stream and the data), when that step reads one the oracle can hold.
+    public func witness(at step: UInt64) throws(DisputeError) -> (witness: [UInt8], preimagePart: PreimageToLoad?) {
         let vm = try vm(at: step)
         let witness: StepWitness
         do { witness = try vm.stepWithWitness() } catch { throw .execution("\(spec.name): \(error)") }
-        var part: (UInt32, [UInt8])?
+        var part: PreimageToLoad?
         if witness.preimagePart.length > 0, let data = vm.oracle.preimage(witness.state.preimageKey) {
-            part = (witness.state.preimageOffset, data)
+            part = PreimageToLoad(key: witness.state.preimageKey, offset: witness.state.preimageOffset, data: data)
         }
         return (witness.encoded, part)
     }
+}
+
+/// A preimage part a one-step proof needs on-chain: `loadKeccak256PreimagePart(offset, data)` proves it.
+public struct PreimageToLoad: Sendable, Equatable {
+    /// keccak256(data).
+    public var key: Bytes32
+    /// The part's offset in the stream.
+    public var offset: UInt32
+    /// The whole preimage.
+    public var data: [UInt8]
 }

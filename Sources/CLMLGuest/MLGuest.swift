@@ -55,20 +55,25 @@ func fetchPreimage(_ key: [UInt8]) -> [UInt8] {
 }
 
 /// Reads the blob named `key`: through its index when the request's directory lists it, else as one
-/// preimage. A malformed index yields an empty blob, which every decoder rejects.
+/// preimage (which the FPVM serves only up to 4096 bytes: a larger one halts the VM with fault 7, so no
+/// trace can route a large blob around the chunked path). A malformed index yields an empty blob, which
+/// every decoder rejects.
 func fetch(_ key: [UInt8], _ request: GuestRequest) -> [UInt8] {
-    for entry in request.directory where entry.blobKey == key {
-        let top = fetchPreimage(entry.indexKey)
-        guard let header = IndexHeader(top) else { return [] }
-        var complete = false
-        let blob = [UInt8](unsafeUninitializedCapacity: header.length) { buffer, count in
-            let written = fill(index: top, header: header, into: buffer.baseAddress!)
-            complete = written == header.length
-            count = complete ? header.length : 0
-        }
-        return complete ? blob : []
-    }
+    for entry in request.directory where entry.blobKey == key { return fetchIndexed(entry.indexKey) }
     return fetchPreimage(key)
+}
+
+/// Reads the blob whose top index is `indexKey`; empty when an index is malformed or the chunks fall short.
+func fetchIndexed(_ indexKey: [UInt8]) -> [UInt8] {
+    let top = fetchPreimage(indexKey)
+    guard let header = IndexHeader(top) else { return [] }
+    var complete = false
+    let blob = [UInt8](unsafeUninitializedCapacity: header.length) { buffer, count in
+        let written = fill(index: top, header: header, into: buffer.baseAddress!)
+        complete = written == header.length
+        count = complete ? header.length : 0
+    }
+    return complete ? blob : []
 }
 
 /// The header of an index preimage (docs/PROTOCOL.md, "Large preimages"): depth u8, 3 reserved zero
@@ -147,10 +152,13 @@ func readChunk(_ key: [UInt8], into destination: UnsafeMutableRawPointer, capaci
 }
 
 func runRequest() -> Int32 {
+    // The input region holds only the request's top index key (the task's input commitment); the request
+    // itself is read through the oracle like every other blob.
     let input = Guest.input
-    var requestBytes = [UInt8](repeating: 0, count: input.count)
-    for index in 0..<input.count { requestBytes[index] = input[index] }
-    guard let request = GuestRequest(requestBytes) else { return GuestStatus.badRequest.rawValue }
+    if input.count != 32 { return GuestStatus.badRequest.rawValue }
+    var requestKey = [UInt8](repeating: 0, count: 32)
+    for index in 0..<32 { requestKey[index] = input[index] }
+    guard let request = GuestRequest(fetchIndexed(requestKey)) else { return GuestStatus.badRequest.rawValue }
 
     var descriptorReader = ByteReader(fetch(request.modelHash, request))
     let descriptor: ModelFormat.Descriptor

@@ -60,7 +60,7 @@ struct TaskFileOptions: ParsableArguments {
     func trace() throws -> Trace {
         let spec = try TaskFiles(guest: guest, model: model, input: input).spec()
         let bar = TraceProgress(label: "computing trace")
-        let trace = try Trace(spec: spec) { bar.update($0) }
+        let trace = try Trace(spec: spec, stepLimit: 1 << 32) { bar.update($0) }
         bar.finish()
         return trace
     }
@@ -72,10 +72,15 @@ struct TaskDeployCommand: AsyncParsableCommand {
     @Option(help: "Submitter stake in wei.") var submitterStake: UInt64 = 1_000_000_000_000_000_000
     @Option(help: "Challenger stake in wei.") var challengerStake: UInt64 = 1_000_000_000_000_000_000
     @Option(help: "Seconds per move.") var moveTimeout: UInt64 = 600
+    @Option(help: "The shortest commit window a task may have (seconds).") var minCommitWindow: UInt64 = 30
+    @Option(help: "The shortest reveal window a task may have (seconds).") var minRevealWindow: UInt64 = 30
+    @Option(help: "The shortest challenge period a task may have, and how long a challenge window reopens after a game the submitter won (seconds).")
+    var minChallengePeriod: UInt64 = 60
 
     func run() async throws {
         let parameters = MarketParameters(submitterStake: UInt256(submitterStake), challengerStake: UInt256(challengerStake),
-                                          moveTimeout: moveTimeout)
+                                          moveTimeout: moveTimeout, minCommitWindow: minCommitWindow,
+                                          minRevealWindow: minRevealWindow, minChallengePeriod: minChallengePeriod)
         let deployment = try await Deployment.deploy(try ContractSet(), parameters: parameters, through: try options.connection())
         print("TaskMarket \(deployment.market.hex)")
         print("DisputeGame \(deployment.game.hex)  RV32Step \(deployment.step.hex)  PreimageOracle \(deployment.oracle.hex)")
@@ -90,13 +95,13 @@ struct TaskRequestCommand: AsyncParsableCommand {
     @Option(help: "Seconds for commitments.") var commitWindow: UInt64 = 60
     @Option(help: "Seconds for reveals after the commit window.") var revealWindow: UInt64 = 60
     @Option(help: "Seconds for challenges after the reveal window.") var challengePeriod: UInt64 = 600
+    @Option(help: "The most FPVM steps a result may claim (at most 2^48).") var maxSteps: UInt64 = 1 << 32
 
     func run() async throws {
         let spec = try TaskFiles(guest: files.guest, model: files.model, input: files.input).spec()
         let client = try await options.client()
-        let id = try await client.request(modelHash: spec.modelHash, inputHash: spec.inputHash, programHash: spec.programHash,
-                                          initialStateHash: try spec.initialStateHash(), fee: UInt256(fee),
-                                          commitWindow: commitWindow, revealWindow: revealWindow, challengePeriod: challengePeriod)
+        let id = try await client.request(spec, maxSteps: maxSteps, fee: UInt256(fee), commitWindow: commitWindow,
+                                          revealWindow: revealWindow, challengePeriod: challengePeriod)
         print("task \(id)")
     }
 }
@@ -117,19 +122,23 @@ struct StrategyName: ExpressibleByArgument {
     }
 }
 
-/// Polls an agent until the task is final and a pass sends nothing. A reverted transaction (a race with
-/// another party in the same block) is reported and the next poll re-reads the chain.
+/// Polls an agent until the task is final and a pass sends nothing. A failed poll (a transaction reverted in a
+/// race with another party, the node unreachable, an answer that does not decode) is reported and the next
+/// poll re-reads the chain, with a growing pause while the failures last: nothing on the chain stops the agent.
 func pollUntilFinal(_ client: MarketClient, taskId: UInt64, every seconds: Double,
                     _ poll: () async throws(DisputeError) -> Int) async throws {
+    var failures = 0
     while true {
         var sent = 0
         do {
             sent = try await poll()
-        } catch .reverted(let function, let reason) {
-            FileHandle.standardError.write(Data("warning: \(function) reverted (\(reason)); re-reading the chain\n".utf8))
+            if sent == 0, try await client.task(taskId).finalized { return }
+            failures = 0
+        } catch {
+            failures += 1
+            FileHandle.standardError.write(Data("warning: \(error); re-reading the chain\n".utf8))
         }
-        if sent == 0, try await client.task(taskId).finalized { return }
-        if sent == 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
+        if sent == 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9) << UInt64(min(failures, 5))) }
     }
 }
 
@@ -189,18 +198,18 @@ struct TaskStatusCommand: AsyncParsableCommand {
         let view = try await client.task(task)
         guard view.requester != .zero else { throw ValidationError("no task \(task)") }
         let now = try await client.connection.latestTimestamp()
-        print("task \(task): requester \(view.requester.hex), fee \(view.fee.uint64 ?? 0) wei, S0 \(view.initialStateHash.hex)")
+        print("task \(task): requester \(view.requester.hex), fee \(view.fee) wei, at most \(view.maxSteps) steps, S0 \(view.initialStateHash.hex)")
         print("  commit until \(view.commitDeadline), reveal until \(view.revealDeadline), challenge until \(view.challengeDeadline) (now \(now))")
         print("  " + (view.finalized ? (view.acceptedSubmission == 0 ? "closed without a result" : "final: submission \(view.acceptedSubmission), output \(view.output.hex)") : "open"))
         let games = try await client.gameCount()
         for id in try await client.submissions(of: task) {
             let s = try await client.submission(id)
             print("  submission \(id) by \(s.submitter.hex): " + (s.revealed ? "final state \(s.finalStateHash.hex), \(s.steps) steps" : "committed, not revealed")
-                  + (s.defeated ? ", DEFEATED" : "") + ", \(s.openGames) game(s) running")
+                  + (s.defeated ? ", DEFEATED" : "") + ", \(s.gamesPlayed) game(s), challenges until \(s.challengeDeadline)")
             var gameId: UInt64 = 1
             while gameId <= games {
                 let g = try await client.game(gameId)
-                if g.submissionId == id {
+                if g.submissionId == UInt256(id) {
                     let state = g.phase == .over ? "over, winner \(g.winner.hex)" : "\(g.phase) until \(g.deadline), steps \(g.lo)…\(g.hi)"
                     print("    game \(gameId) vs \(g.challenger.hex): \(state), \(try await client.rounds(gameId)) rounds")
                 }

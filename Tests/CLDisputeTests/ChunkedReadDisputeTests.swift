@@ -55,7 +55,7 @@ struct ChunkedReadDisputeTests {
         let client = bed.client(0)
         let game = try await client.game(1)
         #expect(game.phase == .over && game.winner == bed.account(3))
-        #expect(game.lo == disputed && game.hi == disputed + 1)
+        #expect(game.lo == UInt256(disputed) && game.hi == UInt256(disputed + 1))
         #expect(try await client.submission(1).defeated)
         // The chunk's part was proven on-chain (PreimagePartLoaded with the chunk's key and the read's offset).
         let head = try await client.connection.blockNumber()

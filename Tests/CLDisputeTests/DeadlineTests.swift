@@ -44,7 +44,7 @@ struct DeadlineTests {
 
     @Test func movesOutOfTurnLateOrByOutsidersRevert() async throws {
         let (s, _, _) = try await openGame()
-        let hash = try Guests.helloTrace.stateHash(at: try await s.bed.client(0).game(1).midpoint)
+        let hash = try Guests.helloTrace.stateHash(at: try await s.bed.client(0).game(1).midpoint.position("midpoint"))
         // Out of turn: the submitter cannot propose, nobody can answer yet, nothing to prove.
         await #expect(throws: DisputeError.self) { try await s.bed.client(2).propose(gameId: 1, stateHash: hash) }
         await #expect(throws: DisputeError.self) { try await s.bed.client(2).answer(gameId: 1, agree: true) }

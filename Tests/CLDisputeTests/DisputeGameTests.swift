@@ -86,7 +86,7 @@ struct DisputeGameTests {
         // The game took at most ⌈log2 n⌉ + 1 rounds.
         let rounds = try await client.rounds(1)
         var bound: UInt64 = 1
-        while (UInt64(1) << (bound - 1)) < submission.steps { bound += 1 }
+        while UInt256(UInt64(1) << (bound - 1)) < submission.steps { bound += 1 }
         #expect(rounds <= bound)
     }
 

@@ -42,12 +42,10 @@ final class Testbed: @unchecked Sendable {
     /// Account `index`.
     func account(_ index: Int) -> Address { chain.accounts[index] }
 
-    /// Posts `spec` as a task from account 1 with short windows.
-    func request(_ spec: TaskSpec, trace: Trace, requester: MarketClient? = nil) async throws -> UInt64 {
-        try await (requester ?? client(1)).request(
-            modelHash: spec.modelHash, inputHash: spec.inputHash, programHash: spec.programHash,
-            initialStateHash: trace.initialStateHash, fee: Testbed.fee, commitWindow: 100, revealWindow: 100,
-            challengePeriod: 1000)
+    /// Registers `spec`'s program and posts it as a task from account 1 with short windows.
+    func request(_ spec: TaskSpec, trace: Trace, requester: MarketClient? = nil, maxSteps: UInt64 = 1 << 32) async throws -> UInt64 {
+        try await (requester ?? client(1)).request(spec, maxSteps: maxSteps, fee: Testbed.fee, commitWindow: 100,
+                                                   revealWindow: 100, challengePeriod: 1000)
     }
 
     /// Moves the chain clock.
@@ -57,13 +55,13 @@ final class Testbed: @unchecked Sendable {
 }
 
 /// The small guest most tests dispute (a few thousand steps), and its honest trace. The hello guest exits
-/// with a status derived from its input; the input is the first of "fraud proofs #k" whose run exits 0
-/// (the market accepts only results that exit 0).
+/// with a status derived from its input; the 32-byte input is the first keccak256("fraud proofs #k") whose
+/// run exits 0 (the market accepts only results that exit 0).
 enum Guests {
     static let hello: TaskSpec = {
         let elf = Array(try! Fixtures.data("fpvm/guests/hello.elf"))
         for k in 0..<4096 {
-            let spec = TaskSpec(name: "hello", program: elf, input: Array("fraud proofs #\(k)".utf8))
+            let spec = TaskSpec(name: "hello", program: elf, input: Keccak256.hash(Array("fraud proofs #\(k)".utf8)).bytes)
             let vm = try! spec.makeVM()
             try! vm.run(until: 10_000_000)
             if vm.exited && vm.fault == 0 && vm.exitCode == 0 { return spec }

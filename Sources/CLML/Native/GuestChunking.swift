@@ -29,17 +29,26 @@ public enum GuestChunking {
     public static func split(_ blob: [UInt8]) -> Split {
         let blobKey = Keccak256.hash(blob)
         if blob.count <= maxPreimageSize { return Split(blobKey: blobKey, indexKey: nil, preimages: [blob]) }
+        let (indexKey, preimages) = indexed(blob)
+        return Split(blobKey: blobKey, indexKey: indexKey, preimages: preimages)
+    }
+
+    /// `blob` as chunks under a top index, whatever its size (a blob of at most `maxPreimageSize` bytes is one
+    /// chunk under a depth-0 index): the form the guest request itself is served in, named by the top index key
+    /// in the FPVM input region (docs/PROTOCOL.md, "ML guest request"). Returns the top index key and every
+    /// preimage (chunks, then indexes level by level).
+    public static func indexed(_ blob: [UInt8]) -> (indexKey: Bytes32, preimages: [[UInt8]]) {
         var preimages: [[UInt8]] = []
         // Level entries: (key, bytes of the blob it covers).
         var level: [(key: Bytes32, covered: Int)] = []
         var start = 0
-        while start < blob.count {
+        repeat {
             let end = min(start + maxPreimageSize, blob.count)
             let chunk = Array(blob[start..<end])
             preimages.append(chunk)
             level.append((Keccak256.hash(chunk), chunk.count))
             start = end
-        }
+        } while start < blob.count
         var depth: UInt8 = 0
         while true {
             var next: [(key: Bytes32, covered: Int)] = []
@@ -51,7 +60,7 @@ public enum GuestChunking {
                 next.append((Keccak256.hash(index), group.reduce(0) { $0 + $1.covered }))
                 first += maxKeysPerIndex
             }
-            if next.count == 1 { return Split(blobKey: blobKey, indexKey: next[0].key, preimages: preimages) }
+            if next.count == 1 { return (next[0].key, preimages) }
             level = next
             depth += 1
         }

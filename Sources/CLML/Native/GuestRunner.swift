@@ -51,14 +51,17 @@ public enum GuestRunner {
     }
 
     /// What the oracle serves and the input region holds for a run: every preimage (each at most
-    /// `GuestChunking.maxPreimageSize` bytes) and the request.
+    /// `GuestChunking.maxPreimageSize` bytes), the request, and the 32-byte input commitment.
     public struct Setup: Sendable {
-        /// The oracle's preimages: the descriptor, constants and inputs, large ones as chunks and indexes.
+        /// The oracle's preimages: the descriptor, constants and inputs (large ones as chunks and indexes), and
+        /// the request's chunks and index.
         public let preimages: [[UInt8]]
-        /// The request for the guest's input region.
+        /// The request (served through the oracle, not placed in memory).
         public let request: [UInt8]
         /// The model hash (the descriptor's key).
         public let modelHash: Bytes32
+        /// The request's top index key: the 32 bytes of the FPVM input region, the task's input commitment.
+        public let inputCommitment: Bytes32
     }
 
     /// The preimages and request of a run of `model` (or its node `node`) on `inputs`.
@@ -77,9 +80,10 @@ public enum GuestRunner {
         for constant in model.constants { _ = serve(TensorCoding.encode(constant)) }
         var hashes: [Bytes32] = []
         for tensor in inputs { hashes.append(serve(TensorCoding.encode(tensor))) }
-        return Setup(preimages: preimages,
-                     request: request(modelHash: modelHash, node: node, tensorHashes: hashes, directory: directory),
-                     modelHash: modelHash)
+        let request = request(modelHash: modelHash, node: node, tensorHashes: hashes, directory: directory)
+        let served = GuestChunking.indexed(request)
+        preimages.append(contentsOf: served.preimages)
+        return Setup(preimages: preimages, request: request, modelHash: modelHash, inputCommitment: served.indexKey)
     }
 
     /// The FPVM at step 0 of a guest run (the initial state S0 of a phase-2 program), with the oracle
@@ -91,7 +95,7 @@ public enum GuestRunner {
         var oracle = PreimageStore()
         for preimage in setup.preimages { oracle.add(preimage) }
         do {
-            return try program.makeVM(input: setup.request, oracle: oracle)
+            return try program.makeVM(input: setup.inputCommitment.bytes, oracle: oracle)
         } catch {
             throw .badProgram(error)
         }

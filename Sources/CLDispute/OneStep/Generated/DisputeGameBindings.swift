@@ -428,6 +428,45 @@ public struct DisputeGame: Sendable {
         }
     }
 
+    /// The event `DataRequested(uint256,bytes32,uint256,uint256)`.
+    public struct DataRequestedEvent: Hashable, Sendable {
+        /// The event definition.
+        public static let event = ABIEvent(name: "DataRequested", inputs: [
+            ABIParameter(name: "gameId", type: ABIType.uint(bits: 256), indexed: true),
+            ABIParameter(name: "preimageKey", type: ABIType.fixedBytes(32), indexed: false),
+            ABIParameter(name: "offset", type: ABIType.uint(bits: 256), indexed: false),
+            ABIParameter(name: "deadline", type: ABIType.uint(bits: 256), indexed: false),
+        ], anonymous: false)
+        /// The signature topic (`topics[0]` of a log).
+        public static var topic0: Bytes32 { event.topic0 }
+
+        /// `uint256 gameId` (indexed).
+        public var gameId: UInt256
+        /// `bytes32 preimageKey`.
+        public var preimageKey: Bytes32
+        /// `uint256 offset`.
+        public var offset: UInt256
+        /// `uint256 deadline`.
+        public var deadline: UInt256
+
+        /// A value with every field given.
+        public init(gameId: UInt256, preimageKey: Bytes32, offset: UInt256, deadline: UInt256) {
+            self.gameId = gameId
+            self.preimageKey = preimageKey
+            self.offset = offset
+            self.deadline = deadline
+        }
+
+        /// Decodes a log of this event (checks the signature topic and the topic count).
+        public init(topics: [Bytes32], data: [UInt8]) throws(ABIError) {
+            let decoded = try Self.event.decodeLog(topics: topics, data: data)
+            self.gameId = try ABIBindingSupport.eventValue(decoded.arguments[0]).asUInt()
+            self.preimageKey = try ABIBindingSupport.bytes32(ABIBindingSupport.eventValue(decoded.arguments[1]))
+            self.offset = try ABIBindingSupport.eventValue(decoded.arguments[2]).asUInt()
+            self.deadline = try ABIBindingSupport.eventValue(decoded.arguments[3]).asUInt()
+        }
+    }
+
     /// The event `GameTimedOut(uint256,uint8)`.
     public struct GameTimedOutEvent: Hashable, Sendable {
         /// The event definition.

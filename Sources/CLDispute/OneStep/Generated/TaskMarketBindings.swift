@@ -8,7 +8,7 @@ public struct TaskMarket: Sendable {
     /// Bindings hold no state; everything is static.
     public init() {}
 
-    /// The tuple `(address,bytes32,bytes32,bytes32,bytes32,uint256,uint256,uint256,uint256,bool,uint256,bytes32)`.
+    /// The tuple `(address,bytes32,bytes32,bytes32,bytes32,uint256,uint256,uint256,uint256,bool,uint256,bytes32,uint256,uint256,uint256,uint256)`.
     public struct TasksResultValue0: Hashable, Sendable {
         /// Member `requester`.
         public var requester: Address
@@ -34,9 +34,17 @@ public struct TaskMarket: Sendable {
         public var acceptedSubmission: UInt256
         /// Member `output`.
         public var output: Bytes32
+        /// Member `maxSteps`.
+        public var maxSteps: UInt256
+        /// Member `challengePeriod`.
+        public var challengePeriod: UInt256
+        /// Member `submissionCount`.
+        public var submissionCount: UInt256
+        /// Member `settledCount`.
+        public var settledCount: UInt256
 
         /// A value with every member given.
-        public init(requester: Address, modelHash: Bytes32, inputHash: Bytes32, programHash: Bytes32, initialStateHash: Bytes32, fee: UInt256, commitDeadline: UInt256, revealDeadline: UInt256, challengeDeadline: UInt256, finalized: Bool, acceptedSubmission: UInt256, output: Bytes32) {
+        public init(requester: Address, modelHash: Bytes32, inputHash: Bytes32, programHash: Bytes32, initialStateHash: Bytes32, fee: UInt256, commitDeadline: UInt256, revealDeadline: UInt256, challengeDeadline: UInt256, finalized: Bool, acceptedSubmission: UInt256, output: Bytes32, maxSteps: UInt256, challengePeriod: UInt256, submissionCount: UInt256, settledCount: UInt256) {
             self.requester = requester
             self.modelHash = modelHash
             self.inputHash = inputHash
@@ -49,11 +57,15 @@ public struct TaskMarket: Sendable {
             self.finalized = finalized
             self.acceptedSubmission = acceptedSubmission
             self.output = output
+            self.maxSteps = maxSteps
+            self.challengePeriod = challengePeriod
+            self.submissionCount = submissionCount
+            self.settledCount = settledCount
         }
 
         /// Reads the tuple from a decoded ABI value.
         public init(abiValue: ABIValue) throws(ABIError) {
-            let members = try ABIBindingSupport.tuple(abiValue, count: 12)
+            let members = try ABIBindingSupport.tuple(abiValue, count: 16)
             self.requester = try members[0].asAddress()
             self.modelHash = try ABIBindingSupport.bytes32(members[1])
             self.inputHash = try ABIBindingSupport.bytes32(members[2])
@@ -66,13 +78,17 @@ public struct TaskMarket: Sendable {
             self.finalized = try members[9].asBool()
             self.acceptedSubmission = try members[10].asUInt()
             self.output = try ABIBindingSupport.bytes32(members[11])
+            self.maxSteps = try members[12].asUInt()
+            self.challengePeriod = try members[13].asUInt()
+            self.submissionCount = try members[14].asUInt()
+            self.settledCount = try members[15].asUInt()
         }
 
         /// The tuple as an ABI value.
-        public var abiValue: ABIValue { ABIValue.tuple([ABIValue.address(self.requester), ABIValue.fixedBytes(self.modelHash.bytes), ABIValue.fixedBytes(self.inputHash.bytes), ABIValue.fixedBytes(self.programHash.bytes), ABIValue.fixedBytes(self.initialStateHash.bytes), ABIValue.uint(self.fee), ABIValue.uint(self.commitDeadline), ABIValue.uint(self.revealDeadline), ABIValue.uint(self.challengeDeadline), ABIValue.bool(self.finalized), ABIValue.uint(self.acceptedSubmission), ABIValue.fixedBytes(self.output.bytes)]) }
+        public var abiValue: ABIValue { ABIValue.tuple([ABIValue.address(self.requester), ABIValue.fixedBytes(self.modelHash.bytes), ABIValue.fixedBytes(self.inputHash.bytes), ABIValue.fixedBytes(self.programHash.bytes), ABIValue.fixedBytes(self.initialStateHash.bytes), ABIValue.uint(self.fee), ABIValue.uint(self.commitDeadline), ABIValue.uint(self.revealDeadline), ABIValue.uint(self.challengeDeadline), ABIValue.bool(self.finalized), ABIValue.uint(self.acceptedSubmission), ABIValue.fixedBytes(self.output.bytes), ABIValue.uint(self.maxSteps), ABIValue.uint(self.challengePeriod), ABIValue.uint(self.submissionCount), ABIValue.uint(self.settledCount)]) }
     }
 
-    /// The tuple `(uint256,address,bytes32,bool,bytes32,bytes32,uint256,bool,uint256)`.
+    /// The tuple `(uint256,address,bytes32,bool,bytes32,bytes32,uint256,bool,uint256,uint256,uint256)`.
     public struct SubmissionsResultValue0: Hashable, Sendable {
         /// Member `taskId`.
         public var taskId: UInt256
@@ -90,11 +106,15 @@ public struct TaskMarket: Sendable {
         public var steps: UInt256
         /// Member `defeated`.
         public var defeated: Bool
-        /// Member `openGames`.
-        public var openGames: UInt256
+        /// Member `activeGame`.
+        public var activeGame: UInt256
+        /// Member `challengeDeadline`.
+        public var challengeDeadline: UInt256
+        /// Member `gamesPlayed`.
+        public var gamesPlayed: UInt256
 
         /// A value with every member given.
-        public init(taskId: UInt256, submitter: Address, commitment: Bytes32, revealed: Bool, finalStateHash: Bytes32, output: Bytes32, steps: UInt256, defeated: Bool, openGames: UInt256) {
+        public init(taskId: UInt256, submitter: Address, commitment: Bytes32, revealed: Bool, finalStateHash: Bytes32, output: Bytes32, steps: UInt256, defeated: Bool, activeGame: UInt256, challengeDeadline: UInt256, gamesPlayed: UInt256) {
             self.taskId = taskId
             self.submitter = submitter
             self.commitment = commitment
@@ -103,12 +123,14 @@ public struct TaskMarket: Sendable {
             self.output = output
             self.steps = steps
             self.defeated = defeated
-            self.openGames = openGames
+            self.activeGame = activeGame
+            self.challengeDeadline = challengeDeadline
+            self.gamesPlayed = gamesPlayed
         }
 
         /// Reads the tuple from a decoded ABI value.
         public init(abiValue: ABIValue) throws(ABIError) {
-            let members = try ABIBindingSupport.tuple(abiValue, count: 9)
+            let members = try ABIBindingSupport.tuple(abiValue, count: 11)
             self.taskId = try members[0].asUInt()
             self.submitter = try members[1].asAddress()
             self.commitment = try ABIBindingSupport.bytes32(members[2])
@@ -117,23 +139,55 @@ public struct TaskMarket: Sendable {
             self.output = try ABIBindingSupport.bytes32(members[5])
             self.steps = try members[6].asUInt()
             self.defeated = try members[7].asBool()
-            self.openGames = try members[8].asUInt()
+            self.activeGame = try members[8].asUInt()
+            self.challengeDeadline = try members[9].asUInt()
+            self.gamesPlayed = try members[10].asUInt()
         }
 
         /// The tuple as an ABI value.
-        public var abiValue: ABIValue { ABIValue.tuple([ABIValue.uint(self.taskId), ABIValue.address(self.submitter), ABIValue.fixedBytes(self.commitment.bytes), ABIValue.bool(self.revealed), ABIValue.fixedBytes(self.finalStateHash.bytes), ABIValue.fixedBytes(self.output.bytes), ABIValue.uint(self.steps), ABIValue.bool(self.defeated), ABIValue.uint(self.openGames)]) }
+        public var abiValue: ABIValue { ABIValue.tuple([ABIValue.uint(self.taskId), ABIValue.address(self.submitter), ABIValue.fixedBytes(self.commitment.bytes), ABIValue.bool(self.revealed), ABIValue.fixedBytes(self.finalStateHash.bytes), ABIValue.fixedBytes(self.output.bytes), ABIValue.uint(self.steps), ABIValue.bool(self.defeated), ABIValue.uint(self.activeGame), ABIValue.uint(self.challengeDeadline), ABIValue.uint(self.gamesPlayed)]) }
     }
 
-    /// The selector of `request(bytes32,bytes32,bytes32,bytes32,uint256,uint256,uint256)` (payable).
-    public static let requestSelector: [UInt8] = [0x4d, 0x5a, 0xd3, 0x62]
+    /// The selector of `registerProgram(bytes,bytes)` (nonpayable).
+    public static let registerProgramSelector: [UInt8] = [0xa2, 0xc9, 0x5e, 0x01]
 
-    /// Calldata for `request(bytes32,bytes32,bytes32,bytes32,uint256,uint256,uint256)`.
-    public static func encodeRequest(modelHash: Bytes32, inputHash: Bytes32, programHash: Bytes32, initialStateHash: Bytes32, commitWindow: UInt256, revealWindow: UInt256, challengePeriod: UInt256) throws(ABIError) -> [UInt8] {
-        try ABIEncoder.encodeCall(selector: requestSelector, [ABIValue.fixedBytes(modelHash.bytes), ABIValue.fixedBytes(inputHash.bytes), ABIValue.fixedBytes(programHash.bytes), ABIValue.fixedBytes(initialStateHash.bytes), ABIValue.uint(commitWindow), ABIValue.uint(revealWindow), ABIValue.uint(challengePeriod)],
-                                  as: [ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256)])
+    /// Calldata for `registerProgram(bytes,bytes)`.
+    public static func encodeRegisterProgram(baseState: [UInt8], inputProof: [UInt8]) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: registerProgramSelector, [ABIValue.bytes(baseState), ABIValue.bytes(inputProof)],
+                                  as: [ABIType.bytes, ABIType.bytes])
     }
 
-    /// Decodes the return data of `request(bytes32,bytes32,bytes32,bytes32,uint256,uint256,uint256)`.
+    /// Decodes the return data of `registerProgram(bytes,bytes)`.
+    public static func decodeRegisterProgramResult(_ data: [UInt8]) throws(ABIError) -> Bytes32 {
+        let values = try ABIDecoder.decode([ABIType.fixedBytes(32)], from: data)
+        return try ABIBindingSupport.bytes32(values[0])
+    }
+
+    /// The selector of `initialStateOf(bytes32,bytes32)` (view).
+    public static let initialStateOfSelector: [UInt8] = [0x8e, 0xe3, 0xcd, 0x93]
+
+    /// Calldata for `initialStateOf(bytes32,bytes32)`.
+    public static func encodeInitialStateOf(programHash: Bytes32, inputHash: Bytes32) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: initialStateOfSelector, [ABIValue.fixedBytes(programHash.bytes), ABIValue.fixedBytes(inputHash.bytes)],
+                                  as: [ABIType.fixedBytes(32), ABIType.fixedBytes(32)])
+    }
+
+    /// Decodes the return data of `initialStateOf(bytes32,bytes32)`.
+    public static func decodeInitialStateOfResult(_ data: [UInt8]) throws(ABIError) -> Bytes32 {
+        let values = try ABIDecoder.decode([ABIType.fixedBytes(32)], from: data)
+        return try ABIBindingSupport.bytes32(values[0])
+    }
+
+    /// The selector of `request(bytes32,bytes32,bytes32,uint256,uint256,uint256,uint256)` (payable).
+    public static let requestSelector: [UInt8] = [0x69, 0x24, 0x93, 0x33]
+
+    /// Calldata for `request(bytes32,bytes32,bytes32,uint256,uint256,uint256,uint256)`.
+    public static func encodeRequest(programHash: Bytes32, modelHash: Bytes32, inputHash: Bytes32, maxSteps: UInt256, commitWindow: UInt256, revealWindow: UInt256, challengePeriod: UInt256) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: requestSelector, [ABIValue.fixedBytes(programHash.bytes), ABIValue.fixedBytes(modelHash.bytes), ABIValue.fixedBytes(inputHash.bytes), ABIValue.uint(maxSteps), ABIValue.uint(commitWindow), ABIValue.uint(revealWindow), ABIValue.uint(challengePeriod)],
+                                  as: [ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256)])
+    }
+
+    /// Decodes the return data of `request(bytes32,bytes32,bytes32,uint256,uint256,uint256,uint256)`.
     public static func decodeRequestResult(_ data: [UInt8]) throws(ABIError) -> UInt256 {
         let values = try ABIDecoder.decode([ABIType.uint(bits: 256)], from: data)
         return try values[0].asUInt()
@@ -211,6 +265,12 @@ public struct TaskMarket: Sendable {
                                   as: [ABIType.uint(bits: 256)])
     }
 
+    /// Decodes the return data of `finalize(uint256)`.
+    public static func decodeFinalizeResult(_ data: [UInt8]) throws(ABIError) -> Bool {
+        let values = try ABIDecoder.decode([ABIType.bool], from: data)
+        return try values[0].asBool()
+    }
+
     /// The selector of `resultOf(uint256)` (view).
     public static let resultOfSelector: [UInt8] = [0x71, 0xbf, 0xab, 0xca]
 
@@ -221,21 +281,21 @@ public struct TaskMarket: Sendable {
     }
 
     /// Decodes the return data of `resultOf(uint256)`.
-    public static func decodeResultOfResult(_ data: [UInt8]) throws(ABIError) -> (value0: Bool, value1: Bytes32) {
-        let values = try ABIDecoder.decode([ABIType.bool, ABIType.fixedBytes(32)], from: data)
-        return (value0: try values[0].asBool(), value1: try ABIBindingSupport.bytes32(values[1]))
+    public static func decodeResultOfResult(_ data: [UInt8]) throws(ABIError) -> (value0: Bool, value1: Bytes32, value2: UInt256, value3: UInt256) {
+        let values = try ABIDecoder.decode([ABIType.bool, ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.uint(bits: 256)], from: data)
+        return (value0: try values[0].asBool(), value1: try ABIBindingSupport.bytes32(values[1]), value2: try values[2].asUInt(), value3: try values[3].asUInt())
     }
 
-    /// The selector of `submissionsOf(uint256)` (view).
-    public static let submissionsOfSelector: [UInt8] = [0x18, 0x5d, 0xa6, 0x3e]
+    /// The selector of `submissionsOf(uint256,uint256,uint256)` (view).
+    public static let submissionsOfSelector: [UInt8] = [0x90, 0x6a, 0xba, 0xc1]
 
-    /// Calldata for `submissionsOf(uint256)`.
-    public static func encodeSubmissionsOf(taskId: UInt256) throws(ABIError) -> [UInt8] {
-        try ABIEncoder.encodeCall(selector: submissionsOfSelector, [ABIValue.uint(taskId)],
-                                  as: [ABIType.uint(bits: 256)])
+    /// Calldata for `submissionsOf(uint256,uint256,uint256)`.
+    public static func encodeSubmissionsOf(taskId: UInt256, start: UInt256, count: UInt256) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: submissionsOfSelector, [ABIValue.uint(taskId), ABIValue.uint(start), ABIValue.uint(count)],
+                                  as: [ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256)])
     }
 
-    /// Decodes the return data of `submissionsOf(uint256)`.
+    /// Decodes the return data of `submissionsOf(uint256,uint256,uint256)`.
     public static func decodeSubmissionsOfResult(_ data: [UInt8]) throws(ABIError) -> [UInt256] {
         let values = try ABIDecoder.decode([ABIType.array(ABIType.uint(bits: 256))], from: data)
         return try ABIBindingSupport.array(values[0]) { (item0: ABIValue) throws(ABIError) -> UInt256 in try item0.asUInt() }
@@ -248,6 +308,15 @@ public struct TaskMarket: Sendable {
     public static func encodeWithdraw() throws(ABIError) -> [UInt8] {
         try ABIEncoder.encodeCall(selector: withdrawSelector, [],
                                   as: [])
+    }
+
+    /// The selector of `withdrawTo(address)` (nonpayable).
+    public static let withdrawToSelector: [UInt8] = [0x72, 0xb0, 0xd9, 0x0c]
+
+    /// Calldata for `withdrawTo(address)`.
+    public static func encodeWithdrawTo(recipient: Address) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: withdrawToSelector, [ABIValue.address(recipient)],
+                                  as: [ABIType.address])
     }
 
     /// The selector of `game()` (view).
@@ -295,6 +364,51 @@ public struct TaskMarket: Sendable {
         return try values[0].asUInt()
     }
 
+    /// The selector of `minCommitWindow()` (view).
+    public static let minCommitWindowSelector: [UInt8] = [0xd7, 0x45, 0x14, 0xfd]
+
+    /// Calldata for `minCommitWindow()`.
+    public static func encodeMinCommitWindow() throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: minCommitWindowSelector, [],
+                                  as: [])
+    }
+
+    /// Decodes the return data of `minCommitWindow()`.
+    public static func decodeMinCommitWindowResult(_ data: [UInt8]) throws(ABIError) -> UInt256 {
+        let values = try ABIDecoder.decode([ABIType.uint(bits: 256)], from: data)
+        return try values[0].asUInt()
+    }
+
+    /// The selector of `minRevealWindow()` (view).
+    public static let minRevealWindowSelector: [UInt8] = [0xb8, 0x90, 0xac, 0xcd]
+
+    /// Calldata for `minRevealWindow()`.
+    public static func encodeMinRevealWindow() throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: minRevealWindowSelector, [],
+                                  as: [])
+    }
+
+    /// Decodes the return data of `minRevealWindow()`.
+    public static func decodeMinRevealWindowResult(_ data: [UInt8]) throws(ABIError) -> UInt256 {
+        let values = try ABIDecoder.decode([ABIType.uint(bits: 256)], from: data)
+        return try values[0].asUInt()
+    }
+
+    /// The selector of `minChallengePeriod()` (view).
+    public static let minChallengePeriodSelector: [UInt8] = [0xc2, 0x11, 0x4a, 0x16]
+
+    /// Calldata for `minChallengePeriod()`.
+    public static func encodeMinChallengePeriod() throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: minChallengePeriodSelector, [],
+                                  as: [])
+    }
+
+    /// Decodes the return data of `minChallengePeriod()`.
+    public static func decodeMinChallengePeriodResult(_ data: [UInt8]) throws(ABIError) -> UInt256 {
+        let values = try ABIDecoder.decode([ABIType.uint(bits: 256)], from: data)
+        return try values[0].asUInt()
+    }
+
     /// The selector of `tasks(uint256)` (view).
     public static let tasksSelector: [UInt8] = [0x8d, 0x97, 0x76, 0x72]
 
@@ -306,7 +420,7 @@ public struct TaskMarket: Sendable {
 
     /// Decodes the return data of `tasks(uint256)`.
     public static func decodeTasksResult(_ data: [UInt8]) throws(ABIError) -> TasksResultValue0 {
-        let values = try ABIDecoder.decode([ABIType.tuple([ABIType.address, ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.bool, ABIType.uint(bits: 256), ABIType.fixedBytes(32)])], from: data)
+        let values = try ABIDecoder.decode([ABIType.tuple([ABIType.address, ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.bool, ABIType.uint(bits: 256), ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256)])], from: data)
         return try TasksResultValue0(abiValue: values[0])
     }
 
@@ -336,7 +450,7 @@ public struct TaskMarket: Sendable {
 
     /// Decodes the return data of `submissions(uint256)`.
     public static func decodeSubmissionsResult(_ data: [UInt8]) throws(ABIError) -> SubmissionsResultValue0 {
-        let values = try ABIDecoder.decode([ABIType.tuple([ABIType.uint(bits: 256), ABIType.address, ABIType.fixedBytes(32), ABIType.bool, ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.bool, ABIType.uint(bits: 256)])], from: data)
+        let values = try ABIDecoder.decode([ABIType.tuple([ABIType.uint(bits: 256), ABIType.address, ABIType.fixedBytes(32), ABIType.bool, ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.bool, ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256)])], from: data)
         return try SubmissionsResultValue0(abiValue: values[0])
     }
 
@@ -355,17 +469,17 @@ public struct TaskMarket: Sendable {
         return try values[0].asUInt()
     }
 
-    /// The selector of `taskSubmissions(uint256,uint256)` (view).
-    public static let taskSubmissionsSelector: [UInt8] = [0x53, 0xee, 0xa8, 0x75]
+    /// The selector of `taskSubmissionAt(uint256,uint256)` (view).
+    public static let taskSubmissionAtSelector: [UInt8] = [0x11, 0x1d, 0xa2, 0xa0]
 
-    /// Calldata for `taskSubmissions(uint256,uint256)`.
-    public static func encodeTaskSubmissions(arg0: UInt256, arg1: UInt256) throws(ABIError) -> [UInt8] {
-        try ABIEncoder.encodeCall(selector: taskSubmissionsSelector, [ABIValue.uint(arg0), ABIValue.uint(arg1)],
+    /// Calldata for `taskSubmissionAt(uint256,uint256)`.
+    public static func encodeTaskSubmissionAt(arg0: UInt256, arg1: UInt256) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: taskSubmissionAtSelector, [ABIValue.uint(arg0), ABIValue.uint(arg1)],
                                   as: [ABIType.uint(bits: 256), ABIType.uint(bits: 256)])
     }
 
-    /// Decodes the return data of `taskSubmissions(uint256,uint256)`.
-    public static func decodeTaskSubmissionsResult(_ data: [UInt8]) throws(ABIError) -> UInt256 {
+    /// Decodes the return data of `taskSubmissionAt(uint256,uint256)`.
+    public static func decodeTaskSubmissionAtResult(_ data: [UInt8]) throws(ABIError) -> UInt256 {
         let values = try ABIDecoder.decode([ABIType.uint(bits: 256)], from: data)
         return try values[0].asUInt()
     }
@@ -445,12 +559,56 @@ public struct TaskMarket: Sendable {
         return try values[0].asUInt()
     }
 
-    /// Constructor arguments, encoded to append to the creation bytecode.
-    public static func encodeConstructorArguments(disputeGame: Address, stakeOfSubmitter: UInt256, stakeOfChallenger: UInt256) throws(ABIError) -> [UInt8] {
-        try ABIEncoder.encode([ABIValue.address(disputeGame), ABIValue.uint(stakeOfSubmitter), ABIValue.uint(stakeOfChallenger)], as: [ABIType.address, ABIType.uint(bits: 256), ABIType.uint(bits: 256)])
+    /// The selector of `programBaseState(bytes32)` (view).
+    public static let programBaseStateSelector: [UInt8] = [0x53, 0x4d, 0xd8, 0x97]
+
+    /// Calldata for `programBaseState(bytes32)`.
+    public static func encodeProgramBaseState(arg0: Bytes32) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: programBaseStateSelector, [ABIValue.fixedBytes(arg0.bytes)],
+                                  as: [ABIType.fixedBytes(32)])
     }
 
-    /// The event `TaskRequested(uint256,address,bytes32,bytes32,bytes32,bytes32,uint256,uint256,uint256,uint256)`.
+    /// Decodes the return data of `programBaseState(bytes32)`.
+    public static func decodeProgramBaseStateResult(_ data: [UInt8]) throws(ABIError) -> [UInt8] {
+        let values = try ABIDecoder.decode([ABIType.bytes], from: data)
+        return try values[0].asBytes()
+    }
+
+    /// Constructor arguments, encoded to append to the creation bytecode.
+    public static func encodeConstructorArguments(disputeGame: Address, stakeOfSubmitter: UInt256, stakeOfChallenger: UInt256, commitWindowFloor: UInt256, revealWindowFloor: UInt256, challengePeriodFloor: UInt256) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encode([ABIValue.address(disputeGame), ABIValue.uint(stakeOfSubmitter), ABIValue.uint(stakeOfChallenger), ABIValue.uint(commitWindowFloor), ABIValue.uint(revealWindowFloor), ABIValue.uint(challengePeriodFloor)], as: [ABIType.address, ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256)])
+    }
+
+    /// The event `ProgramRegistered(bytes32,bytes32)`.
+    public struct ProgramRegisteredEvent: Hashable, Sendable {
+        /// The event definition.
+        public static let event = ABIEvent(name: "ProgramRegistered", inputs: [
+            ABIParameter(name: "programHash", type: ABIType.fixedBytes(32), indexed: true),
+            ABIParameter(name: "memRoot", type: ABIType.fixedBytes(32), indexed: false),
+        ], anonymous: false)
+        /// The signature topic (`topics[0]` of a log).
+        public static var topic0: Bytes32 { event.topic0 }
+
+        /// `bytes32 programHash` (indexed).
+        public var programHash: Bytes32
+        /// `bytes32 memRoot`.
+        public var memRoot: Bytes32
+
+        /// A value with every field given.
+        public init(programHash: Bytes32, memRoot: Bytes32) {
+            self.programHash = programHash
+            self.memRoot = memRoot
+        }
+
+        /// Decodes a log of this event (checks the signature topic and the topic count).
+        public init(topics: [Bytes32], data: [UInt8]) throws(ABIError) {
+            let decoded = try Self.event.decodeLog(topics: topics, data: data)
+            self.programHash = try ABIBindingSupport.bytes32(ABIBindingSupport.eventValue(decoded.arguments[0]))
+            self.memRoot = try ABIBindingSupport.bytes32(ABIBindingSupport.eventValue(decoded.arguments[1]))
+        }
+    }
+
+    /// The event `TaskRequested(uint256,address,bytes32,bytes32,bytes32,bytes32,uint256,uint256,uint256,uint256,uint256)`.
     public struct TaskRequestedEvent: Hashable, Sendable {
         /// The event definition.
         public static let event = ABIEvent(name: "TaskRequested", inputs: [
@@ -464,6 +622,7 @@ public struct TaskMarket: Sendable {
             ABIParameter(name: "commitDeadline", type: ABIType.uint(bits: 256), indexed: false),
             ABIParameter(name: "revealDeadline", type: ABIType.uint(bits: 256), indexed: false),
             ABIParameter(name: "challengeDeadline", type: ABIType.uint(bits: 256), indexed: false),
+            ABIParameter(name: "maxSteps", type: ABIType.uint(bits: 256), indexed: false),
         ], anonymous: false)
         /// The signature topic (`topics[0]` of a log).
         public static var topic0: Bytes32 { event.topic0 }
@@ -488,9 +647,11 @@ public struct TaskMarket: Sendable {
         public var revealDeadline: UInt256
         /// `uint256 challengeDeadline`.
         public var challengeDeadline: UInt256
+        /// `uint256 maxSteps`.
+        public var maxSteps: UInt256
 
         /// A value with every field given.
-        public init(taskId: UInt256, requester: Address, modelHash: Bytes32, inputHash: Bytes32, programHash: Bytes32, initialStateHash: Bytes32, fee: UInt256, commitDeadline: UInt256, revealDeadline: UInt256, challengeDeadline: UInt256) {
+        public init(taskId: UInt256, requester: Address, modelHash: Bytes32, inputHash: Bytes32, programHash: Bytes32, initialStateHash: Bytes32, fee: UInt256, commitDeadline: UInt256, revealDeadline: UInt256, challengeDeadline: UInt256, maxSteps: UInt256) {
             self.taskId = taskId
             self.requester = requester
             self.modelHash = modelHash
@@ -501,6 +662,7 @@ public struct TaskMarket: Sendable {
             self.commitDeadline = commitDeadline
             self.revealDeadline = revealDeadline
             self.challengeDeadline = challengeDeadline
+            self.maxSteps = maxSteps
         }
 
         /// Decodes a log of this event (checks the signature topic and the topic count).
@@ -516,6 +678,7 @@ public struct TaskMarket: Sendable {
             self.commitDeadline = try ABIBindingSupport.eventValue(decoded.arguments[7]).asUInt()
             self.revealDeadline = try ABIBindingSupport.eventValue(decoded.arguments[8]).asUInt()
             self.challengeDeadline = try ABIBindingSupport.eventValue(decoded.arguments[9]).asUInt()
+            self.maxSteps = try ABIBindingSupport.eventValue(decoded.arguments[10]).asUInt()
         }
     }
 
@@ -641,7 +804,7 @@ public struct TaskMarket: Sendable {
         }
     }
 
-    /// The event `GameSettled(uint256,uint256,address,bool,uint256,uint256)`.
+    /// The event `GameSettled(uint256,uint256,address,bool,uint256,uint256,uint256)`.
     public struct GameSettledEvent: Hashable, Sendable {
         /// The event definition.
         public static let event = ABIEvent(name: "GameSettled", inputs: [
@@ -651,6 +814,7 @@ public struct TaskMarket: Sendable {
             ABIParameter(name: "challengerWon", type: ABIType.bool, indexed: false),
             ABIParameter(name: "paidToWinner", type: ABIType.uint(bits: 256), indexed: false),
             ABIParameter(name: "burnedAmount", type: ABIType.uint(bits: 256), indexed: false),
+            ABIParameter(name: "challengeDeadline", type: ABIType.uint(bits: 256), indexed: false),
         ], anonymous: false)
         /// The signature topic (`topics[0]` of a log).
         public static var topic0: Bytes32 { event.topic0 }
@@ -667,15 +831,18 @@ public struct TaskMarket: Sendable {
         public var paidToWinner: UInt256
         /// `uint256 burnedAmount`.
         public var burnedAmount: UInt256
+        /// `uint256 challengeDeadline`.
+        public var challengeDeadline: UInt256
 
         /// A value with every field given.
-        public init(submissionId: UInt256, gameId: UInt256, winner: Address, challengerWon: Bool, paidToWinner: UInt256, burnedAmount: UInt256) {
+        public init(submissionId: UInt256, gameId: UInt256, winner: Address, challengerWon: Bool, paidToWinner: UInt256, burnedAmount: UInt256, challengeDeadline: UInt256) {
             self.submissionId = submissionId
             self.gameId = gameId
             self.winner = winner
             self.challengerWon = challengerWon
             self.paidToWinner = paidToWinner
             self.burnedAmount = burnedAmount
+            self.challengeDeadline = challengeDeadline
         }
 
         /// Decodes a log of this event (checks the signature topic and the topic count).
@@ -687,6 +854,7 @@ public struct TaskMarket: Sendable {
             self.challengerWon = try ABIBindingSupport.eventValue(decoded.arguments[3]).asBool()
             self.paidToWinner = try ABIBindingSupport.eventValue(decoded.arguments[4]).asUInt()
             self.burnedAmount = try ABIBindingSupport.eventValue(decoded.arguments[5]).asUInt()
+            self.challengeDeadline = try ABIBindingSupport.eventValue(decoded.arguments[6]).asUInt()
         }
     }
 
@@ -763,11 +931,12 @@ public struct TaskMarket: Sendable {
         }
     }
 
-    /// The event `Withdrawn(address,uint256)`.
+    /// The event `Withdrawn(address,address,uint256)`.
     public struct WithdrawnEvent: Hashable, Sendable {
         /// The event definition.
         public static let event = ABIEvent(name: "Withdrawn", inputs: [
             ABIParameter(name: "account", type: ABIType.address, indexed: true),
+            ABIParameter(name: "recipient", type: ABIType.address, indexed: true),
             ABIParameter(name: "amount", type: ABIType.uint(bits: 256), indexed: false),
         ], anonymous: false)
         /// The signature topic (`topics[0]` of a log).
@@ -775,12 +944,15 @@ public struct TaskMarket: Sendable {
 
         /// `address account` (indexed).
         public var account: Address
+        /// `address recipient` (indexed).
+        public var recipient: Address
         /// `uint256 amount`.
         public var amount: UInt256
 
         /// A value with every field given.
-        public init(account: Address, amount: UInt256) {
+        public init(account: Address, recipient: Address, amount: UInt256) {
             self.account = account
+            self.recipient = recipient
             self.amount = amount
         }
 
@@ -788,7 +960,8 @@ public struct TaskMarket: Sendable {
         public init(topics: [Bytes32], data: [UInt8]) throws(ABIError) {
             let decoded = try Self.event.decodeLog(topics: topics, data: data)
             self.account = try ABIBindingSupport.eventValue(decoded.arguments[0]).asAddress()
-            self.amount = try ABIBindingSupport.eventValue(decoded.arguments[1]).asUInt()
+            self.recipient = try ABIBindingSupport.eventValue(decoded.arguments[1]).asAddress()
+            self.amount = try ABIBindingSupport.eventValue(decoded.arguments[2]).asUInt()
         }
     }
 }
