@@ -48,7 +48,8 @@ public final class EventFeed: @unchecked Sendable {
             }
         }
         switch event.event.name {
-        case "TaskRequested": return "task \(text("taskId")) requested by \(text("requester")): fee \(text("fee")) wei, S0 \(text("initialStateHash"))"
+        case "ProgramRegistered": return "program \(text("programHash")) registered (base memory root \(text("memRoot")))"
+        case "TaskRequested": return "task \(text("taskId")) requested by \(text("requester")): fee \(text("fee")) wei, at most \(text("maxSteps")) steps, S0 \(text("initialStateHash"))"
         case "ResultCommitted": return "task \(text("taskId")): submission \(text("submissionId")) committed by \(text("submitter"))"
         case "ResultRevealed": return "submission \(text("submissionId")) revealed: final state \(text("finalStateHash")), output \(text("output")), \(text("steps")) steps"
         case "ChallengeOpened": return "submission \(text("submissionId")) challenged by \(text("challenger")): game \(text("gameId"))"
@@ -56,14 +57,15 @@ public final class EventFeed: @unchecked Sendable {
         case "MidpointProposed": return "game \(text("gameId")): challenger proposes S_\(text("step")) = \(text("stateHash"))"
         case "MidpointAnswered": return "game \(text("gameId")): submitter \(text("agreed") == "yes" ? "agrees" : "disagrees") at step \(text("step")) → disputed range \(text("lo"))…\(text("hi"))"
         case "OneStepProven": return "game \(text("gameId")): one-step contract computes S_\(text("step")) = \(text("postStateHash")) (asserted \(text("assertedHash")))"
+        case "DataRequested": return "game \(text("gameId")): the step reads an unproven preimage part (key \(text("preimageKey")), offset \(text("offset"))); data window until \(text("deadline"))"
         case "GameTimedOut": return "game \(text("gameId")): deadline missed in phase \(text("phase"))"
         case "GameResolved": return "game \(text("gameId")) over after \(text("rounds")) rounds: \(text("challengerWon") == "yes" ? "challenger" : "submitter") \(text("winner")) wins"
-        case "GameSettled": return "submission \(text("submissionId")), game \(text("gameId")): \(text("paidToWinner")) wei to the winner, \(text("burnedAmount")) wei burned"
+        case "GameSettled": return "submission \(text("submissionId")), game \(text("gameId")): \(text("paidToWinner")) wei to the winner, \(text("burnedAmount")) wei burned, challenges until \(text("challengeDeadline"))"
         case "TaskFinalized":
             if text("submissionId") == "0" { return "task \(text("taskId")) closed without a result: fee \(text("fee")) wei back to the requester" }
             return "task \(text("taskId")) final: submission \(text("submissionId")) paid \(text("fee")) wei, output \(text("output"))"
         case "Credited": return "credited \(text("amount")) wei to \(text("account"))"
-        case "Withdrawn": return "\(text("account")) withdrew \(text("amount")) wei"
+        case "Withdrawn": return "\(text("account")) withdrew \(text("amount")) wei to \(text("recipient"))"
         default: return event.event.name
         }
     }

@@ -17,7 +17,8 @@ def test_separate_submitter_and_challenger_processes_defeat_a_wrong_result():
     node = Node("--block-time", "1")
     try:
         rpc = ["--rpc-url", node.url]
-        market = re.search(r"TaskMarket (0x[0-9a-f]{40})", run("task", "deploy", *rpc, "--move-timeout", "30")).group(1)
+        market = re.search(r"TaskMarket (0x[0-9a-f]{40})", run("task", "deploy", *rpc, "--move-timeout", "30", "--min-commit-window", "1",
+                                                     "--min-reveal-window", "1", "--min-challenge-period", "1")).group(1)
         out = run("task", "request", *rpc, "--account", "1", "--market", market,
                   "--commit-window", "8", "--reveal-window", "5", "--challenge-period", "10")
         assert out.strip() == "task 1"
@@ -37,6 +38,7 @@ def test_separate_submitter_and_challenger_processes_defeat_a_wrong_result():
         contract = w3.eth.contract(address=Web3.to_checksum_address(market), abi=abi)
         task = contract.functions.tasks(1).call()
         assert task[9] is True and task[10] == 0  # finalized, no accepted submission
+        assert task[12] == 1 << 32  # the step bound `task request` declares by default
         submission = contract.functions.submissions(1).call()
         assert submission[7] is True  # defeated
         challenger_address = w3.eth.accounts[3]
