@@ -43,6 +43,9 @@ public final class ChallengerAgent: @unchecked Sendable {
     public var withdraws = true
     /// What it requires of a task before staking.
     public var policy = AgentPolicy()
+    /// Whether it checks the task against its trace and policy before staking (an honest validator always
+    /// does; off only to model an attacker that plays a trace of some other input).
+    public var checksTasks = true
     private let skips = SkipLog()
 
     /// An agent with `strategy` over `trace`.
@@ -61,7 +64,7 @@ public final class ChallengerAgent: @unchecked Sendable {
     public func poll(taskId: UInt64, stake: UInt256) async throws(DisputeError) -> Int {
         guard strategy != .idle else { return 0 }
         let task = try await client.task(taskId)
-        if strategy != .lying {
+        if strategy != .lying && checksTasks {
             do {
                 try policy.vet(task, against: trace)
                 try policy.vetWindows(task, moveTimeout: try await client.moveTimeout())

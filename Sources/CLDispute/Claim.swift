@@ -13,6 +13,9 @@ public enum SubmitterStrategy: Sendable, Equatable, CustomStringConvertible {
     case wrongStateFrom(UInt64)
     /// Copies another submitter's commitment and, later, its revealed result.
     case copycat
+    /// Follows the honest trace up to this step, then claims a made-up valid final state there (an attacker
+    /// that agrees with every honest midpoint before the step it lies about).
+    case fabricatedFrom(UInt64)
 
     /// The strategy's name.
     public var description: String {
@@ -22,6 +25,7 @@ public enum SubmitterStrategy: Sendable, Equatable, CustomStringConvertible {
         case .noise: "random noise"
         case .wrongStateFrom(let step): "wrong state from step \(step)"
         case .copycat: "copycat"
+        case .fabricatedFrom(let step): "made-up final state from step \(step)"
         }
     }
 }
@@ -72,6 +76,15 @@ public final class Claim: @unchecked Sendable {
                                  exitCode: 0, exited: true, fault: 0, step: steps,
                                  registers: [UInt32](repeating: 0, count: 32))
             corruptFrom = 0
+        case .fabricatedFrom(let step):
+            guard let trace else { throw .protocolViolation("made-up claim needs the trace") }
+            let leaf = Keccak256.hash(seed.bytes + Array("fabricated".utf8))
+            outputProof = MemoryProof(leaf: leaf, siblings: Array(zeroHashes[0..<MemoryLayout32.treeDepth]))
+            corruptFrom = max(1, step)
+            steps = max(corruptFrom, trace.haltingStep)
+            finalState = VMState(memRoot: outputProof.root(leafIndex: MemoryMap.outputBase >> 5), pc: 0x1_0000,
+                                 exitCode: 0, exited: true, fault: 0, step: corruptFrom,
+                                 registers: [UInt32](repeating: 0, count: 32))
         case .wrongStateFrom(let step):
             guard let trace else { throw .protocolViolation("wrong-state claim needs the trace") }
             corruptFrom = max(1, min(step, trace.haltingStep))
@@ -94,6 +107,9 @@ public final class Claim: @unchecked Sendable {
         switch strategy {
         case .noise:
             return Keccak256.hash(finalStateHash.bytes + UInt256(step).bytes32.bytes)
+        case .fabricatedFrom:
+            guard let trace else { return .zero }
+            return step < corruptFrom ? try trace.stateHash(at: step) : finalStateHash
         case .wrongStateFrom:
             guard let trace else { return .zero }
             if step < corruptFrom { return try trace.stateHash(at: step) }
