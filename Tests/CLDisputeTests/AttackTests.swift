@@ -1,5 +1,6 @@
 import CLDispute
 import CLFPVM
+import CLML
 import CLPrimitives
 import Foundation
 import Testing
@@ -151,6 +152,49 @@ struct AttackTests {
             _ = try await requester.request(programHash: Keccak256.hash([9]), modelHash: .zero, inputHash: .zero, maxSteps: 10,
                                             fee: Testbed.fee, commitWindow: 100, revealWindow: 100, challengePeriod: 1000)
         }
+    }
+
+    // MARK: - Finding 3: a read of a preimage the on-chain oracle cannot hold
+
+    @Test func aLiarWhoseClaimFollowsAnUnprovableReadLosesThroughTheDataWindow() async throws {
+        let elf = Array(try Fixtures.data("ml/ml-guest.elf"))
+        let model = try ModelFormat.decode(Array(try Fixtures.data("ml/fashion-mlp.clml")))
+        let sample = try TensorCoding.decode(Array(try Fixtures.data("ml/fashion-sample.clt")))
+        // The attacker's request has an empty directory, so the guest reads the 43,916-byte weight tensor as one
+        // preimage; the honest host holds every blob whole.
+        let descriptor = ModelFormat.encodeDescriptor(model)
+        let input = TensorCoding.encode(sample)
+        let blobs = [descriptor, input] + model.constants.map { TensorCoding.encode($0) }
+        #expect(blobs.contains { $0.count > GuestChunking.maxPreimageSize })
+        let request = GuestRunner.request(modelHash: Keccak256.hash(descriptor), node: nil, tensorHashes: [Keccak256.hash(input)])
+        let served = GuestChunking.indexed(request)
+        let spec = TaskSpec(name: "fashion-mlp, empty directory", program: elf, input: served.indexKey.bytes,
+                            preimages: blobs + served.preimages, modelHash: Keccak256.hash(descriptor))
+        let trace = try Trace(spec: spec)
+        // The honest run halts at that read with fault 7, so no honest party can submit a result…
+        #expect(trace.halted && trace.finalState.fault == 7)
+        #expect(throws: DisputeError.self) { _ = try Claim(strategy: .honest, trace: trace) }
+        // …and a liar who agrees with every honest state before the read and claims a made-up result right after
+        // it loses: the one-step proof of the read opens the data window, nobody can load the part, and the step
+        // is judged as fault 7.
+        let bed = try await Testbed()
+        let taskId = try await bed.request(spec, trace: trace)
+        let claim = try Claim(strategy: .fabricatedFrom(trace.haltingStep), trace: trace, seed: Keccak256.hash([2]))
+        let liar = SubmitterAgent(name: "liar", client: bed.client(2), claim: claim)
+        liar.withdraws = false
+        let honest = ChallengerAgent(name: "validator", client: bed.client(3), trace: trace)
+        honest.withdraws = false
+        let driver = TaskDriver(submitters: [liar], challengers: [honest], observer: bed.client(0), parameters: bed.parameters)
+        try await driver.run(taskId: taskId, maxPasses: 500)
+        let client = bed.client(0)
+        let game = try await client.game(1)
+        #expect(game.phase == .over && game.winner == bed.account(3))
+        #expect(game.hi == UInt256(trace.haltingStep) && game.lo == UInt256(trace.haltingStep - 1))
+        #expect(try await client.submission(1).defeated)
+        #expect(try await !client.result(of: taskId).final)
+        let logs = try await client.connection.logs(bed.deployment.game, from: 0, to: try await client.connection.blockNumber())
+        let dataRequested = try #require(bed.contracts.game.abi.events.first { $0.name == "DataRequested" }?.topic0)
+        #expect(logs.contains { $0.topics.first == dataRequested })
     }
 
     // MARK: - Finding 4: sock-puppet challenges
