@@ -68,6 +68,20 @@ def readPart(key: bytes32, offset: uint256) -> (bytes32, uint256):
 
 @view
 @external
+def readPartIfProven(key: bytes32, offset: uint256) -> (bytes32, uint256, bool):
+    """
+    @notice The part of `key`'s stream at `offset`, its length and whether it was proven; never reverts
+            (an unproven part reads as zero bytes, length 0, proven = false). RV32Step reads through
+            this: a read of an unproven part halts the VM with fault 7 (preimageUnavailable).
+    """
+    stored: uint256 = self.provenLengths[key][offset]
+    if stored == 0:
+        return empty(bytes32), 0, False
+    return self.preimageParts[key][offset], stored - 1, True
+
+
+@view
+@external
 def isPartProven(key: bytes32, offset: uint256) -> bool:
     """
     @notice Whether the part of `key` at `offset` was proven.

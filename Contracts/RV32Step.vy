@@ -8,13 +8,15 @@
         function by function, with the same names and sections, so the two read side by side:
         decodeState, encodeState, hashState, verifyMemoryProof, updateMemoryRoot, computeRoot,
         leafWord, leafBytes, leafWithBytes, signExtended, decodeInstruction, executeALU,
-        executeMExtension, executeBranch, executeLoad, executeStore, executeSyscall.
+        executeMExtension, executeBranch, executeLoad, executeStore, executeSyscall; the external
+        step and stepWithStatus are, as in Swift, thin wrappers of verifyStep.
 @dev All values are 32-bit quantities held in uint256 and masked. A rejected witness reverts with
-     the reason the Swift verifier throws (VerifierError case name).
+     the reason the Swift verifier throws (VerifierError case name). A read of fd 5 whose part the
+     oracle has not proven is no rejection: it halts the VM with fault 7 (preimageUnavailable).
 """
 
 interface PreimageOracle:
-    def readPart(key: bytes32, offset: uint256) -> (bytes32, uint256): view
+    def readPartIfProven(key: bytes32, offset: uint256) -> (bytes32, uint256, bool): view
 
 # Witness layout (WitnessLayout).
 WITNESS_SIZE: constant(uint256) = 2036
@@ -40,6 +42,7 @@ FAULT_MISALIGNED_LOAD: constant(uint256) = 3
 FAULT_MISALIGNED_STORE: constant(uint256) = 4
 FAULT_BREAKPOINT: constant(uint256) = 5
 FAULT_UNKNOWN_SYSCALL: constant(uint256) = 6
+FAULT_PREIMAGE_UNAVAILABLE: constant(uint256) = 7
 
 # Status byte of a state hash (VMStatus).
 STATUS_VALID: constant(uint256) = 0
@@ -110,8 +113,30 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
     @notice Verifies a 2036-byte step witness and returns the post-state hash.
     @param preStateHash The agreed hash of the pre-state; zero skips the check (no state hashes to zero).
     """
+    postStateHash: bytes32 = empty(bytes32)
+    partUnavailable: bool = False
+    postStateHash, partUnavailable = self.verifyStep(preStateHash)
+    return postStateHash
+
+
+@external
+@view
+def stepWithStatus(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> (bytes32, bool):
+    """
+    @notice Verifies a 2036-byte step witness; returns the post-state hash and whether the step was a
+            read of fd 5 whose part (preimageKey, preimageOffset) the oracle has not proven (the step
+            then halts the VM with fault 7; the part may still be proven, changing the result).
+    @param preStateHash The agreed hash of the pre-state; zero skips the check (no state hashes to zero).
+    """
+    return self.verifyStep(preStateHash)
+
+
+@internal
+@view
+def verifyStep(preStateHash: bytes32) -> (bytes32, bool):
     # The witness is read straight from calldata (never copied whole into memory), at the place the
-    # canonical encoding puts it; its length is the word before it.
+    # canonical encoding of step and stepWithStatus (same arguments) puts it; its length is the word
+    # before it.
     assert convert(slice(msg.data, 4, 32), uint256) == 64, "nonCanonicalCalldata"
     assert convert(slice(msg.data, WITNESS_CALLDATA - 32, 32), uint256) == WITNESS_SIZE, "wrongWitnessSize"
     stateBytes: Bytes[STATE_SIZE] = slice(msg.data, WITNESS_CALLDATA, STATE_SIZE)
@@ -121,13 +146,14 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
         assert preStateHash == preHash, "preStateMismatch"
     # A halted VM does not move.
     if s.exited:
-        return preHash
+        return preHash, False
     s.step = (s.step + 1) & MASK64
     # Instruction fetch.
     if s.pc & 3 != 0:
         s.exited = True
         s.fault = FAULT_MISALIGNED_FETCH
-        return self.hashState(self.encodeState(s))
+        return self.hashState(self.encodeState(s)), False
+    partUnavailable: bool = False
     fetchLeaf: bytes32 = self.verifyMemoryProof(WITNESS_CALLDATA + FETCH_PROOF, s.memRoot, s.pc, "invalidFetchProof")
     insn: uint256 = self.leafWord(fetchLeaf, s.pc)
     d: Decoded = self.decodeInstruction(insn)
@@ -187,7 +213,7 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
             s.fault = FAULT_ILLEGAL_INSTRUCTION
     elif d.opcode == 115:
         if insn == 115:
-            s = self.executeSyscall(s)
+            s, partUnavailable = self.executeSyscall(s)
         elif insn == 1048691:
             s.exited = True
             s.fault = FAULT_BREAKPOINT
@@ -197,7 +223,7 @@ def step(witness: Bytes[WITNESS_SIZE], preStateHash: bytes32) -> bytes32:
     else:
         s.exited = True
         s.fault = FAULT_ILLEGAL_INSTRUCTION
-    return self.hashState(self.encodeState(s))
+    return self.hashState(self.encodeState(s)), partUnavailable
 
 
 @internal
@@ -681,9 +707,11 @@ def executeStore(d: Decoded, s: StepState) -> StepState:
 
 @internal
 @view
-def executeSyscall(s: StepState) -> StepState:
+def executeSyscall(s: StepState) -> (StepState, bool):
     """
-    @dev ECALL: exit, exit_group, read, write with the descriptors of docs/PROTOCOL.md.
+    @dev ECALL: exit, exit_group, read, write with the descriptors of docs/PROTOCOL.md. The flag is
+         true when the call was a preimage read whose part the oracle has not proven: the VM halts
+         with fault 7 and the witness's part field is ignored (whatever it holds).
     """
     out: StepState = s
     number: uint256 = self.reg(s.registers[17 >> 3], 17)
@@ -694,19 +722,24 @@ def executeSyscall(s: StepState) -> StepState:
     if number == SYS_EXIT or number == SYS_EXIT_GROUP:
         out.exited = True
         out.exitCode = fd & 255
-        return out
+        return out, False
     elif number == SYS_READ:
         if fd == FD_STDIN:
             result = 0
         if fd == FD_HINT_READ:
             result = count
         if fd == FD_PREIMAGE_READ:
+            # Consulted whatever count is: a zero-length part (end of stream) must be proven too.
+            expectedData: bytes32 = empty(bytes32)
+            expectedLength: uint256 = 0
+            proven: bool = False
+            expectedData, expectedLength, proven = staticcall PreimageOracle(oracle).readPartIfProven(
+                s.preimageKey, s.preimageOffset)
+            if not proven:
+                return self.halt(s, FAULT_PREIMAGE_UNAVAILABLE), True
             partData: bytes32 = convert(slice(msg.data, WITNESS_CALLDATA + PREIMAGE_PART, 32), bytes32)
             partLength: uint256 = convert(slice(msg.data, WITNESS_CALLDATA + PREIMAGE_PART_LENGTH_WORD, 32),
                                           uint256) & 255
-            expectedData: bytes32 = empty(bytes32)
-            expectedLength: uint256 = 0
-            expectedData, expectedLength = staticcall PreimageOracle(oracle).readPart(s.preimageKey, s.preimageOffset)
             assert expectedData == partData and expectedLength == partLength and partLength <= 32, \
                 "preimagePartMismatch"
             n: uint256 = min(min(count, partLength), 32 - (buffer & 31))
@@ -736,7 +769,7 @@ def executeSyscall(s: StepState) -> StepState:
                 out.preimageOffset = 0
             result = n
     else:
-        return self.halt(s, FAULT_UNKNOWN_SYSCALL)
+        return self.halt(s, FAULT_UNKNOWN_SYSCALL), False
     out.registers[10 >> 3] = self.setReg(out.registers[10 >> 3], 10, result)
     out.pc = (out.pc + 4) & MASK32
-    return out
+    return out, False

@@ -149,8 +149,8 @@ public final class FPVM {
                 step &+= 1
             case .ecall:
                 self.pc = pc
-                var unused = PreimagePart.none
-                try performSyscall(memory: &access, partUsed: &unused)
+                var unused = OracleUse()
+                try performSyscall(memory: &access, oracleUse: &unused)
                 pc = self.pc
                 step += 1
                 if exited { return }
@@ -170,10 +170,25 @@ public final class FPVM {
 
     // MARK: - Syscalls
 
+    /// What a step asked of the preimage oracle (recorded in its witness).
+    struct OracleUse {
+        /// The part a preimage read was served (`.none` when none was).
+        var part = PreimagePart.none
+        /// Whether the step was a `read(5, …)`, which consults the oracle whatever its `count`.
+        var consulted = false
+        /// Whether the oracle could not serve the part (the step faulted with `preimageUnavailable`).
+        var unavailable = false
+    }
+
     /// Executes the `ECALL` at `pc` (the step counter is advanced by the caller).
-    /// `partUsed` receives the preimage part a preimage read consumed.
+    /// `oracleUse` receives what a preimage read asked of the oracle and the part it consumed.
+    ///
+    /// A read of fd 5 always consults the oracle for the part at `(preimageKey, preimageOffset)`, also
+    /// when `count` is 0 or the stream is at its end. A key the store does not hold throws
+    /// `missingPreimage` before the step; a preimage longer than `PreimageStore.maxPreimageSize` (which no
+    /// on-chain oracle can hold) halts the VM with `FaultCode.preimageUnavailable`.
     func performSyscall<Access: GuestAccess>(memory access: inout Access,
-                                             partUsed: inout PreimagePart) throws(FPVMError) {
+                                             oracleUse: inout OracleUse) throws(FPVMError) {
         let number = x[17], fd = x[10], buffer = x[11], count = x[12]
         var result: UInt32
         switch number {
@@ -187,12 +202,17 @@ public final class FPVM {
             case Syscall.hintReadFD: result = count
             case Syscall.preimageReadFD:
                 guard let part = oracle.part(key: preimageKey, offset: preimageOffset) else {
-                    throw .missingPreimage(key: preimageKey)
+                    guard oracle.isUnservable(preimageKey) else { throw .missingPreimage(key: preimageKey) }
+                    oracleUse.consulted = true
+                    oracleUse.unavailable = true
+                    halt(fault: .preimageUnavailable)
+                    return
                 }
                 let n = min(count, UInt32(part.length), 32 - (buffer & 31))
                 for i in 0..<n { access.store8(buffer &+ i, UInt32(part.data[Int(i)])) }
                 preimageOffset &+= n
-                partUsed = part
+                oracleUse.part = part
+                oracleUse.consulted = true
                 result = n
             default: result = Syscall.badFileDescriptor
             }

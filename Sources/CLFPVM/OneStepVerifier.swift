@@ -12,10 +12,28 @@ public enum VerifierError: Error, Equatable, Sendable {
     case invalidFetchProof
     /// The data proof does not lead to the state's memory root.
     case invalidDataProof
-    /// The preimage part in the witness differs from the oracle's part for (key, offset).
+    /// The preimage part in the witness differs from the oracle's proven part for (key, offset).
     case preimagePartMismatch
-    /// The oracle holds no part for (key, offset).
-    case preimagePartUnknown(key: Bytes32, offset: UInt32)
+}
+
+/// What one verified step produced: the post-state hash, and whether the step was a preimage read whose
+/// part the oracle had not proven (it then halted the VM with `FaultCode.preimageUnavailable`).
+///
+/// Mirrors `RV32Step.stepWithStatus(bytes, bytes32) → (bytes32 postStateHash, bool partUnavailable)`:
+/// the dispute game uses the flag to open a data window in which the part may still be proven before
+/// the step is judged.
+public struct StepOutcome: Equatable, Sendable {
+    /// The hash of `S_{i+1}`.
+    public var postStateHash: Bytes32
+    /// True exactly when the step was a `read(5, …)` and the oracle had no part for
+    /// `(preimageKey, preimageOffset)` of the pre-state.
+    public var partUnavailable: Bool
+
+    /// An outcome.
+    public init(postStateHash: Bytes32, partUnavailable: Bool) {
+        self.postStateHash = postStateHash
+        self.partUnavailable = partUnavailable
+    }
 }
 
 /// The one-step verifier: a pure function from a witness to the post-state hash.
@@ -23,16 +41,34 @@ public enum VerifierError: Error, Equatable, Sendable {
 /// It shares no code or data structure with the interpreter: it decodes the packed witness, checks
 /// memory proofs against the root in the pre-state, executes the one instruction on those leaves and
 /// re-encodes the state. Its sections and functions are the ones the on-chain contract mirrors
-/// (docs/PROTOCOL.md §One-step verifier): `decodeState`, `verifyMemoryProof`, `updateMemoryRoot`,
-/// `decodeInstruction`, `executeALU`, `executeMExtension`, `executeBranch`, `executeLoad`,
-/// `executeStore`, `executeSyscall`, `encodeState`, `hashState`.
+/// (docs/PROTOCOL.md §One-step verifier): `step` and `stepWithStatus` (wrappers of `verifyStep`),
+/// `decodeState`, `verifyMemoryProof`, `updateMemoryRoot`, `decodeInstruction`, `executeALU`,
+/// `executeMExtension`, `executeBranch`, `executeLoad`, `executeStore`, `executeSyscall`,
+/// `encodeState`, `hashState`.
 public enum OneStepVerifier {
-    /// Verifies `witness` and returns the post-state hash.
+    /// Verifies `witness` and returns the post-state hash (`stepWithStatus` without the flag; the
+    /// contract's `step(bytes, bytes32)`).
     /// - Parameters:
     ///   - preStateHash: the agreed hash of `S_i`; nil skips that check (the caller compares instead).
     ///   - oracle: the proven preimage parts (on-chain: the `PreimageOracle` contract).
     public static func step(witness: [UInt8], preStateHash: Bytes32? = nil,
                             oracle: some PreimagePartSource) throws(VerifierError) -> Bytes32 {
+        try stepWithStatus(witness: witness, preStateHash: preStateHash, oracle: oracle).postStateHash
+    }
+
+    /// Verifies `witness` and returns the post-state hash and whether the step read a preimage part the
+    /// oracle had not proven (the contract's `stepWithStatus(bytes, bytes32)`).
+    /// - Parameters:
+    ///   - preStateHash: the agreed hash of `S_i`; nil skips that check (the caller compares instead).
+    ///   - oracle: the proven preimage parts (on-chain: the `PreimageOracle` contract).
+    public static func stepWithStatus(witness: [UInt8], preStateHash: Bytes32? = nil,
+                                      oracle: some PreimagePartSource) throws(VerifierError) -> StepOutcome {
+        try verifyStep(witness: witness, preStateHash: preStateHash, oracle: oracle)
+    }
+
+    /// The body of `step` and `stepWithStatus` (the contract's internal `verifyStep`).
+    static func verifyStep(witness: [UInt8], preStateHash: Bytes32?,
+                           oracle: some PreimagePartSource) throws(VerifierError) -> StepOutcome {
         guard witness.count == WitnessLayout.size else { throw .wrongWitnessSize(witness.count) }
         let stateBytes = Array(witness[WitnessLayout.state..<WitnessLayout.state + StateLayout.size])
         guard var s = decodeState(stateBytes) else { throw .malformedState }
@@ -41,13 +77,14 @@ public enum OneStepVerifier {
             throw .preStateMismatch(expected: expected, actual: preHash)
         }
         // A halted VM does not move.
-        if s.exited { return preHash }
+        if s.exited { return StepOutcome(postStateHash: preHash, partUnavailable: false) }
         s.step &+= 1
         // Instruction fetch.
         if s.pc & 3 != 0 {
             s.halt(.misalignedFetch)
-            return hashState(encodeState(s))
+            return StepOutcome(postStateHash: hashState(encodeState(s)), partUnavailable: false)
         }
+        var partUnavailable = false
         let fetchLeaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.fetchProof, root: s.memRoot,
                                               address: s.pc, error: .invalidFetchProof)
         let insn = leafWord(fetchLeaf, at: s.pc)
@@ -93,7 +130,7 @@ public enum OneStepVerifier {
             if d.funct3 <= 1 { s.pc &+= 4 } else { s.halt(.illegalInstruction) }
         case 0x73:
             if insn == 0x0000_0073 {
-                try executeSyscall(&s, witness, oracle: oracle)
+                partUnavailable = try executeSyscall(&s, witness, oracle: oracle)
             } else if insn == 0x0010_0073 {
                 s.halt(.breakpoint)
             } else {
@@ -102,7 +139,7 @@ public enum OneStepVerifier {
         default:
             s.halt(.illegalInstruction)
         }
-        return hashState(encodeState(s))
+        return StepOutcome(postStateHash: hashState(encodeState(s)), partUnavailable: partUnavailable)
     }
 
     // MARK: - State
@@ -342,25 +379,29 @@ public enum OneStepVerifier {
         s.pc &+= 4
     }
 
-    /// ECALL: exit, exit_group, read, write with the descriptors of `Syscall`.
+    /// ECALL: exit, exit_group, read, write with the descriptors of `Syscall`. Returns whether the call
+    /// was a preimage read whose part the oracle has not proven: the VM then halts with
+    /// `preimageUnavailable` and the witness's part field is ignored (whatever it holds).
     static func executeSyscall(_ s: inout StepState, _ witness: [UInt8],
-                               oracle: some PreimagePartSource) throws(VerifierError) {
+                               oracle: some PreimagePartSource) throws(VerifierError) -> Bool {
         let number = s.reg(17), fd = s.reg(10), buffer = s.reg(11), count = s.reg(12)
         var result = Syscall.badFileDescriptor
         switch number {
         case Syscall.exit, Syscall.exitGroup:
             s.exited = true
             s.exitCode = UInt8(truncatingIfNeeded: fd)
-            return
+            return false
         case Syscall.read:
             if fd == Syscall.stdinFD { result = 0 }
             if fd == Syscall.hintReadFD { result = count }
             if fd == Syscall.preimageReadFD {
+                // Consulted whatever count is: a zero-length part (end of stream) must be proven too.
+                guard let expected = oracle.part(key: s.preimageKey, offset: s.preimageOffset) else {
+                    s.halt(.preimageUnavailable)
+                    return true
+                }
                 let part = PreimagePart(data: word32(witness, WitnessLayout.preimagePart),
                                         length: witness[WitnessLayout.preimagePartLength])
-                guard let expected = oracle.part(key: s.preimageKey, offset: s.preimageOffset) else {
-                    throw .preimagePartUnknown(key: s.preimageKey, offset: s.preimageOffset)
-                }
                 guard expected == part, part.length <= 32 else { throw .preimagePartMismatch }
                 let n = min(count, UInt32(part.length), 32 - (buffer & 31))
                 if n > 0 {
@@ -390,9 +431,10 @@ public enum OneStepVerifier {
             }
         default:
             s.halt(.unknownSyscall)
-            return
+            return false
         }
         s.setReg(10, result)
         s.pc &+= 4
+        return false
     }
 }

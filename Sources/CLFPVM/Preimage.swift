@@ -39,6 +39,9 @@ public struct PreimagePart: Equatable, Sendable {
 
 /// Where the one-step verifier gets preimage parts from: the `PreimageOracle` contract on-chain,
 /// a store of proven parts off-chain.
+///
+/// A read of fd 5 whose part the source cannot serve (nil) is not an error: the step halts the VM with
+/// `FaultCode.preimageUnavailable` (docs/PROTOCOL.md, "Preimage oracle").
 public protocol PreimagePartSource {
     /// The part for `key` at `offset`, or nil when the part was never proven/stored.
     func part(key: Bytes32, offset: UInt32) -> PreimagePart?
@@ -49,8 +52,16 @@ public protocol PreimagePartSource {
 /// The host fills it before or while the VM runs (for example in answer to hints); the VM only ever
 /// reads it, through the key and offset in its state, so a run is a function of S0 and the store's
 /// contents, and an honest store cannot change the trace: a key fixes its data.
+///
+/// The store holds preimages of any size, but serves parts only of those the on-chain oracle can hold
+/// (at most `maxPreimageSize` bytes): a guest reading a longer one faults with
+/// `FaultCode.preimageUnavailable`, on-chain and off-chain alike.
 public struct PreimageStore: PreimagePartSource, Sendable {
     var entries: [Bytes32: [UInt8]] = [:]
+
+    /// The largest preimage the on-chain `PreimageOracle` accepts (`MAX_PREIMAGE_SIZE`), in bytes. No part
+    /// of a longer preimage can ever be proven on-chain, so no part of it is served here either.
+    public static let maxPreimageSize = 4096
 
     /// An empty store.
     public init() {}
@@ -69,9 +80,17 @@ public struct PreimageStore: PreimagePartSource, Sendable {
     /// Number of stored preimages.
     public var count: Int { entries.count }
 
-    /// The part of the stream of `key` at `offset`, or nil when the key is unknown.
+    /// Whether the store holds `key` but its preimage is too long for the on-chain oracle
+    /// (more than `maxPreimageSize` bytes): a read of it faults with `FaultCode.preimageUnavailable`.
+    public func isUnservable(_ key: Bytes32) -> Bool {
+        guard let data = entries[key] else { return false }
+        return data.count > Self.maxPreimageSize
+    }
+
+    /// The part of the stream of `key` at `offset`; nil when the key is unknown or its preimage is longer
+    /// than `maxPreimageSize` bytes (exactly as the on-chain oracle, which can never hold such a part).
     public func part(key: Bytes32, offset: UInt32) -> PreimagePart? {
-        guard let data = entries[key] else { return nil }
+        guard let data = entries[key], data.count <= Self.maxPreimageSize else { return nil }
         return PreimagePart(preimage: data, offset: offset)
     }
 }

@@ -14,6 +14,9 @@ public enum FaultCode: UInt8, Sendable, CaseIterable {
     case breakpoint = 5
     /// `ECALL` with a syscall number other than 63, 64, 93, 94.
     case unknownSyscall = 6
+    /// `read(5, …)` of a part the preimage oracle cannot serve: on-chain, a part `(key, offset)` the
+    /// `PreimageOracle` has not proven; off-chain, a preimage longer than `PreimageStore.maxPreimageSize`.
+    case preimageUnavailable = 7
 }
 
 /// The outcome class put in the top byte of a state hash, as Cannon does.

@@ -26,16 +26,31 @@ public struct StepWitness: Equatable, Sendable {
     public var dataProof: MemoryProof
     /// The preimage part a read of fd 5 consumed (`.none` otherwise).
     public var preimagePart: PreimagePart
+    /// Whether the step is a `read(5, …)`: it consults the oracle for the part at
+    /// `(state.preimageKey, state.preimageOffset)` whatever its `count`, so that part must be proven in the
+    /// on-chain `PreimageOracle` before the step is judged, also when its length is 0 (a read at or past the
+    /// end of the stream). Not part of the encoding.
+    public var consultsOracle: Bool
+    /// Whether the oracle could not serve that part: the preimage is longer than
+    /// `PreimageStore.maxPreimageSize`, no part of it can ever be proven on-chain, and the step halts the VM
+    /// with `FaultCode.preimageUnavailable` (`preimagePart` is then `.none`). Not part of the encoding.
+    public var partUnavailable: Bool
+    /// Whether the part `(state.preimageKey, state.preimageOffset)` must be proven on-chain for the contract
+    /// to compute this step's post-state (`consultsOracle` and not `partUnavailable`).
+    public var needsProvenPart: Bool { consultsOracle && !partUnavailable }
 
     /// An all-zero proof: the filler of an unused proof slot.
     public static let unusedProof = MemoryProof(leaf: .zero, siblings: Array(repeating: .zero, count: MemoryLayout32.treeDepth))
 
     /// Creates a witness from its parts.
-    public init(state: VMState, fetchProof: MemoryProof, dataProof: MemoryProof, preimagePart: PreimagePart) {
+    public init(state: VMState, fetchProof: MemoryProof, dataProof: MemoryProof, preimagePart: PreimagePart,
+                consultsOracle: Bool = false, partUnavailable: Bool = false) {
         self.state = state
         self.fetchProof = fetchProof
         self.dataProof = dataProof
         self.preimagePart = preimagePart
+        self.consultsOracle = consultsOracle
+        self.partUnavailable = partUnavailable
     }
 
     /// The fixed 2036-byte encoding.
@@ -91,9 +106,11 @@ extension FPVM {
             x[0] = 0
             pc = next
         case .ecall:
-            var part = PreimagePart.none
-            try performSyscall(memory: &access, partUsed: &part)
-            witness.preimagePart = part
+            var use = OracleUse()
+            try performSyscall(memory: &access, oracleUse: &use)
+            witness.preimagePart = use.part
+            witness.consultsOracle = use.consulted
+            witness.partUnavailable = use.unavailable
         case .fault(let code):
             halt(fault: code)
         }

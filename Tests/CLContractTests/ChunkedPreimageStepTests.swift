@@ -99,11 +99,15 @@ import TestSupport
             #expect(proven.data.count <= GuestChunking.maxPreimageSize)
             let preHash = try trace.stateHash(at: step)
             let postHash = try trace.stateHash(at: step + 1)
-            // Before the part is proven the contract refuses the step.
-            if case .postState = try verifier.step(witness: witness, preStateHash: preHash).result {
-                Issue.record("step \(step) settled before its preimage part was proven")
-            }
+            // Before the part is proven the contract does not reach the honest post-state: it halts the VM
+            // with fault 7 (preimageUnavailable) and stepWithStatus flags the unproven part.
+            let before = try verifier.stepWithStatus(witness: witness, preStateHash: preHash)
+            #expect(before?.partUnavailable == true, "step \(step)")
+            #expect(before != nil && before?.postStateHash != postHash, "step \(step) settled before its part was proven")
+            #expect(try verifier.step(witness: witness, preStateHash: preHash).postStateHash == before?.postStateHash)
             try verifier.provePreimagePart(proven.data, offset: proven.offset)
+            #expect(try verifier.stepWithStatus(witness: witness, preStateHash: preHash)
+                    == StepOutcome(postStateHash: postHash, partUnavailable: false))
             let store = try spec.makeVM().oracle
             let swift = try OneStepVerifier.step(witness: witness, preStateHash: preHash, oracle: store)
             #expect(swift == postHash)

@@ -17,6 +17,18 @@ struct PreimageOracleTests {
         return PreimagePart(data: data, length: UInt8(truncatingIfNeeded: length.w0))
     }
 
+    /// Reads the part through `readPartIfProven` (never reverts).
+    static func readPartIfProven(_ verifier: OnChainStepVerifier, key: Bytes32, offset: UInt32) throws
+        -> (part: PreimagePart, proven: Bool) {
+        var request = CallRequest()
+        request.to = verifier.oracleAddress
+        request.data = try PreimageOracle.encodeReadPartIfProven(key: key, offset: UInt256(UInt64(offset)))
+        let outcome = try verifier.chain.simulate(request)
+        #expect(outcome.status == .success, "readPartIfProven must not revert")
+        let (data, length, proven) = try PreimageOracle.decodeReadPartIfProvenResult(outcome.output)
+        return (PreimagePart(data: data, length: UInt8(truncatingIfNeeded: length.w0)), proven)
+    }
+
     @Test("every part of preimages of several lengths equals the Swift oracle's part",
           arguments: [0, 1, 24, 31, 32, 33, 100, 4096])
     func partsMatch(length: Int) throws {
@@ -29,10 +41,18 @@ struct PreimageOracleTests {
         for _ in 0..<6 { offsets.insert(UInt32(random.next() % UInt64(streamLength + 1))) }
         for offset in offsets.sorted() where offset <= streamLength + 5 {
             #expect(try Self.readPart(verifier, key: key, offset: offset) == nil, "unproven part \(offset) must revert")
+            let unproven = try Self.readPartIfProven(verifier, key: key, offset: offset)
+            #expect(!unproven.proven && unproven.part == .none, "unproven part \(offset)")
             let gas = try verifier.provePreimagePart(preimage, offset: offset)
             #expect(gas > 21_000)
             let onChain = try Self.readPart(verifier, key: key, offset: offset)
             #expect(onChain == PreimagePart(preimage: preimage, offset: offset), "length \(length) offset \(offset)")
+            let proven = try Self.readPartIfProven(verifier, key: key, offset: offset)
+            #expect(proven.proven && proven.part == onChain, "length \(length) offset \(offset)")
+            // The Swift store serves exactly the parts the contract can hold.
+            var store = PreimageStore()
+            store.add(preimage)
+            #expect(store.part(key: key, offset: offset) == onChain)
         }
     }
 
@@ -40,7 +60,15 @@ struct PreimageOracleTests {
     func chunkLimit() throws {
         let verifier = try OnChainStepVerifier()
         #expect(throws: OnChainVerifierError.self) {
-            try verifier.provePreimagePart([UInt8](repeating: 7, count: 4097), offset: 0)
+            try verifier.provePreimagePart([UInt8](repeating: 7, count: PreimageStore.maxPreimageSize + 1), offset: 0)
         }
+        // The Swift store's bound is the contract's: 4096 bytes load, and the store serves their parts.
+        let full = [UInt8](repeating: 7, count: PreimageStore.maxPreimageSize)
+        #expect(try verifier.provePreimagePart(full, offset: 8) > 21_000)
+        var store = PreimageStore()
+        let key = store.add(full)
+        let oversized = store.add(full + [7])
+        #expect(store.part(key: key, offset: 8) == (try Self.readPart(verifier, key: key, offset: 8)))
+        #expect(store.part(key: oversized, offset: 8) == nil)
     }
 }

@@ -21,13 +21,23 @@ struct RandomPreStates {
     var random: SplitMix64
     /// Preimages the cases read (the batch's oracle store holds them).
     var preimages: [[UInt8]] = []
+    /// Preimages longer than the on-chain oracle's bound (also in the store): reading one faults with 7.
+    var oversizedPreimages: [[UInt8]] = []
 
     init(seed: UInt64) {
         random = SplitMix64(seed: seed)
         for length in [0, 1, 7, 8, 23, 24, 25, 31, 32, 33, 40, 64, 100, 257] {
             preimages.append(bytes(length))
         }
+        // From their own generator, so the other cases stay what they were.
+        var other = SplitMix64(seed: seed ^ 0x0D15_EA5E)
+        for length in [PreimageStore.maxPreimageSize + 1, 6000] {
+            oversizedPreimages.append((0..<length).map { _ in UInt8(truncatingIfNeeded: other.next()) })
+        }
     }
+
+    /// Every preimage the cases read, for the batch's store.
+    var allPreimages: [[UInt8]] { preimages + oversizedPreimages }
 
     mutating func next32() -> UInt32 { UInt32(truncatingIfNeeded: random.next()) }
     mutating func below(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
@@ -81,7 +91,7 @@ struct RandomPreStates {
     /// Every template name, in the order `make(template:)` takes them.
     static let templateCount = registerOps.count + immediateOps.count + 3 + 4 + branches.count + 1
         + loads.count + 1 + stores.count + 1 + syscallTemplates + 6
-    static let syscallTemplates = 13
+    static let syscallTemplates = 15
 
     /// The case for template number `index` (0 ..< templateCount).
     mutating func make(template index: Int) -> Case {
@@ -230,6 +240,27 @@ struct RandomPreStates {
                       RV32Encoder.addi(11, 11, Int32(below(64))), RV32Encoder.ecall]
             c.steps = 5
             c.dataAddresses = [buffer, buffer &+ 32, buffer &+ 64]
+        case 12:
+            // A preimage the oracle cannot hold: fault 7 (preimageUnavailable), then a step of the halted VM.
+            c.name = "read-preimage-unavailable"
+            c.preimageKey = Keccak256.hash(oversizedPreimages[below(oversizedPreimages.count)])
+            c.registers[17] = 63
+            c.registers[10] = 5
+            c.steps = 2
+        case 13:
+            // A short stream read whole by one read, then zero-length reads at its end (a part of length 0).
+            c.name = "read-preimage-end"
+            let short = preimages.filter { $0.count <= 24 }
+            c.preimageKey = Keccak256.hash(short[below(short.count)])
+            c.registers[17] = 63
+            c.registers[10] = 5
+            c.registers[11] = buffer & ~31
+            c.registers[12] = 32
+            c.code = [RV32Encoder.ecall, RV32Encoder.addi(10, 0, 5), RV32Encoder.addi(12, 0, Int32(below(40))),
+                      RV32Encoder.addi(11, 11, Int32(below(64))), RV32Encoder.ecall, RV32Encoder.addi(10, 0, 5),
+                      RV32Encoder.ecall]
+            c.steps = 7
+            c.dataAddresses = [buffer & ~31, (buffer & ~31) &+ 32, (buffer & ~31) &+ 64]
         default:
             c.name = "unknown-syscall"
             var number = next32() % 400

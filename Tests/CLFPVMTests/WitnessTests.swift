@@ -82,13 +82,13 @@ struct WitnessTests {
             if witness.preimagePart.length > 0 {
                 #expect(rejects { $0[WitnessLayout.preimagePart + 9] ^= 1 } == .preimagePartMismatch)
                 #expect(rejects { $0[WitnessLayout.preimagePartLength] = 31 } == .preimagePartMismatch)
-                do {
-                    _ = try OneStepVerifier.step(witness: good, preStateHash: preHash, oracle: PreimageStore())
-                    Issue.record("unknown preimage part accepted")
-                } catch {
-                    #expect(error == .preimagePartUnknown(key: witness.state.preimageKey,
-                                                           offset: witness.state.preimageOffset))
-                }
+                // A part the oracle never proved is no rejection: the step faults with preimageUnavailable.
+                var faulted = witness.state
+                faulted.step += 1
+                faulted.exited = true
+                faulted.fault = FaultCode.preimageUnavailable.rawValue
+                let outcome = try OneStepVerifier.stepWithStatus(witness: good, preStateHash: preHash, oracle: PreimageStore())
+                #expect(outcome == StepOutcome(postStateHash: faulted.hash, partUnavailable: true))
             }
         }
     }

@@ -167,10 +167,13 @@ public struct StepMismatch: Equatable, Sendable, CustomStringConvertible {
 }
 
 extension OnChainStepVerifier {
-    /// Proves the preimage part a witness consumes (for a `read(5, …)` step), from `store`.
+    /// Proves the preimage part a witness consumes (for a `read(5, …)` step), from `store`; nothing for a
+    /// preimage longer than `PreimageStore.maxPreimageSize`, which the oracle cannot hold (the step faults
+    /// with `preimageUnavailable` on both sides).
     public func provePart(for witness: StepWitness, store: PreimageStore) throws(OnChainVerifierError) {
         guard InstructionClass(witness: witness) == .preimageRead,
-              let data = store.preimage(witness.state.preimageKey) else { return }
+              let data = store.preimage(witness.state.preimageKey), data.count <= PreimageStore.maxPreimageSize
+        else { return }
         try provePreimagePart(data, offset: witness.state.preimageOffset)
     }
 

@@ -1,3 +1,4 @@
+import CLFPVM
 import CLPrimitives
 
 /// How the host serves blobs larger than one oracle preimage to the ML guest (docs/PROTOCOL.md,
@@ -7,8 +8,8 @@ import CLPrimitives
 /// keys are themselves listed by an index one level up. The guest request maps the blob's key to its
 /// top index key (the request's directory).
 public enum GuestChunking {
-    /// The PreimageOracle contract's bound on one preimage (`MAX_PREIMAGE_SIZE`).
-    public static let maxPreimageSize = 4096
+    /// The PreimageOracle contract's bound on one preimage (`MAX_PREIMAGE_SIZE`, `PreimageStore.maxPreimageSize`).
+    public static let maxPreimageSize = PreimageStore.maxPreimageSize
     /// Bytes before the keys in an index preimage: depth u8, three reserved zero bytes, covered length u32.
     public static let indexHeaderSize = 8
     /// The most keys one index holds, so that an index is itself at most `maxPreimageSize` bytes.

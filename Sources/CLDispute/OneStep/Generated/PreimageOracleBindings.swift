@@ -38,6 +38,21 @@ public struct PreimageOracle: Sendable {
         return (value0: try ABIBindingSupport.bytes32(values[0]), value1: try values[1].asUInt())
     }
 
+    /// The selector of `readPartIfProven(bytes32,uint256)` (view).
+    public static let readPartIfProvenSelector: [UInt8] = [0x4f, 0xa6, 0x2a, 0xf8]
+
+    /// Calldata for `readPartIfProven(bytes32,uint256)`.
+    public static func encodeReadPartIfProven(key: Bytes32, offset: UInt256) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: readPartIfProvenSelector, [ABIValue.fixedBytes(key.bytes), ABIValue.uint(offset)],
+                                  as: [ABIType.fixedBytes(32), ABIType.uint(bits: 256)])
+    }
+
+    /// Decodes the return data of `readPartIfProven(bytes32,uint256)`.
+    public static func decodeReadPartIfProvenResult(_ data: [UInt8]) throws(ABIError) -> (value0: Bytes32, value1: UInt256, value2: Bool) {
+        let values = try ABIDecoder.decode([ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.bool], from: data)
+        return (value0: try ABIBindingSupport.bytes32(values[0]), value1: try values[1].asUInt(), value2: try values[2].asBool())
+    }
+
     /// The selector of `isPartProven(bytes32,uint256)` (view).
     public static let isPartProvenSelector: [UInt8] = [0xda, 0x9c, 0x97, 0x37]
 

@@ -23,6 +23,21 @@ public struct RV32Step: Sendable {
         return try ABIBindingSupport.bytes32(values[0])
     }
 
+    /// The selector of `stepWithStatus(bytes,bytes32)` (view).
+    public static let stepWithStatusSelector: [UInt8] = [0xb5, 0x43, 0xae, 0x43]
+
+    /// Calldata for `stepWithStatus(bytes,bytes32)`.
+    public static func encodeStepWithStatus(witness: [UInt8], preStateHash: Bytes32) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: stepWithStatusSelector, [ABIValue.bytes(witness), ABIValue.fixedBytes(preStateHash.bytes)],
+                                  as: [ABIType.bytes, ABIType.fixedBytes(32)])
+    }
+
+    /// Decodes the return data of `stepWithStatus(bytes,bytes32)`.
+    public static func decodeStepWithStatusResult(_ data: [UInt8]) throws(ABIError) -> (value0: Bytes32, value1: Bool) {
+        let values = try ABIDecoder.decode([ABIType.fixedBytes(32), ABIType.bool], from: data)
+        return (value0: try ABIBindingSupport.bytes32(values[0]), value1: try values[1].asBool())
+    }
+
     /// The selector of `oracle()` (view).
     public static let oracleSelector: [UInt8] = [0x7d, 0xc0, 0xd1, 0xd0]
 
