@@ -93,6 +93,8 @@ public final class ChallengerAgent: @unchecked Sendable {
             let game = try await client.challenge(submissionId: id, stake: stake)
             narrate?("\(name) challenges submission \(id) (claimed \(submission.finalStateHash.hex.prefix(18))…, own \(own.hex.prefix(18))…): game \(game)")
             sent += 1
+            // Its first move is due at once.
+            if strategy != .stalling { sent += try await playActiveGame(of: try await client.submission(id), id: id, now: now) }
         }
         sent += try await client.finalizeAndWithdraw(task: task, taskId: taskId, now: now, finalizes: strategy == .honest,
                                                     withdraws: withdraws, account: address, name: name,

@@ -83,13 +83,16 @@ public final class Trace: @unchecked Sendable {
     }
 
     /// The step witness of S_step → S_step+1, and the preimage the PreimageOracle must have proven for it
-    /// (its key, its offset in the stream and the data), when that step reads one the oracle can hold.
+    /// (its key, its offset in the stream and the data), whenever that step consults the oracle for a part the
+    /// oracle can hold (zero-length parts at the end of a stream included).
     public func witness(at step: UInt64) throws(DisputeError) -> (witness: [UInt8], preimagePart: PreimageToLoad?) {
         let vm = try vm(at: step)
         let witness: StepWitness
         do { witness = try vm.stepWithWitness() } catch { throw .execution("\(spec.name): \(error)") }
         var part: PreimageToLoad?
-        if witness.preimagePart.length > 0, let data = vm.oracle.preimage(witness.state.preimageKey) {
+        // Every read that consults the oracle needs its part on-chain, a zero-length one at the end of a stream
+        // included; a part the oracle can never hold (fault 7) needs none.
+        if witness.needsProvenPart, let data = vm.oracle.preimage(witness.state.preimageKey) {
             part = PreimageToLoad(key: witness.state.preimageKey, offset: witness.state.preimageOffset, data: data)
         }
         return (witness.encoded, part)
