@@ -128,7 +128,9 @@ struct FPVMWitness: ParsableCommand {
         if json {
             try printJSON(["preStateHash": witness.state.hash.hex, "postStateHash": vm.stateHash.hex,
                            "preState": stateJSON(witness.state), "witness": encoded,
-                           "preimagePartLength": witness.preimagePart.length])
+                           "preimagePartLength": witness.preimagePart.length,
+                           "consultsOracle": witness.consultsOracle, "partUnavailable": witness.partUnavailable,
+                           "needsProvenPart": witness.needsProvenPart])
         } else {
             print(encoded)
         }
