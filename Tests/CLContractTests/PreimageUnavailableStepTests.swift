@@ -162,13 +162,15 @@ struct PreimageUnavailableStepTests {
         // The liar's request: no directory, and a store that also holds every blob whole.
         let request = GuestRunner.request(modelHash: spec.modelHash, node: nil,
                                           tensorHashes: [Keccak256.hash(TensorCoding.encode(sample))])
-        #expect(request != spec.input)
+        // The request is served through the oracle behind its top index, named by the input leaf.
+        let served = GuestChunking.indexed(request)
+        #expect(served.indexKey.bytes != spec.input)
         var store = PreimageStore()
-        for preimage in spec.preimages { store.add(preimage) }
+        for preimage in spec.preimages + served.preimages { store.add(preimage) }
         store.add(weights)
         for constant in model.constants { store.add(TensorCoding.encode(constant)) }
         let program = try GuestProgram(elf: spec.program)
-        let fast = try program.makeVM(input: request, oracle: store)
+        let fast = try program.makeVM(input: served.indexKey.bytes, oracle: store)
         try fast.run(until: 50_000_000)
         #expect(fast.exited && fast.fault == FaultCode.preimageUnavailable.rawValue)
         #expect(store.isUnservable(fast.preimageKey))
@@ -178,7 +180,7 @@ struct PreimageUnavailableStepTests {
         #expect(read.count > PreimageStore.maxPreimageSize)
         print("ML guest without directory: fault 7 at step \(fast.step - 1) reading a \(read.count)-byte blob")
         let faultStep = fast.step - 1
-        let vm = try program.makeVM(input: request, oracle: store)
+        let vm = try program.makeVM(input: served.indexKey.bytes, oracle: store)
         try vm.run(until: faultStep)
         #expect(!vm.exited)
         let witness = try vm.stepWithWitness()
