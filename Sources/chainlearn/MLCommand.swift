@@ -121,6 +121,9 @@ struct MLTraceCommand: ParsableCommand {
 
     @Argument(help: "The model file (.clml).") var model: String
     @Option(help: "The input: tensor encodings, one per graph input.") var input: String
+    @Option(help: "Also re-run position K (1…N) in the ML guest's node mode in the FPVM and check its S_K.")
+    var fpvmNode: Int?
+    @Option(help: "The ML guest ELF for --fpvm-node.") var guest = "Fixtures/ml/ml-guest.elf"
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -140,16 +143,33 @@ struct MLTraceCommand: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let modelHash = Keccak256.hash(trace.modelCommitment.descriptor).hex
+        var check: [String: Any]? = nil
+        if let position = fpvmNode {
+            if position < 1 || position > graph.nodes.count {
+                throw MLCommandError(description: "--fpvm-node must be in 1…\(graph.nodes.count)")
+            }
+            let elf = try readBytes(guest)
+            let nodeStarted = DispatchTime.now().uptimeNanoseconds
+            let run: NodeModeRun
+            do { run = try NodeModeRunner.run(elf: elf, trace: trace, position: position) } catch {
+                throw MLCommandError(description: "node-mode run failed: \(error)")
+            }
+            let nodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - nodeStarted) / 1e9
+            check = ["position": position, "steps": run.steps, "seconds": nodeSeconds, "root": run.root.hex,
+                     "matches": run.root == trace.root(after: position), "preimages_read": run.requestedKeys.count]
+        }
         if json {
             var states: [[String: Any]] = [["index": 0, "root": trace.initialRoot.hex]]
             for step in trace.steps {
                 states.append(["index": step.index, "node": step.index - 1, "op": "\(step.op)", "seconds": step.seconds,
                                "output_key": step.outputKey.hex, "root": step.root.hex])
             }
-            let object: [String: Any] = ["model_hash": modelHash, "model_commitment": trace.modelCommitment.commitment.hex,
+            var object: [String: Any] = ["model_hash": modelHash, "model_commitment": trace.modelCommitment.commitment.hex,
                                          "nodes": graph.nodes.count, "states": states, "seconds": seconds]
+            if let check { object["fpvm_node"] = check }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
+            if let check, check["matches"] as? Bool != true { throw MLCommandError(description: "node-mode root differs") }
             return
         }
         print("model hash        \(modelHash)")
@@ -168,6 +188,12 @@ struct MLTraceCommand: ParsableCommand {
             print(position + "  " + op + " " + ms + "  " + step.root.hex)
         }
         print(String(format: "total %.6f s", seconds))
+        if let check, let position = fpvmNode {
+            let verdict = (check["matches"] as? Bool) == true ? "matches the native S_\(position)" : "DIFFERS from the native S_\(position)"
+            print("fpvm node mode, position \(position): \(check["steps"]!) steps, \(check["preimages_read"]!) preimages read, "
+                  + String(format: "%.3f s", check["seconds"] as! Double) + ", root \(check["root"]!) \(verdict)")
+            if check["matches"] as? Bool != true { throw MLCommandError(description: "node-mode root differs") }
+        }
     }
 }
 
