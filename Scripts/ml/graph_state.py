@@ -8,7 +8,7 @@ It also writes a small synthetic model (Fixtures/ml/graph-state-model.clml, grap
 nodes use only exact integer operators (relu, add, max pool, flatten, reshape, embedding), evaluates it
 here, and records the state root after every node; for the shipped models it records S_0.
 
-Usage: .venv/bin/python Scripts/ml/graph_state.py   (from the repository root)
+Usage: .venv/bin/python Scripts/ml/graph_state.py [--out DIR]   (default: Fixtures/)
 """
 import json
 import os
@@ -250,10 +250,13 @@ def synthetic():
 def main():
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
     fixtures = os.path.join(root, "Fixtures")
+    # --out DIR writes the three files to DIR/ml instead (the tests regenerate them and compare).
+    out = sys.argv[sys.argv.index("--out") + 1] if "--out" in sys.argv else fixtures
+    os.makedirs(os.path.join(out, "ml"), exist_ok=True)
     model, input_blobs, output_blobs = synthetic()
-    with open(os.path.join(fixtures, "ml", "graph-state-model.clml"), "wb") as f:
+    with open(os.path.join(out, "ml", "graph-state-model.clml"), "wb") as f:
         f.write(model)
-    with open(os.path.join(fixtures, "ml", "graph-state-input.clt"), "wb") as f:
+    with open(os.path.join(out, "ml", "graph-state-input.clt"), "wb") as f:
         f.write(b"".join(input_blobs))
     vectors = {"generator": "Scripts/ml/graph_state.py", "models": [], "blobs": []}
     full = trace(model, input_blobs, output_blobs)
@@ -276,7 +279,7 @@ def main():
     for length in [1, 100, CHUNK, CHUNK + 1, 3 * CHUNK + 17, KEYS_PER_INDEX * CHUNK, KEYS_PER_INDEX * CHUNK + 1]:
         blob = bytes((i * 31 + 7) & 0xFF for i in range(length))
         vectors["blobs"].append({"length": length, "pattern": "byte i = (31 i + 7) mod 256", "key": hx(blob_key(blob))})
-    with open(os.path.join(fixtures, "ml", "graph-state-vectors.json"), "w") as f:
+    with open(os.path.join(out, "ml", "graph-state-vectors.json"), "w") as f:
         json.dump(vectors, f, indent=1, sort_keys=True)
         f.write("\n")
     print("wrote Fixtures/ml/graph-state-{model.clml,input.clt,vectors.json}: %d states for the synthetic model"
