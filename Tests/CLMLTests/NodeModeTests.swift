@@ -103,6 +103,21 @@ import TestSupport
             _ = try NodeModeRunner.run(elf: elf, input: Keccak256.hash(skipping),
                                        available: NodeModeRunner.preimages(trace: trace, position: 2) + [skipping])
         }
+        // A "root" whose preimage is not a state record (the model commitment's pair): status 6.
+        let notARecord = GraphState.task(previous: trace.modelCommitment.commitment, position: 1)
+        #expect(throws: GuestRunError.guestStatus(6)) {
+            _ = try NodeModeRunner.run(elf: elf, input: Keccak256.hash(notARecord),
+                                       available: NodeModeRunner.preimages(trace: trace, position: 1) + [notARecord])
+        }
+        // A record whose value root's preimage is not a pair of children: status 6.
+        let initialRecord = GraphState.record(
+            index: 0, model: trace.modelCommitment.commitment, values: GraphState.treeRoot(trace.valueLeaves(after: 0)))
+        let badTree = GraphState.record(index: 0, model: trace.modelCommitment.commitment, values: Keccak256.hash(initialRecord))
+        let badTreeTask = GraphState.task(previous: Keccak256.hash(badTree), position: 1)
+        #expect(throws: GuestRunError.guestStatus(6)) {
+            _ = try NodeModeRunner.run(elf: elf, input: Keccak256.hash(badTreeTask),
+                                       available: NodeModeRunner.preimages(trace: trace, position: 1) + [badTree, badTreeTask])
+        }
         // S_N with position N + 1: no such node.
         let count = model.nodes.count
         let past = GraphState.task(previous: trace.root(after: count), position: count + 1)
@@ -112,6 +127,24 @@ import TestSupport
         #expect(throws: GuestRunError.guestStatus(2)) {
             _ = try NodeModeRunner.run(elf: elf, input: Keccak256.hash(past), available: last)
         }
+    }
+
+    /// Phase 2's S0 is the program's base state (input region zero, `a1 = 32`) with one leaf changed: the
+    /// input leaf at `0x7100_0000` set to `keccak256(task)`, a Merkle update an on-chain check can redo.
+    @Test func phase2StartStateIsTheBaseStateWithTheInputLeafSet() throws {
+        let trace = try Self.trace("ml/fashion-cnn.clml", "ml/fashion-sample.clt")
+        let program = try GuestProgram(elf: try Self.elf())
+        let base = try program.makeVM(input: [UInt8](repeating: 0, count: 32)).state
+        let key = NodeModeRunner.inputKey(trace: trace, position: 3)
+        let start = try program.makeVM(input: key.bytes).state
+        var proof = try program.makeVM(input: [UInt8](repeating: 0, count: 32)).memory.proof(MemoryMap.inputBase)
+        #expect(proof.leaf == .zero)
+        #expect(proof.root(leafIndex: MemoryMap.inputBase >> 5) == base.memRoot)
+        proof.leaf = key
+        #expect(proof.root(leafIndex: MemoryMap.inputBase >> 5) == start.memRoot)
+        var expected = base
+        expected.memRoot = start.memRoot
+        #expect(start == expected)
     }
 
     /// Whole-graph requests still run as before next to node tasks.
