@@ -115,6 +115,12 @@ import TestSupport
         wrongMagic[0] ^= 1
         #expect(GraphState.Record(wrongMagic) == nil)
         #expect(GraphState.decodeTask(Array(record.prefix(40))) == nil)
+        var huge = GraphState.task(previous: model, position: 1)
+        huge[36] = 0x80
+        #expect(GraphState.decodeTask(huge) == nil, "positions of 2^31 or more do not decode (the guest's Int is 32-bit)")
+        var hugeRecord = record
+        hugeRecord[4] = 0xFF
+        #expect(GraphState.Record(hugeRecord) == nil)
     }
 
     /// Each shipped model's trace ends with the model's output, one root per node, all distinct.

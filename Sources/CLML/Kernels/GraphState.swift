@@ -90,10 +90,11 @@ public enum GraphState {
         /// The value root `T`.
         public var values: Bytes32
 
-        /// Decodes the 72 record bytes; nil for any other length or magic.
+        /// Decodes the 72 record bytes; nil for any other length or magic, or an index of 2^31 or more.
         public init?(_ bytes: [UInt8]) {
             if bytes.count != GraphState.recordSize || Array(bytes[0..<4]) != GraphState.recordMagic { return nil }
-            index = GraphState.readBigEndian(bytes, at: 4)
+            guard let index = GraphState.readIndex(bytes, at: 4) else { return nil }
+            self.index = index
             guard let model = Bytes32(bytes: bytes[8..<40]), let values = Bytes32(bytes: bytes[40..<72]) else { return nil }
             self.model = model
             self.values = values
@@ -109,11 +110,12 @@ public enum GraphState {
         return bytes
     }
 
-    /// Decodes a node task into (previous state root, position); nil unless it is 40 bytes with the magic.
+    /// Decodes a node task into (previous state root, position); nil unless it is 40 bytes with the magic and
+    /// a position below 2^31.
     public static func decodeTask(_ bytes: [UInt8]) -> (previous: Bytes32, position: Int)? {
         if bytes.count != taskSize || Array(bytes[0..<4]) != taskMagic { return nil }
-        guard let previous = Bytes32(bytes: bytes[4..<36]) else { return nil }
-        return (previous, readBigEndian(bytes, at: 36))
+        guard let previous = Bytes32(bytes: bytes[4..<36]), let position = readIndex(bytes, at: 36) else { return nil }
+        return (previous, position)
     }
 
     // MARK: - Blob keys
@@ -172,7 +174,9 @@ public enum GraphState {
         bytes.append(UInt8(truncatingIfNeeded: value))
     }
 
-    static func readBigEndian(_ bytes: [UInt8], at offset: Int) -> Int {
-        Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
+    /// A u32 BE index; nil at or above 2^31, so that it is the same `Int` in the 32-bit guest and natively.
+    static func readIndex(_ bytes: [UInt8], at offset: Int) -> Int? {
+        if bytes[offset] >= 0x80 { return nil }
+        return Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8 | Int(bytes[offset + 3])
     }
 }
