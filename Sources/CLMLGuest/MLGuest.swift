@@ -1,7 +1,7 @@
 // The ML engine as an FPVM guest: runs a whole model or one node, reading the model, its constants and
-// the input tensors through the preimage oracle. Built by Scripts/ml/build-ml-guest together with the
-// engine's kernel sources (Sources/CLML/Kernels) and Keccak-256 from CLPrimitives, as one Embedded Swift
-// module. Request layout: docs/PROTOCOL.md, "ML guest request".
+// the input tensors through the preimage oracle; or, in node mode, one node of a graph state (NodeMode.swift).
+// Built by Scripts/ml/build-ml-guest together with the engine's kernel sources (Sources/CLML/Kernels) and
+// Keccak-256 from CLPrimitives, as one Embedded Swift module. Request layout: docs/PROTOCOL.md, "ML guest request".
 
 /// Exit codes of the ML guest.
 enum GuestStatus: Int32 {
@@ -10,6 +10,8 @@ enum GuestStatus: Int32 {
     case modelRejected = 3
     case inputRejected = 4
     case evaluationFailed = 5
+    /// Node mode: the graph state does not decode (record, tree node, empty operand slot, filled output slot).
+    case stateRejected = 6
 }
 
 /// The parsed request from the input region.
@@ -65,7 +67,11 @@ func fetch(_ key: [UInt8], _ request: GuestRequest) -> [UInt8] {
 
 /// Reads the blob whose top index is `indexKey`; empty when an index is malformed or the chunks fall short.
 func fetchIndexed(_ indexKey: [UInt8]) -> [UInt8] {
-    let top = fetchPreimage(indexKey)
+    fetchIndexed(top: fetchPreimage(indexKey))
+}
+
+/// Reads the blob whose top index preimage `top` was already fetched.
+func fetchIndexed(top: [UInt8]) -> [UInt8] {
     guard let header = IndexHeader(top) else { return [] }
     var complete = false
     let blob = [UInt8](unsafeUninitializedCapacity: header.length) { buffer, count in
@@ -158,7 +164,11 @@ func runRequest() -> Int32 {
     if input.count != 32 { return GuestStatus.badRequest.rawValue }
     var requestKey = [UInt8](repeating: 0, count: 32)
     for index in 0..<32 { requestKey[index] = input[index] }
-    guard let request = GuestRequest(fetchIndexed(requestKey)) else { return GuestStatus.badRequest.rawValue }
+    // The input's preimage is either a node task (phase 2: run one node on a graph state, NodeMode.swift)
+    // or the top index of a request.
+    let top = fetchPreimage(requestKey)
+    if top.count == GraphState.taskSize && Array(top[0..<4]) == GraphState.taskMagic { return runNodeTask(top) }
+    guard let request = GuestRequest(fetchIndexed(top: top)) else { return GuestStatus.badRequest.rawValue }
 
     var descriptorReader = ByteReader(fetch(request.modelHash, request))
     let descriptor: ModelFormat.Descriptor

@@ -7,7 +7,7 @@ import Foundation
 struct MLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ml", abstract: "Run and evaluate fixed-point models.",
-        subcommands: [MLRunCommand.self, MLEvalCommand.self])
+        subcommands: [MLRunCommand.self, MLEvalCommand.self, MLTraceCommand.self])
 }
 
 /// Where a model runs.
@@ -108,6 +108,91 @@ struct MLRunCommand: ParsableCommand {
             print("top     " + ranked.prefix(top).map { "\($0):\(output.values[$0])" }.joined(separator: " "))
             if let steps { print("steps   \(steps)") }
             print("seconds \(String(format: "%.6f", seconds))")
+        }
+    }
+}
+
+/// `chainlearn ml trace MODEL --input FILE [--json]`: the phase-1 state root after every node
+/// (docs/PROTOCOL.md, "Graph state"), computed natively.
+struct MLTraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Print the graph-state root before the first node and after every node, with each node's operator and time.")
+
+    @Argument(help: "The model file (.clml).") var model: String
+    @Option(help: "The input: tensor encodings, one per graph input.") var input: String
+    @Option(help: "Also re-run position K (1…N) in the ML guest's node mode in the FPVM and check its S_K.")
+    var fpvmNode: Int?
+    @Option(help: "The ML guest ELF for --fpvm-node.") var guest = "Fixtures/ml/ml-guest.elf"
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let graph = try loadModel(model)
+        let bytes = try readBytes(input)
+        var reader = ByteReader(bytes)
+        var inputs: [Tensor] = []
+        do {
+            while reader.remaining > 0 { inputs.append(try TensorCoding.decode(&reader)) }
+        } catch {
+            throw MLCommandError(description: "\(input): invalid tensor (\(error))")
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
+        let trace: GraphTrace
+        do { trace = try GraphTrace(model: graph, inputs: inputs) } catch {
+            throw MLCommandError(description: "evaluation failed: \(error)")
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let modelHash = Keccak256.hash(trace.modelCommitment.descriptor).hex
+        var check: [String: Any]? = nil
+        if let position = fpvmNode {
+            if position < 1 || position > graph.nodes.count {
+                throw MLCommandError(description: "--fpvm-node must be in 1…\(graph.nodes.count)")
+            }
+            let elf = try readBytes(guest)
+            let nodeStarted = DispatchTime.now().uptimeNanoseconds
+            let run: NodeModeRun
+            do { run = try NodeModeRunner.run(elf: elf, trace: trace, position: position) } catch {
+                throw MLCommandError(description: "node-mode run failed: \(error)")
+            }
+            let nodeSeconds = Double(DispatchTime.now().uptimeNanoseconds - nodeStarted) / 1e9
+            check = ["position": position, "steps": run.steps, "seconds": nodeSeconds, "root": run.root.hex,
+                     "matches": run.root == trace.root(after: position), "preimages_read": run.requestedKeys.count]
+        }
+        if json {
+            var states: [[String: Any]] = [["index": 0, "root": trace.initialRoot.hex]]
+            for step in trace.steps {
+                states.append(["index": step.index, "node": step.index - 1, "op": "\(step.op)", "seconds": step.seconds,
+                               "output_key": step.outputKey.hex, "root": step.root.hex])
+            }
+            var object: [String: Any] = ["model_hash": modelHash, "model_commitment": trace.modelCommitment.commitment.hex,
+                                         "nodes": graph.nodes.count, "states": states, "seconds": seconds]
+            if let check { object["fpvm_node"] = check }
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            if let check, check["matches"] as? Bool != true { throw MLCommandError(description: "node-mode root differs") }
+            return
+        }
+        print("model hash        \(modelHash)")
+        print("model commitment  \(trace.modelCommitment.commitment.hex)")
+        func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+            let fill = String(repeating: " ", count: max(0, width - text.count))
+            return left ? text + fill : fill + text
+        }
+        print("   i  node  operator              ms  root")
+        let dash: String = pad("-", 15, left: true)
+        print(pad("0", 4) + "  " + pad("-", 4) + "  " + dash + " " + pad("-", 9) + "  " + trace.initialRoot.hex)
+        for step in trace.steps {
+            let position: String = pad(String(step.index), 4) + "  " + pad(String(step.index - 1), 4)
+            let op: String = pad(String(describing: step.op), 15, left: true)
+            let ms: String = pad(String(format: "%.3f", step.seconds * 1000), 9)
+            print(position + "  " + op + " " + ms + "  " + step.root.hex)
+        }
+        print(String(format: "total %.6f s", seconds))
+        if let check, let position = fpvmNode {
+            let verdict = (check["matches"] as? Bool) == true ? "matches the native S_\(position)" : "DIFFERS from the native S_\(position)"
+            print("fpvm node mode, position \(position): \(check["steps"]!) steps, \(check["preimages_read"]!) preimages read, "
+                  + String(format: "%.3f s", check["seconds"] as! Double) + ", root \(check["root"]!) \(verdict)")
+            if check["matches"] as? Bool != true { throw MLCommandError(description: "node-mode root differs") }
         }
     }
 }
