@@ -52,14 +52,7 @@ struct MLRunCommand: ParsableCommand {
 
     func run() throws {
         let graph = try loadModel(model)
-        let bytes = try readBytes(input)
-        var reader = ByteReader(bytes)
-        var inputs: [Tensor] = []
-        do {
-            while reader.remaining > 0 { inputs.append(try TensorCoding.decode(&reader)) }
-        } catch {
-            throw MLCommandError(description: "\(input): invalid tensor (\(error))")
-        }
+        let inputs = try readTensors(input)
         if target == .fpvm {
             let elf = try readBytes(guest)
             let started = DispatchTime.now().uptimeNanoseconds
@@ -128,14 +121,7 @@ struct MLTraceCommand: ParsableCommand {
 
     func run() throws {
         let graph = try loadModel(model)
-        let bytes = try readBytes(input)
-        var reader = ByteReader(bytes)
-        var inputs: [Tensor] = []
-        do {
-            while reader.remaining > 0 { inputs.append(try TensorCoding.decode(&reader)) }
-        } catch {
-            throw MLCommandError(description: "\(input): invalid tensor (\(error))")
-        }
+        let inputs = try readTensors(input)
         let started = DispatchTime.now().uptimeNanoseconds
         let trace: GraphTrace
         do { trace = try GraphTrace(model: graph, inputs: inputs) } catch {
@@ -262,4 +248,16 @@ final class ProgressBar: @unchecked Sendable {
     func finish() {
         if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
     }
+}
+
+/// The tensor encodings of a `.clt` file, back to back (typed error naming the file when one is invalid).
+func readTensors(_ path: String) throws -> [Tensor] {
+    var reader = ByteReader(try readBytes(path))
+    var tensors: [Tensor] = []
+    do {
+        while reader.remaining > 0 { tensors.append(try TensorCoding.decode(&reader)) }
+    } catch {
+        throw MLCommandError(description: "\(path): invalid tensor (\(error))")
+    }
+    return tensors
 }
