@@ -14,11 +14,12 @@ public struct Fp: Sendable {
     @inlinable public init(limbs: Limbs6) { self.limbs = limbs }
 
     /// The modulus p, plain (not Montgomery) limbs.
-    @usableFromInline static let modulus: Limbs6 = (
-        0xb9fe_ffff_ffff_aaab, 0x1eab_fffe_b153_ffff, 0x6730_d2a0_f6b0_f624,
-        0x6477_4b84_f385_12bf, 0x4b1b_a7b6_434b_acd7, 0x1a01_11ea_397f_e69a)
+    @inlinable static var modulus: Limbs6 {
+        (0xb9fe_ffff_ffff_aaab, 0x1eab_fffe_b153_ffff, 0x6730_d2a0_f6b0_f624,
+         0x6477_4b84_f385_12bf, 0x4b1b_a7b6_434b_acd7, 0x1a01_11ea_397f_e69a)
+    }
     /// -p^-1 mod 2^64, the Montgomery reduction factor.
-    @usableFromInline static let inv: UInt64 = 0x89f3_fffc_fffc_fffd
+    @inlinable static var inv: UInt64 { 0x89f3_fffc_fffc_fffd }
     /// R^2 mod p, which takes a plain value into Montgomery form.
     @usableFromInline static let r2 = Fp(limbs: (
         0xf4df_1f34_1c34_1746, 0x0a76_e6a6_09d1_04f1, 0x8de5_476c_4c95_b6d5,
@@ -98,51 +99,40 @@ public struct Fp: Sendable {
     /// Twice the element.
     @inlinable public var doubled: Fp { self + self }
 
-    /// Montgomery product `a·b·R^-1 mod p` (coarsely integrated operand scanning).
+    /// `t + a·b + carry`: returns the low word and leaves the high word in `carry` (never overflows).
+    @inlinable @inline(__always)
+    static func mac(_ t: UInt64, _ a: UInt64, _ b: UInt64, _ carry: inout UInt64) -> UInt64 {
+        let (hi, lo) = a.multipliedFullWidth(by: b)
+        let (s1, o1) = lo.addingReportingOverflow(t)
+        let (s2, o2) = s1.addingReportingOverflow(carry)
+        carry = hi &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+        return s2
+    }
+
+    /// One round of Montgomery multiplication: `t = (t + a·bᵢ + k·p) / 2^64` with k chosen to clear
+    /// the low word. p's top limb is below 2^62, so t stays below 2p and needs no seventh word.
+    @inlinable @inline(__always)
+    static func round(_ t: inout Limbs6, _ a: Limbs6, _ bi: UInt64) {
+        let m = modulus
+        var c: UInt64 = 0
+        t.0 = mac(t.0, a.0, bi, &c); t.1 = mac(t.1, a.1, bi, &c); t.2 = mac(t.2, a.2, bi, &c)
+        t.3 = mac(t.3, a.3, bi, &c); t.4 = mac(t.4, a.4, bi, &c); t.5 = mac(t.5, a.5, bi, &c)
+        let top = c
+        let k = t.0 &* inv
+        var d: UInt64 = 0
+        _ = mac(t.0, k, m.0, &d)
+        t.0 = mac(t.1, k, m.1, &d); t.1 = mac(t.2, k, m.2, &d); t.2 = mac(t.3, k, m.3, &d)
+        t.3 = mac(t.4, k, m.4, &d); t.4 = mac(t.5, k, m.5, &d)
+        t.5 = top &+ d
+    }
+
+    /// Montgomery product `a·b·R^-1 mod p` (operand scanning, six unrolled rounds in registers).
     @inlinable public static func * (a: Fp, b: Fp) -> Fp {
-        var t: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
-        var result = Fp.zero
-        withUnsafeBytes(of: a.limbs) { ar in
-            withUnsafeBytes(of: b.limbs) { br in
-                withUnsafeBytes(of: modulus) { pr in
-                    withUnsafeMutableBytes(of: &t) { tr in
-                        let x = ar.assumingMemoryBound(to: UInt64.self)
-                        let y = br.assumingMemoryBound(to: UInt64.self)
-                        let m = pr.assumingMemoryBound(to: UInt64.self)
-                        let t = tr.assumingMemoryBound(to: UInt64.self)
-                        for i in 0..<6 {
-                            var carry: UInt64 = 0
-                            let yi = y[i]
-                            for j in 0..<6 {
-                                let (hi, lo) = x[j].multipliedFullWidth(by: yi)
-                                let (s1, c1) = t[j].addingReportingOverflow(lo)
-                                let (s2, c2) = s1.addingReportingOverflow(carry)
-                                t[j] = s2
-                                carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
-                            }
-                            let (s6, c6) = t[6].addingReportingOverflow(carry)
-                            t[6] = s6
-                            t[7] = c6 ? 1 : 0
-                            let k = t[0] &* inv
-                            let (h0, l0) = k.multipliedFullWidth(by: m[0])
-                            carry = h0 &+ (t[0].addingReportingOverflow(l0).overflow ? 1 : 0)
-                            for j in 1..<6 {
-                                let (hi, lo) = k.multipliedFullWidth(by: m[j])
-                                let (s1, c1) = t[j].addingReportingOverflow(lo)
-                                let (s2, c2) = s1.addingReportingOverflow(carry)
-                                t[j - 1] = s2
-                                carry = hi &+ (c1 ? 1 : 0) &+ (c2 ? 1 : 0)
-                            }
-                            let (s5, c5) = t[6].addingReportingOverflow(carry)
-                            t[5] = s5
-                            t[6] = t[7] &+ (c5 ? 1 : 0)
-                        }
-                    }
-                }
-            }
-        }
-        result.limbs = reduceOnce((t.0, t.1, t.2, t.3, t.4, t.5))
-        return result
+        var t: Limbs6 = (0, 0, 0, 0, 0, 0)
+        let x = a.limbs, y = b.limbs
+        round(&t, x, y.0); round(&t, x, y.1); round(&t, x, y.2)
+        round(&t, x, y.3); round(&t, x, y.4); round(&t, x, y.5)
+        return Fp(limbs: reduceOnce(t))
     }
 
     /// The square.

@@ -25,6 +25,11 @@ struct BLSBench: ParsableCommand {
         let p = G1Point.generator.multiplied(byBigEndian: [0x12, 0x34, 0x56])
         let q = G2Point.generator.multiplied(byBigEndian: [0x65, 0x43, 0x21])
         var sink = false
+        var acc = p.x
+        let factor = q.x.c0
+        let fpMul = best { for _ in 0..<10_000 { acc = acc * factor } }
+        sink = sink != acc.isZero
+        emit("fp_mul", fpMul / 10_000)
         emit("pairing", best { sink = sink != (Pairing.pairing(p, q) == .one) })
         emit("miller_loop", best { sink = sink != (Pairing.millerLoop([(p, q)]) == .one) })
         emit("final_exponentiation", best { sink = sink != (Pairing.finalExponentiation(Pairing.millerLoop([(p, q)])) == .one) })
