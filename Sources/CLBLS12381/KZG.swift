@@ -20,13 +20,16 @@ public enum KZG {
         return point
     }
 
-    /// Verifies that `commitment` opens to `y` at `z` with `proof`: e(C - [y]G1, -G2) · e(π, [τ - z]G2) = 1.
+    /// Verifies that `commitment` opens to `y` at `z` with `proof`.
+    ///
+    /// The specification's check e(C - [y]G1, -G2) · e(π, [τ]G2 - [z]G2) = 1 is evaluated in the
+    /// equivalent form e(C - [y]G1 + [z]π, -G2) · e(π, [τ]G2) = 1 (bilinearity moves the [z] onto π),
+    /// so both scalar multiplications are in G1 and the G2 points are fixed.
     /// Returns false for any malformed input (wrong length, bad point, non-canonical field element).
     public static func verifyProof(commitment: [UInt8], z: [UInt8], y: [UInt8], proof: [UInt8]) -> Bool {
         guard z.count == 32, y.count == 32, Scalar.isCanonical(z), Scalar.isCanonical(y),
               let c = decodeG1(commitment), let pi = decodeG1(proof) else { return false }
-        let pMinusY = c - G1Point.generator.multiplied(byBigEndian: y)
-        let xMinusZ = setupTauG2 - G2Point.generator.multiplied(byBigEndian: z)
-        return Pairing.check([(pMinusY, -G2Point.generator), (pi, xMinusZ)])
+        let left = c - G1Point.generator.multiplied(byBigEndian: y) + pi.multiplied(byBigEndian: z)
+        return Pairing.check([(left, -G2Point.generator), (pi, setupTauG2)])
     }
 }
