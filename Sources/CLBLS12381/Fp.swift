@@ -75,7 +75,15 @@ public struct Fp: Sendable {
     @inlinable @inline(__always)
     static func reduceOnce(_ a: Limbs6) -> Limbs6 {
         let (d, borrow) = subtract(a, modulus)
-        return borrow ? a : d
+        return select(borrow, a, d)
+    }
+
+    /// `condition ? a : b` without a branch (the condition is data, so a branch would mispredict).
+    @inlinable @inline(__always)
+    static func select(_ condition: Bool, _ a: Limbs6, _ b: Limbs6) -> Limbs6 {
+        let m = 0 &- UInt64(condition ? 1 : 0)
+        return ((a.0 & m) | (b.0 & ~m), (a.1 & m) | (b.1 & ~m), (a.2 & m) | (b.2 & ~m),
+                (a.3 & m) | (b.3 & ~m), (a.4 & m) | (b.4 & ~m), (a.5 & m) | (b.5 & ~m))
     }
 
     // MARK: - Arithmetic
@@ -88,7 +96,8 @@ public struct Fp: Sendable {
     /// Difference mod p.
     @inlinable public static func - (a: Fp, b: Fp) -> Fp {
         let (d, borrow) = subtract(a.limbs, b.limbs)
-        return Fp(limbs: borrow ? addLimbs(d, modulus) : d)
+        let m = 0 &- UInt64(borrow ? 1 : 0), p = modulus
+        return Fp(limbs: addLimbs(d, (p.0 & m, p.1 & m, p.2 & m, p.3 & m, p.4 & m, p.5 & m)))
     }
 
     /// Negation mod p.
