@@ -8,6 +8,9 @@ import Testing
         let p = G1Point.generator, q = G2Point.generator
         let e = Pairing.pairing(p, q)
         #expect(e != .one)
+        // Pairing values lie in the cyclotomic subgroup, where the Granger–Scott square is the square.
+        #expect(e.cyclotomicSquared == e.squared)
+        #expect(e.squared.cyclotomicSquared == e.squared.squared)
         let eab = Pairing.pairing(p.multiplied(byBigEndian: a), q.multiplied(byBigEndian: b))
         let ab = Pairing.pairing(p.multiplied(byBigEndian: a).multiplied(byBigEndian: b), q)
         #expect(eab == ab)
