@@ -9,7 +9,7 @@ Scripts/requirements-spec.txt):
 Reference values come from py_ecc (fields, curve, encodings, pairing) and the
 execution specs' `ethereum.crypto.kzg.verify_kzg_proof` (point evaluation);
 ckzg only computes valid proofs from random blobs, and every vector's verdict
-is the spec's. Outputs: fields.json, points.json, pairing.json, kzg.json.
+is the spec's. Outputs: fields.json, points.json, pairing.json, kzg.json, eip2537.json.
 """
 import argparse, glob, hashlib, json, os, random, site
 
@@ -204,6 +204,41 @@ def kzg_vectors(rng, setup):
     return cases
 
 
+def eip2537_vectors(rng):
+    """EIP-2537 (Prague) point encodings: 64-byte padded coordinates, G2 as c0 before c1."""
+    fp = lambda v: bytes(16) + int(v).to_bytes(48, "big")
+
+    def enc1(pt):
+        if pt[2] == FQ.zero():
+            return bytes(128)
+        x, y = normalize(pt)
+        return fp(x) + fp(y)
+
+    def enc2(pt):
+        if pt[2] == FQ2.zero():
+            return bytes(256)
+        x, y = normalize(pt)
+        return fp(x.coeffs[0]) + fp(x.coeffs[1]) + fp(y.coeffs[0]) + fp(y.coeffs[1])
+
+    valid = []
+    for k in [rng.randrange(1, R) for _ in range(4)] + [R]:
+        valid.append({"scalar": h(k, 32), "g1": enc1(multiply(G1, k)).hex(), "g2": enc2(multiply(G2, k)).hex()})
+    g1, g2 = enc1(G1), enc2(G2)
+    invalid = [
+        {"group": "g1", "bytes": g1[:127].hex(), "reason": "short"},
+        {"group": "g1", "bytes": (b"\x01" + g1[1:]).hex(), "reason": "non-zero padding"},
+        {"group": "g1", "bytes": (bytes(16) + P.to_bytes(48, "big") + g1[64:]).hex(), "reason": "x equal to p"},
+        {"group": "g1", "bytes": (g1[:127] + bytes([g1[127] ^ 1])).hex(), "reason": "point off the curve"},
+        {"group": "g1", "bytes": (bytes(127) + b"\x01").hex(), "reason": "(0, 1) is not infinity"},
+        {"group": "g2", "bytes": g2[:255].hex(), "reason": "short"},
+        {"group": "g2", "bytes": (g2[:64] + b"\x01" + g2[65:]).hex(), "reason": "non-zero padding"},
+        {"group": "g2", "bytes": (g2[:255] + bytes([g2[255] ^ 1])).hex(), "reason": "point off the curve"},
+        {"group": "g2", "bytes": (g2[64:128] + g2[:64] + g2[128:]).hex(), "reason": "x.c0 and x.c1 swapped"},
+    ]
+    outside = {"g1": enc1(off_subgroup_g1(rng)).hex(), "g2": enc2(off_subgroup_g2(rng)).hex()}
+    return {"valid": valid, "invalid": invalid, "outsideSubgroup": outside}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=4844)
@@ -223,6 +258,12 @@ def main():
             json.dump({"generator": "Scripts/gen-bls12381-vectors.py", "seed": args.seed, "vectors": data}, f, indent=1)
             f.write("\n")
         print("wrote", name)
+    # A separate stream, so adding these vectors left the files above unchanged.
+    with open(os.path.join(OUT, "eip2537.json"), "w") as f:
+        json.dump({"generator": "Scripts/gen-bls12381-vectors.py", "seed": args.seed + 1,
+                   "vectors": eip2537_vectors(random.Random(args.seed + 1))}, f, indent=1)
+        f.write("\n")
+    print("wrote eip2537")
 
 
 if __name__ == "__main__":
