@@ -47,3 +47,10 @@ x = -X
 l3 = (x - 1) ** 2; l2 = l3 * x; l1 = l2 * x - l3; l0 = l1 * x + 3
 assert l0 + l1 * P + l2 * P**2 + l3 * P**3 == 3 * (P**4 - P**2 + 1) // R
 print("hard-part decomposition checked")
+
+# map_fp_to_g1 (RFC 9380 simplified SWU onto the 11-isogenous curve E1', then the isogeny), as
+# Swift arrays for Sources/CLBLS12381/MapToG1.swift; coefficients lowest degree first.
+from py_ecc.optimized_bls12_381 import constants as iso
+print("iso A:", mont(int(iso.ISO_11_A))); print("iso B:", mont(int(iso.ISO_11_B))); print("iso Z:", int(iso.ISO_11_Z))
+for name in ("ISO_11_X_NUMERATOR", "ISO_11_X_DENOMINATOR", "ISO_11_Y_NUMERATOR", "ISO_11_Y_DENOMINATOR"):
+    print(name + ": [\n" + ",\n".join("    " + mont(int(k)) for k in getattr(iso, name)) + "]")

@@ -239,6 +239,16 @@ def eip2537_vectors(rng):
     return {"valid": valid, "invalid": invalid, "outsideSubgroup": outside}
 
 
+def map_g1_vectors(rng):
+    """map_fp_to_g1 (EIP-2537): u -> clear_cofactor(iso_map(SWU(u))), with py_ecc's hash-to-curve pieces."""
+    from py_ecc.bls.hash_to_curve import map_to_curve_G1, clear_cofactor_G1
+    out = []
+    for u in [0, 1, P - 1] + [rng.randrange(P) for _ in range(8)]:
+        pt = clear_cofactor_G1(map_to_curve_G1(FQ(u)))
+        out.append({"u": h(u), "g1": g1_uncompressed(pt).hex()})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=4844)
@@ -264,6 +274,11 @@ def main():
                    "vectors": eip2537_vectors(random.Random(args.seed + 1))}, f, indent=1)
         f.write("\n")
     print("wrote eip2537")
+    with open(os.path.join(OUT, "map_fp_to_g1.json"), "w") as f:
+        json.dump({"generator": "Scripts/gen-bls12381-vectors.py", "seed": args.seed + 2,
+                   "vectors": map_g1_vectors(random.Random(args.seed + 2))}, f, indent=1)
+        f.write("\n")
+    print("wrote map_fp_to_g1")
 
 
 if __name__ == "__main__":
