@@ -54,3 +54,11 @@ from py_ecc.optimized_bls12_381 import constants as iso
 print("iso A:", mont(int(iso.ISO_11_A))); print("iso B:", mont(int(iso.ISO_11_B))); print("iso Z:", int(iso.ISO_11_Z))
 for name in ("ISO_11_X_NUMERATOR", "ISO_11_X_DENOMINATOR", "ISO_11_Y_NUMERATOR", "ISO_11_Y_DENOMINATOR"):
     print(name + ": [\n" + ",\n".join("    " + mont(int(k)) for k in getattr(iso, name)) + "]")
+
+# map_fp2_to_g2 (simplified SWU onto the 3-isogenous curve E2', then the isogeny), for
+# Sources/CLBLS12381/MapToG2.swift; coefficients lowest degree first; then h_eff's limbs.
+print("iso2 A:", mont2(*[int(k) for k in iso.ISO_3_A.coeffs])); print("iso2 B:", mont2(*[int(k) for k in iso.ISO_3_B.coeffs]))
+print("iso2 Z:", mont2(*[int(k) for k in iso.ISO_3_Z.coeffs]))
+for name in ("ISO_3_X_NUMERATOR", "ISO_3_X_DENOMINATOR", "ISO_3_Y_NUMERATOR", "ISO_3_Y_DENOMINATOR"):
+    print(name + ": [\n" + ",\n".join("    " + mont2(*[int(c) for c in k.coeffs]) for k in getattr(iso, name)) + "]")
+print("H_EFF_G2 limbs: [" + limbs(iso.H_EFF_G2, 10) + "]")

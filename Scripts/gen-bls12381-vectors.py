@@ -249,6 +249,16 @@ def map_g1_vectors(rng):
     return out
 
 
+def map_g2_vectors(rng):
+    """map_fp2_to_g2 (EIP-2537): u -> clear_cofactor(iso_map(SWU(u))), with py_ecc's hash-to-curve pieces."""
+    from py_ecc.bls.hash_to_curve import map_to_curve_G2, clear_cofactor_G2
+    out = []
+    for c0, c1 in [(0, 0), (1, 0), (0, 1), (P - 1, P - 1)] + [(rng.randrange(P), rng.randrange(P)) for _ in range(4)]:
+        pt = clear_cofactor_G2(map_to_curve_G2(FQ2([c0, c1])))
+        out.append({"u": h(c0) + h(c1), "g2": g2_uncompressed(pt).hex()})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=4844)
@@ -279,6 +289,11 @@ def main():
                    "vectors": map_g1_vectors(random.Random(args.seed + 2))}, f, indent=1)
         f.write("\n")
     print("wrote map_fp_to_g1")
+    with open(os.path.join(OUT, "map_fp2_to_g2.json"), "w") as f:
+        json.dump({"generator": "Scripts/gen-bls12381-vectors.py", "seed": args.seed + 3,
+                   "vectors": map_g2_vectors(random.Random(args.seed + 3))}, f, indent=1)
+        f.write("\n")
+    print("wrote map_fp2_to_g2")
 
 
 if __name__ == "__main__":
