@@ -14,8 +14,6 @@ public final class EVM {
     public var context: TransactionContext
     /// Receives every step when set (EIP-3155 tracing).
     public var tracer: (any EVMTracer)?
-    /// Set when a call reached an unsupported precompile (0x0a, KZG point evaluation).
-    public internal(set) var unsupportedPrecompileCalled = false
 
     var stacks: [UnsafeMutablePointer<UInt256>] = []
     var analyses: [Bytes32: AnalyzedCode] = [:]

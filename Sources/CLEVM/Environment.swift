@@ -99,8 +99,6 @@ public enum ExecutionStatus: UInt8, Sendable, CustomStringConvertible {
     case addressCollision
     /// A precompile rejected its input.
     case precompileFailure
-    /// A precompile this EVM does not implement (KZG point evaluation, 0x0a).
-    case unsupportedPrecompile
 
     /// True for the success status.
     public var isSuccess: Bool { self == .success }
@@ -122,7 +120,6 @@ public enum ExecutionStatus: UInt8, Sendable, CustomStringConvertible {
         case .initcodeSizeExceeded: "initcode size exceeds 49152"
         case .addressCollision: "address collision"
         case .precompileFailure: "precompile failure"
-        case .unsupportedPrecompile: "unsupported precompile"
         }
     }
 }

@@ -1,3 +1,5 @@
+import CLBLS12381
+import CLCrypto
 import CLPrimitives
 
 /// The Cancun precompiled contracts at addresses 0x01...0x0a.
@@ -20,7 +22,7 @@ public enum Precompile: UInt8, Sendable, CaseIterable {
     case bn254Pairing = 8
     /// 0x09: BLAKE2b compression function F (EIP-152).
     case blake2f = 9
-    /// 0x0a: KZG point evaluation (EIP-4844). Not supported: calls fail.
+    /// 0x0a: KZG point evaluation (EIP-4844).
     case pointEvaluation = 10
 
     /// The precompile at `address`, or nil for ordinary accounts.
@@ -65,11 +67,33 @@ extension EVM {
         case .bn254Mul: output = BN254Precompiles.multiply(input)
         case .bn254Pairing: output = BN254Precompiles.pairing(input)
         case .blake2f: output = Blake2F.run(input: input)
-        case .pointEvaluation:
-            unsupportedPrecompileCalled = true
-            return FrameResult(status: .unsupportedPrecompile, gasLeft: 0, output: [])
+        case .pointEvaluation: output = PointEvaluation.run(input)
         }
         guard let output else { return FrameResult(status: .precompileFailure, gasLeft: 0, output: []) }
         return FrameResult(status: .success, gasLeft: gas - cost, output: output)
+    }
+}
+
+/// 0x0a: KZG point evaluation (EIP-4844).
+enum PointEvaluation {
+    /// FIELD_ELEMENTS_PER_BLOB ‖ BLS_MODULUS, each a 32-byte big-endian word: the output of every accepted call.
+    static let success: [UInt8] = {
+        var out = [UInt8](repeating: 0, count: 32)
+        out[30] = 0x10
+        return out + Scalar.orderBytes
+    }()
+
+    /// Checks `versioned_hash ‖ z ‖ y ‖ commitment ‖ proof` (192 bytes): the hash is
+    /// 0x01 ‖ sha256(commitment)[1...], z and y are canonical field elements, and the proof opens the
+    /// commitment to y at z. Any failure rejects the call.
+    static func run(_ input: [UInt8]) -> PrecompileOutput {
+        guard input.count == 192 else { return nil }
+        let commitment = Array(input[96..<144])
+        var hash = Digests.sha256(commitment).bytes
+        hash[0] = 0x01
+        guard hash.elementsEqual(input[0..<32]) else { return nil }
+        guard KZG.verifyProof(commitment: commitment, z: Array(input[32..<64]), y: Array(input[64..<96]),
+                              proof: Array(input[144..<192])) else { return nil }
+        return success
     }
 }

@@ -65,7 +65,6 @@ extension EVM {
         // Phase 2: buy gas, bump the nonce.
         context = TransactionContext(origin: tx.sender, gasPrice: effectiveGasPrice,
                                      blobHashes: tx.blobVersionedHashes)
-        unsupportedPrecompileCalled = false
         state.setNonce(sender, sender.nonce + 1)
         state.setBalance(sender, sender.balance &- (UInt256(tx.gasLimit) &* effectiveGasPrice) &- blobFee)
 
