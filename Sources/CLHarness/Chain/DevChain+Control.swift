@@ -93,16 +93,17 @@ extension DevChain {
     // MARK: Mining and time
 
     /// Mines `count` blocks with the pending transactions (evm_mine); the first block gets `timestamp` when given.
+    /// The lock is taken per block, so that other requests are answered between the blocks of a long run.
     public func mineBlocks(count: Int = 1, timestamp: UInt64? = nil) throws(ChainError) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let timestamp {
-            guard timestamp >= head.header.timestamp else {
-                throw .rejected("timestamp \(timestamp) is before the head block's \(head.header.timestamp)")
+        for i in 0..<max(1, count) {
+            lock.lock()
+            defer { lock.unlock() }
+            if i == 0, let timestamp {
+                guard timestamp >= head.header.timestamp else {
+                    throw .rejected("timestamp \(timestamp) is before the head block's \(head.header.timestamp)")
+                }
+                nextTimestamp = timestamp
             }
-            nextTimestamp = timestamp
-        }
-        for _ in 0..<max(1, count) {
             let pending = pool
             pool.removeAll()
             try mine(pending, strict: false)

@@ -213,11 +213,14 @@ public final class DevChain: @unchecked Sendable {
         }
     }
 
-    /// Logs matching a filter.
-    public func logs(from: UInt64, to: UInt64, addresses: [Address], topics: [[Bytes32]?]) throws(ChainError) -> [PlacedLog] {
+    /// Logs matching a filter, at most `limit` of them; blocks after the head are ignored.
+    public func logs(from: UInt64, to: UInt64, addresses: [Address], topics: [[Bytes32]?],
+                     limit: Int = Int.max) throws(ChainError) -> [PlacedLog] {
         lock.lock()
         defer { lock.unlock() }
-        do { return try store.logs(from: from, to: min(to, head.header.number), addresses: addresses, topics: topics) }
+        let last = min(to, head.header.number)
+        guard from <= last else { return [] }
+        do { return try store.logs(from: from, to: last, addresses: addresses, topics: topics, limit: limit) }
         catch { throw .storage(error.description) }
     }
 
