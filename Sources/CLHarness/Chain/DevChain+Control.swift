@@ -25,18 +25,14 @@ extension DevChain {
         return try submit(tx, sender: sender)
     }
 
-    /// Checks `tx` against the state (nonce, funds, base fee, gas limit), then mines it (automine)
-    /// or queues it.
+    /// Checks `tx` against the state (nonce, funds, base fee, gas limit), then hands it to the pool
+    /// (`admit`): mined at once (automine) or kept pending when its nonce is next, queued when later.
     func submit(_ tx: Transaction, sender: Address) throws(ChainError) -> Bytes32 {
         lock.lock()
         defer { lock.unlock() }
         let account = state.account(sender) ?? AccountRecord()
-        let expectedNonce = account.nonce &+ UInt64(pool.filter { $0.1 == sender }.count)
-        if tx.nonce < expectedNonce {
-            throw .rejected("nonce too low: address \(sender.checksummed), tx: \(tx.nonce) state: \(expectedNonce)")
-        }
-        if tx.nonce > expectedNonce {
-            throw .rejected("nonce too high: address \(sender.checksummed), tx: \(tx.nonce) state: \(expectedNonce)")
+        if tx.nonce < account.nonce {
+            throw .rejected("nonce too low: address \(sender.checksummed), tx: \(tx.nonce) state: \(account.nonce)")
         }
         if tx.gasLimit > config.gasLimit { throw .rejected("exceeds block gas limit") }
         let baseFee = head.header.nextBaseFee
@@ -47,12 +43,7 @@ extension DevChain {
         if cost.overflow || account.balance < cost.partialValue {
             throw .rejected("insufficient funds for gas * price + value: address \(sender.checksummed) have \(account.balance) want \(cost.partialValue)")
         }
-        if automine {
-            try mine([(tx, sender)], strict: true)
-        } else {
-            pool.append((tx, sender))
-        }
-        return tx.hash
+        return try admit(tx, sender: sender, accountNonce: account.nonce)
     }
 
     /// eth_sendTransaction: fills in nonce, gas and fees, signs with the dev key (or, for an
@@ -104,6 +95,7 @@ extension DevChain {
                 }
                 nextTimestamp = timestamp
             }
+            promoteAll()
             let pending = pool
             pool.removeAll()
             try mine(pending, strict: false)
@@ -258,6 +250,10 @@ extension DevChain {
 
     /// A pending transaction by hash.
     public func pendingTransaction(hash: Bytes32) -> (Transaction, Address)? {
-        locked { pool.first { $0.0.hash == hash } }
+        locked {
+            if let pending = pool.first(where: { $0.0.hash == hash }) { return pending }
+            for (sender, byNonce) in queued { if let tx = byNonce.values.first(where: { $0.hash == hash }) { return (tx, sender) } }
+            return nil
+        }
     }
 }

@@ -55,6 +55,8 @@ public final class DevChain: @unchecked Sendable {
     var impersonated: Set<Address> = []
     /// Transactions waiting for the next block (interval mining).
     var pool: [(Transaction, Address)] = []
+    /// Transactions waiting for a nonce gap before them to fill, by sender and nonce (`DevChain+Pool`).
+    var queued: [Address: [UInt64: Transaction]] = [:]
     /// Mine a block per transaction (default) or only on demand/interval.
     public var automine = true
     /// Recent block hashes for BLOCKHASH.
@@ -121,6 +123,8 @@ public final class DevChain: @unchecked Sendable {
             } else {
                 try createGenesis()
             }
+            try store.createPoolTable()
+            try loadQueued()
         } catch let error as ChainError {
             throw error
         } catch let error as SQLiteError {

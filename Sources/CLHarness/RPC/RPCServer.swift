@@ -176,6 +176,7 @@ public final class RPCServer: @unchecked Sendable {
     func dispatch(_ method: String, _ params: RPCParams, _ meter: ExecutionMeter) throws(RPCError) -> JSON {
         if let result = try ethMethod(method, params, meter) { return result }
         if let result = try devMethod(method, params, meter) { return result }
+        if let result = try poolMethod(method, params) { return result }
         throw .methodNotFound(method)
     }
 }
