@@ -21,6 +21,8 @@ struct NodeCommand: ParsableCommand {
     @Flag(help: "fsync every block (survives power loss, slower).") var syncFull = false
     @Option(help: "Largest request body accepted, in bytes.") var maxBodyBytes = 5 * 1024 * 1024
     @Flag(help: "Print nothing but the listening line.") var quiet = false
+    @Option(help: "Most HTTP connections open at once.") var maxConnections = 4096
+    @Option(help: "Most HTTP connections one client address may hold (0: no limit).") var maxConnectionsPerClient = 0
     @Option(help: "Seconds a keep-alive connection may stay idle.") var httpIdleTimeout = 15.0
     @Option(help: "Seconds a client has to send a whole request head.") var httpHeaderTimeout = 10.0
     @Option(help: "Seconds a client has to send a whole request body.") var httpBodyTimeout = 30.0
@@ -40,7 +42,8 @@ struct NodeCommand: ParsableCommand {
         let server = RPCServer(chain: chain, limits: limits.rpcLimits)
         let bound: UInt16
         do { bound = try server.start(host: host, port: port, maxBodyBytes: maxBodyBytes,
-                                         timeouts: (max(0.5, httpIdleTimeout), max(0.5, httpHeaderTimeout), max(0.5, httpBodyTimeout))) } catch {
+                                         timeouts: (max(0.5, httpIdleTimeout), max(0.5, httpHeaderTimeout), max(0.5, httpBodyTimeout)),
+                                         maxConnections: max(1, maxConnections), maxConnectionsPerClient: max(0, maxConnectionsPerClient)) } catch {
             throw CLIError("cannot listen on \(host):\(port): \(error)")
         }
         if let blockTime { server.startIntervalMining(seconds: blockTime) }

@@ -92,7 +92,7 @@ public final class HTTPServer: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0 else { let code = errno; close(fd); throw .socketFailed(call: "bind", errno: code) }
-        guard listen(fd, 128) == 0 else { let code = errno; close(fd); throw .socketFailed(call: "listen", errno: code) }
+        guard listen(fd, 4096) == 0 else { let code = errno; close(fd); throw .socketFailed(call: "listen", errno: code) }
         var actual = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &actual) {
@@ -116,21 +116,35 @@ public final class HTTPServer: @unchecked Sendable {
         close(listener)
     }
 
-    /// The most connections served at once (each has its own thread).
-    public var maxConnections = 256
+    /// The most connections served at once (each has its own thread, mostly asleep: an idle or
+    /// slow one wakes once a second to check its deadline).
+    public var maxConnections = 4096
+    /// The most connections one client address may hold at once (0: no limit per client).
+    public var maxConnectionsPerClient = 0
     private var openConnections = 0
+    private var openByClient: [UInt32: Int] = [:]
 
-    private func reserveConnection() -> Bool {
+    /// Why a connection was not taken.
+    private enum Refusal { case full, clientFull }
+
+    private func reserveConnection(client: UInt32) -> Refusal? {
         state.lock()
         defer { state.unlock() }
-        guard openConnections < maxConnections else { return false }
+        guard openConnections < maxConnections else { return .full }
+        if maxConnectionsPerClient > 0 {
+            guard openByClient[client, default: 0] < maxConnectionsPerClient else { return .clientFull }
+            openByClient[client, default: 0] += 1
+        }
         openConnections += 1
-        return true
+        return nil
     }
 
-    private func releaseConnection() {
+    private func releaseConnection(client: UInt32) {
         state.lock()
         openConnections -= 1
+        if maxConnectionsPerClient > 0, let count = openByClient[client] {
+            openByClient[client] = count > 1 ? count - 1 : nil
+        }
         state.unlock()
     }
 
@@ -142,16 +156,22 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func acceptLoop(_ fd: Int32) {
         while true {
-            let client = accept(fd, nil, nil)
+            var peer = sockaddr_in()
+            var peerLength = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let client = withUnsafeMutablePointer(to: &peer) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(fd, $0, &peerLength) }
+            }
             if client < 0 {
                 if errno == EINTR || errno == ECONNABORTED { continue }
                 if isStopped { return }
                 if errno == EMFILE || errno == ENFILE { usleep(10_000); continue }
                 return
             }
-            guard reserveConnection() else {
+            let address = peer.sin_addr.s_addr
+            if let refusal = reserveConnection(client: address) {
                 // Too many open connections: refuse this one rather than start another thread.
-                send(client, HTTPServer.simple(status: 503, message: "too many connections"), close: true)
+                let message = refusal == .full ? "too many connections" : "too many connections from this client"
+                send(client, HTTPServer.simple(status: 503, message: message), close: true)
                 close(client)
                 continue
             }
@@ -159,10 +179,10 @@ public final class HTTPServer: @unchecked Sendable {
             setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             // The EVM recurses on the native stack for nested calls (up to depth 1024): give it room.
             // A thread that cannot be started fails this connection only: it is answered and closed.
-            if !HTTPServer.spawn(stackSize: 256 * 1024 * 1024, { [self] in serve(client) }) {
+            if !HTTPServer.spawn(stackSize: 256 * 1024 * 1024, { [self] in serve(client, address: address) }) {
                 send(client, HTTPServer.simple(status: 503, message: "cannot start a thread for this connection"), close: true)
                 close(client)
-                releaseConnection()
+                releaseConnection(client: address)
             }
         }
     }
@@ -219,10 +239,10 @@ public final class HTTPServer: @unchecked Sendable {
     private enum Read { case data, closed, timedOut }
 
     /// Serves requests on one connection until the peer closes it or asks to, or misses a deadline.
-    private func serve(_ fd: Int32) {
+    private func serve(_ fd: Int32, address: UInt32) {
         defer {
             HTTPServer.closeGracefully(fd)
-            releaseConnection()
+            releaseConnection(client: address)
         }
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

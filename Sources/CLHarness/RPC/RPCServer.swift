@@ -34,7 +34,8 @@ public final class RPCServer: @unchecked Sendable {
     @discardableResult
     /// `timeouts` are the HTTP deadlines in seconds: idle keep-alive, request head, request body.
     public func start(host: String = "127.0.0.1", port: UInt16 = 8545, maxBodyBytes: Int = 5 * 1024 * 1024,
-                      timeouts: (idle: Double, header: Double, body: Double) = (15, 10, 30))
+                      timeouts: (idle: Double, header: Double, body: Double) = (15, 10, 30),
+                      maxConnections: Int = 4096, maxConnectionsPerClient: Int = 0)
         throws(HTTPServerError) -> UInt16 {
         let server = HTTPServer(host: host, port: port, maxBodyBytes: maxBodyBytes) { [self] request in
             handleHTTP(request)
@@ -42,6 +43,8 @@ public final class RPCServer: @unchecked Sendable {
         server.idleTimeout = timeouts.idle
         server.headerTimeout = timeouts.header
         server.bodyTimeout = timeouts.body
+        server.maxConnections = maxConnections
+        server.maxConnectionsPerClient = maxConnectionsPerClient
         let bound = try server.start()
         http = server
         return bound
