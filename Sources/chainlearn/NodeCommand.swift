@@ -21,6 +21,12 @@ struct NodeCommand: ParsableCommand {
     @Flag(help: "fsync every block (survives power loss, slower).") var syncFull = false
     @Option(help: "Largest request body accepted, in bytes.") var maxBodyBytes = 5 * 1024 * 1024
     @Flag(help: "Print nothing but the listening line.") var quiet = false
+    @Option(help: "Most HTTP connections open at once.") var maxConnections = 4096
+    @Option(help: "Most HTTP connections one client address may hold (0: no limit).") var maxConnectionsPerClient = 0
+    @Option(help: "Seconds a keep-alive connection may stay idle.") var httpIdleTimeout = 15.0
+    @Option(help: "Seconds a client has to send a whole request head.") var httpHeaderTimeout = 10.0
+    @Option(help: "Seconds a client has to send a whole request body.") var httpBodyTimeout = 30.0
+    @OptionGroup(title: "Limits on one request's work (docs/ARCHITECTURE.md)") var limits: NodeLimitOptions
 
     func run() throws {
         var config = DevChainConfig()
@@ -33,9 +39,11 @@ struct NodeCommand: ParsableCommand {
         config.synchronousFull = syncFull
         let chain: DevChain
         do { chain = try DevChain(config: config) } catch { throw CLIError("cannot open the chain: \(error)") }
-        let server = RPCServer(chain: chain)
+        let server = RPCServer(chain: chain, limits: limits.rpcLimits)
         let bound: UInt16
-        do { bound = try server.start(host: host, port: port, maxBodyBytes: maxBodyBytes) } catch {
+        do { bound = try server.start(host: host, port: port, maxBodyBytes: maxBodyBytes,
+                                         timeouts: (max(0.5, httpIdleTimeout), max(0.5, httpHeaderTimeout), max(0.5, httpBodyTimeout)),
+                                         maxConnections: max(1, maxConnections), maxConnectionsPerClient: max(0, maxConnectionsPerClient)) } catch {
             throw CLIError("cannot listen on \(host):\(port): \(error)")
         }
         if let blockTime { server.startIntervalMining(seconds: blockTime) }
@@ -52,5 +60,33 @@ struct NodeCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         // SIGINT/SIGTERM end the process; every acknowledged block is already committed.
         while true { sleep(3600) }
+    }
+}
+
+/// The `chainlearn node` flags that bound the work of one request; defaults as `RPCLimits`'.
+struct NodeLimitOptions: ParsableArguments {
+    @Option(help: "Most requests in one batch.") var maxBatchSize = RPCLimits().maxBatchSize
+    @Option(help: "Most gas the EVM runs of one batch may use together.") var maxBatchGas = RPCLimits().maxBatchGas
+    @Option(help: "Largest response (a whole batch's included), in bytes.") var maxResponseBytes = RPCLimits().maxResponseBytes
+    @Option(help: "Most reward percentiles per eth_feeHistory.") var maxFeeHistoryPercentiles = RPCLimits().maxRewardPercentiles
+    @Option(help: "Most blocks one eth_getLogs query may span.") var maxLogsRange = RPCLimits().maxLogsBlockRange
+    @Option(help: "Most logs one eth_getLogs query may return.") var maxLogs = RPCLimits().maxLogs
+    @Option(help: "Most blocks one anvil_mine/evm_mine may mine.") var maxMineBlocks = RPCLimits().maxMineBlocks
+    @Option(help: "Most gas for one eth_call, eth_estimateGas run or trace.") var rpcGasCap = RPCLimits().gasCap
+    @Option(help: "Most estimated bytes one debug_traceTransaction may hold.") var maxTraceBytes = RPCLimits().maxTraceBytes
+
+    /// The limits these flags give.
+    var rpcLimits: RPCLimits {
+        var limits = RPCLimits()
+        limits.maxBatchSize = max(1, maxBatchSize)
+        limits.maxBatchGas = maxBatchGas
+        limits.maxResponseBytes = max(1024, maxResponseBytes)
+        limits.maxRewardPercentiles = max(0, maxFeeHistoryPercentiles)
+        limits.maxLogsBlockRange = max(1, maxLogsRange)
+        limits.maxLogs = max(0, maxLogs)
+        limits.maxMineBlocks = max(1, maxMineBlocks)
+        limits.gasCap = max(21_000, rpcGasCap)
+        limits.maxTraceBytes = max(0, maxTraceBytes)
+        return limits
     }
 }

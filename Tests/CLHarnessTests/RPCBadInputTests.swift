@@ -49,7 +49,7 @@ struct RPCBadInputTests {
         }, code: -32000, messagePrefix: "invalid sender"),
         Case(name: "nonce too low", body: rawTx { try signedTransaction(key: DevKeys.all[1], nonce: 0, to: recipient) },
              code: -32000, messagePrefix: "nonce too low"),
-        Case(name: "nonce too high", body: rawTx { try signedTransaction(key: DevKeys.all[0], nonce: 5, to: recipient) },
+        Case(name: "nonce too high", body: rawTx { try signedTransaction(key: DevKeys.all[0], nonce: 1000, to: recipient) },
              code: -32000, messagePrefix: "nonce too high"),
         Case(name: "insufficient funds", body: rawTx {
             try signedTransaction(key: DevKeys.all[0], nonce: 0, to: recipient, value: UInt256Ether.wei(ether: 20_000))

@@ -25,18 +25,14 @@ extension DevChain {
         return try submit(tx, sender: sender)
     }
 
-    /// Checks `tx` against the state (nonce, funds, base fee, gas limit), then mines it (automine)
-    /// or queues it.
+    /// Checks `tx` against the state (nonce, funds, base fee, gas limit), then hands it to the pool
+    /// (`admit`): mined at once (automine) or kept pending when its nonce is next, queued when later.
     func submit(_ tx: Transaction, sender: Address) throws(ChainError) -> Bytes32 {
         lock.lock()
         defer { lock.unlock() }
         let account = state.account(sender) ?? AccountRecord()
-        let expectedNonce = account.nonce &+ UInt64(pool.filter { $0.1 == sender }.count)
-        if tx.nonce < expectedNonce {
-            throw .rejected("nonce too low: address \(sender.checksummed), tx: \(tx.nonce) state: \(expectedNonce)")
-        }
-        if tx.nonce > expectedNonce {
-            throw .rejected("nonce too high: address \(sender.checksummed), tx: \(tx.nonce) state: \(expectedNonce)")
+        if tx.nonce < account.nonce {
+            throw .rejected("nonce too low: address \(sender.checksummed), tx: \(tx.nonce) state: \(account.nonce)")
         }
         if tx.gasLimit > config.gasLimit { throw .rejected("exceeds block gas limit") }
         let baseFee = head.header.nextBaseFee
@@ -47,12 +43,7 @@ extension DevChain {
         if cost.overflow || account.balance < cost.partialValue {
             throw .rejected("insufficient funds for gas * price + value: address \(sender.checksummed) have \(account.balance) want \(cost.partialValue)")
         }
-        if automine {
-            try mine([(tx, sender)], strict: true)
-        } else {
-            pool.append((tx, sender))
-        }
-        return tx.hash
+        return try admit(tx, sender: sender, accountNonce: account.nonce)
     }
 
     /// eth_sendTransaction: fills in nonce, gas and fees, signs with the dev key (or, for an
@@ -93,16 +84,18 @@ extension DevChain {
     // MARK: Mining and time
 
     /// Mines `count` blocks with the pending transactions (evm_mine); the first block gets `timestamp` when given.
+    /// The lock is taken per block, so that other requests are answered between the blocks of a long run.
     public func mineBlocks(count: Int = 1, timestamp: UInt64? = nil) throws(ChainError) {
-        lock.lock()
-        defer { lock.unlock() }
-        if let timestamp {
-            guard timestamp >= head.header.timestamp else {
-                throw .rejected("timestamp \(timestamp) is before the head block's \(head.header.timestamp)")
+        for i in 0..<max(1, count) {
+            lock.lock()
+            defer { lock.unlock() }
+            if i == 0, let timestamp {
+                guard timestamp >= head.header.timestamp else {
+                    throw .rejected("timestamp \(timestamp) is before the head block's \(head.header.timestamp)")
+                }
+                nextTimestamp = timestamp
             }
-            nextTimestamp = timestamp
-        }
-        for _ in 0..<max(1, count) {
+            promoteAll()
             let pending = pool
             pool.removeAll()
             try mine(pending, strict: false)
@@ -257,6 +250,10 @@ extension DevChain {
 
     /// A pending transaction by hash.
     public func pendingTransaction(hash: Bytes32) -> (Transaction, Address)? {
-        locked { pool.first { $0.0.hash == hash } }
+        locked {
+            if let pending = pool.first(where: { $0.0.hash == hash }) { return pending }
+            for (sender, byNonce) in queued { if let tx = byNonce.values.first(where: { $0.hash == hash }) { return (tx, sender) } }
+            return nil
+        }
     }
 }

@@ -225,12 +225,16 @@ extension DevChain {
     /// Runs `request` as a whole transaction on a throwaway copy of the state at block `number`
     /// (nil: the pending block after the head). Without fee fields the base fee is zero, so a call
     /// needs no funds for gas (as geth and Anvil do for eth_call and eth_estimateGas).
-    public func simulate(_ request: CallRequest, block number: UInt64? = nil, tracer: (any EVMTracer)? = nil)
-        throws(ChainError) -> CallOutcome {
+    /// `meter`, when given, is charged the gas the run used.
+    public func simulate(_ request: CallRequest, block number: UInt64? = nil, tracer: (any EVMTracer)? = nil,
+                         meter: ExecutionMeter? = nil) throws(ChainError) -> CallOutcome {
+        // A past block's state is read from the database under the lock; the head's from a frozen
+        // copy, after the lock is released, so that a long call does not hold up mining or other reads.
         lock.lock()
-        defer { lock.unlock() }
+        var locked = true
+        defer { if locked { lock.unlock() } }
         let sender = request.from ?? .zero
-        var backend = ChainStateBackend(chain: self)
+        let backend: any StateBackend
         var environment = nextBlockEnvironment(timestamp: timestampForNextBlock())
         if let number, number < head.header.number {
             backend = ChainStateBackend(chain: self, undoSequence: try undoSequence(after: number))
@@ -238,6 +242,10 @@ extension DevChain {
             environment = BlockEnvironment(coinbase: record.header.coinbase, number: number, timestamp: record.header.timestamp,
                                            gasLimit: record.header.gasLimit, prevRandao: record.header.mixHash,
                                            baseFee: record.header.baseFeePerGas, chainId: UInt256(config.chainID))
+        } else {
+            backend = SnapshotBackend(state.frozen(recentHashes: recentHashes))
+            lock.unlock()
+            locked = false
         }
         if !request.hasFees { environment.baseFee = .zero }
         let evmState = CLEVM.WorldState(backend: backend)
@@ -249,6 +257,7 @@ extension DevChain {
             // A simulation may come from a contract (geth and Anvil skip EIP-3607 for eth_call).
             let result = try evm.executeTransaction(DevChain.evmTransaction(tx, sender: sender),
                                                     allowSenderWithCode: true)
+            meter?.charge(result.gasUsed)
             var output = result.output
             // A successful creation returns the deployed code, as geth's eth_call does.
             if let created = result.createdAddress, result.status == .success { output = evmState.account(created).code }
@@ -280,17 +289,19 @@ extension DevChain {
     /// The smallest gas limit with which `request` succeeds, found by whole executions (as Anvil
     /// does), so the estimate is exact: estimate − 1 fails. The search assumes success is monotonic
     /// in the gas limit; it first tries the gas the uncapped run used, then bisects.
-    public func estimateGas(_ request: CallRequest, block number: UInt64? = nil) throws(ChainError) -> GasEstimate {
+    /// `meter`, when given, is charged the gas of every run.
+    public func estimateGas(_ request: CallRequest, block number: UInt64? = nil, meter: ExecutionMeter? = nil)
+        throws(ChainError) -> GasEstimate {
         var probe = request
         let cap = request.gas ?? config.gasLimit
         probe.gas = cap
-        let first = try simulate(probe, block: number)
+        let first = try simulate(probe, block: number, meter: meter)
         guard first.status == .success else { return .failed(first) }
         let intrinsic = transaction(for: request, nonce: 0, chainBaseFee: .zero).intrinsicGas
         func succeeds(_ gas: UInt64) -> Bool {
             guard gas >= intrinsic else { return false }
             probe.gas = gas
-            return (try? simulate(probe, block: number))?.status == .success
+            return (try? simulate(probe, block: number, meter: meter))?.status == .success
         }
         if first.gasUsed <= cap, succeeds(first.gasUsed), !succeeds(first.gasUsed - 1) { return .gas(first.gasUsed) }
         var low = intrinsic - 1   // fails

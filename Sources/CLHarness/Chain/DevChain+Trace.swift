@@ -1,19 +1,56 @@
 import CLEVM
 import CLPrimitives
 
-/// Collects EIP-3155 steps as geth's struct logger reports them.
+/// Collects EIP-3155 steps as geth's struct logger reports them, within a memory budget: each
+/// step is charged an estimate of what it costs to hold and to answer (`bytesPerStep`, plus
+/// `bytesPerStackEntry` for each stack entry kept); past the budget it stops recording and sets
+/// `exceeded`, so that a deep-stack 30M-gas trace is refused instead of exhausting memory.
 public final class StructLogger: EVMTracer {
     /// The steps, in execution order.
     public private(set) var steps: [TraceStep] = []
     /// The most steps kept (a guard against traces that would exhaust memory).
     public let limit: Int
+    /// The most estimated bytes kept.
+    public let maxBytes: Int
+    /// Whether each step's stack is kept (geth's `disableStack` turns it off).
+    public let keepStack: Bool
+    /// Estimated bytes held so far.
+    public private(set) var bytes = 0
+    /// Set once a step did not fit in `maxBytes`.
+    public private(set) var exceeded = false
+    /// Set once a step came after `limit` steps (the trace would be incomplete).
+    public private(set) var truncated = false
 
-    /// A logger keeping at most `limit` steps.
-    public init(limit: Int = 1_000_000) { self.limit = limit }
+    /// The estimate for one step without its stack: the struct, its JSON object and its text.
+    public static let bytesPerStep = 256
+    /// The estimate for one stack entry: the word, its JSON string and its text.
+    public static let bytesPerStackEntry = 128
+
+    /// A logger keeping at most `limit` steps and `maxBytes` estimated bytes.
+    public init(limit: Int = 1_000_000, maxBytes: Int = Int.max, keepStack: Bool = true) {
+        self.limit = limit
+        self.maxBytes = maxBytes
+        self.keepStack = keepStack
+    }
 
     /// Records one step.
     public func step(_ step: TraceStep) {
-        if steps.count < limit { steps.append(step) }
+        guard !exceeded, !truncated else { return }
+        guard steps.count < limit else {
+            truncated = true
+            steps = []
+            return
+        }
+        let cost = StructLogger.bytesPerStep + (keepStack ? StructLogger.bytesPerStackEntry * step.stack.count : 0)
+        guard bytes <= maxBytes - cost else {
+            exceeded = true
+            steps = []
+            return
+        }
+        bytes += cost
+        var kept = step
+        if !keepStack { kept.stack = [] }
+        steps.append(kept)
     }
 }
 
@@ -32,7 +69,9 @@ public struct TraceResult {
 extension DevChain {
     /// Re-executes mined transaction `hash` on the state before its block, after the transactions
     /// that precede it in the block, recording every step.
-    public func trace(transaction hash: Bytes32) throws(ChainError) -> TraceResult {
+    /// `logger` records the steps (a default one when nil); `meter` is charged the gas executed.
+    public func trace(transaction hash: Bytes32, logger given: StructLogger? = nil, meter: ExecutionMeter? = nil)
+        throws(ChainError) -> TraceResult {
         lock.lock()
         defer { lock.unlock() }
         guard let stored = (try? store.transaction(hash: hash)) ?? nil else { throw .notFound("transaction \(hash.hex)") }
@@ -51,11 +90,13 @@ extension DevChain {
                                                      blockGasAvailable: h.gasLimit - gasUsed)
             gasUsed += result?.gasUsed ?? 0
         }
-        let logger = StructLogger()
+        meter?.charge(gasUsed)
+        let logger = given ?? StructLogger()
         evm.tracer = logger
         do {
             let result = try evm.executeTransaction(DevChain.evmTransaction(stored.transaction, sender: stored.sender),
                                                     blockGasAvailable: h.gasLimit - gasUsed)
+            meter?.charge(result.gasUsed)
             return TraceResult(gasUsed: result.gasUsed, failed: result.status != .success, output: result.output, steps: logger.steps)
         } catch {
             throw .rejected("transaction could not be replayed: \(error)")

@@ -55,6 +55,8 @@ public final class DevChain: @unchecked Sendable {
     var impersonated: Set<Address> = []
     /// Transactions waiting for the next block (interval mining).
     var pool: [(Transaction, Address)] = []
+    /// Transactions waiting for a nonce gap before them to fill, by sender and nonce (`DevChain+Pool`).
+    var queued: [Address: [UInt64: Transaction]] = [:]
     /// Mine a block per transaction (default) or only on demand/interval.
     public var automine = true
     /// Recent block hashes for BLOCKHASH.
@@ -121,6 +123,8 @@ public final class DevChain: @unchecked Sendable {
             } else {
                 try createGenesis()
             }
+            try store.createPoolTable()
+            try loadQueued()
         } catch let error as ChainError {
             throw error
         } catch let error as SQLiteError {
@@ -213,11 +217,14 @@ public final class DevChain: @unchecked Sendable {
         }
     }
 
-    /// Logs matching a filter.
-    public func logs(from: UInt64, to: UInt64, addresses: [Address], topics: [[Bytes32]?]) throws(ChainError) -> [PlacedLog] {
+    /// Logs matching a filter, at most `limit` of them; blocks after the head are ignored.
+    public func logs(from: UInt64, to: UInt64, addresses: [Address], topics: [[Bytes32]?],
+                     limit: Int = Int.max) throws(ChainError) -> [PlacedLog] {
         lock.lock()
         defer { lock.unlock() }
-        do { return try store.logs(from: from, to: min(to, head.header.number), addresses: addresses, topics: topics) }
+        let last = min(to, head.header.number)
+        guard from <= last else { return [] }
+        do { return try store.logs(from: from, to: last, addresses: addresses, topics: topics, limit: limit) }
         catch { throw .storage(error.description) }
     }
 

@@ -2,7 +2,7 @@ import CLPrimitives
 
 extension RPCServer {
     /// The development methods (`evm_`, `anvil_`, `hardhat_`, `debug_`); nil when `method` is none of them.
-    func devMethod(_ method: String, _ p: RPCParams) throws(RPCError) -> JSON? {
+    func devMethod(_ method: String, _ p: RPCParams, _ meter: ExecutionMeter) throws(RPCError) -> JSON? {
         // anvil_ and hardhat_ spell the same methods with their own prefix.
         var name = method
         for prefix in ["anvil_", "hardhat_"] where method.hasPrefix(prefix) {
@@ -28,7 +28,9 @@ extension RPCServer {
                     if let interval = p.optional(1) { _ = try RPCParams.quantity(interval, "interval") }
                 }
             }
-            guard count <= 100_000 else { throw .invalidParams("too many blocks: \(count)") }
+            guard count <= limits.maxMineBlocks else {
+                throw RPCLimits.exceeded("cannot mine \(count) blocks in one request: the limit is \(limits.maxMineBlocks) (--max-mine-blocks)")
+            }
             if let timestamp, timestamp >= 1 << 40 { throw .invalidParams("timestamp out of range") }
             try chainCall { () throws(ChainError) in try chain.mineBlocks(count: count, timestamp: timestamp) }
             return .string("0x0")
@@ -73,7 +75,7 @@ extension RPCServer {
             return .null
         case "anvil_setStorageAt":
             let address = try RPCParams.address(try p.required(0, "address"))
-            let slot = try RPCParams.word(try p.required(1, "slot"), "slot").bytes32
+            let slot = try RPCParams.storageKey(try p.required(1, "slot"), "slot")
             let value = try RPCParams.hash(try p.required(2, "value"), "value")
             try chainCall { () throws(ChainError) in try chain.setStorage(address, slot: slot, value: value) }
             return .bool(true)
@@ -85,7 +87,7 @@ extension RPCServer {
             return .null
         case "debug_traceTransaction":
             let hash = try RPCParams.hash(try p.required(0, "hash"), "hash")
-            return try traceTransaction(hash, options: p.optional(1))
+            return try traceTransaction(hash, options: p.optional(1), meter: meter)
         default:
             return nil
         }

@@ -28,7 +28,7 @@ extension RPCServer {
     }
 
     /// The `eth_`, `net_` and `web3_` methods; nil when `method` is none of them.
-    func ethMethod(_ method: String, _ p: RPCParams) throws(RPCError) -> JSON? {
+    func ethMethod(_ method: String, _ p: RPCParams, _ meter: ExecutionMeter) throws(RPCError) -> JSON? {
         switch method {
         case "eth_chainId": return RPCFormat.quantity(chain.config.chainID)
         case "net_version": return .string(String(chain.config.chainID))
@@ -63,26 +63,26 @@ extension RPCServer {
             return RPCFormat.data(try chainCall { () throws(ChainError) in try chain.code(address, block: block) })
         case "eth_getStorageAt":
             let address = try RPCParams.address(try p.required(0, "address"))
-            let slot = try RPCParams.word(try p.required(1, "slot"), "slot").bytes32
+            let slot = try RPCParams.storageKey(try p.required(1, "slot"), "slot")
             let block = try stateBlock(try RPCParams.block(p.optional(2)))
             return RPCFormat.hash(try chainCall { () throws(ChainError) in try chain.storage(address, slot: slot, block: block) })
         case "eth_call":
-            let request = try RPCParams.callRequest(try p.required(0, "transaction"))
+            let request = capped(try RPCParams.callRequest(try p.required(0, "transaction")))
             let block = try stateBlock(try RPCParams.block(p.optional(1)))
-            let outcome = try chainCall { () throws(ChainError) in try chain.simulate(request, block: block) }
+            let outcome = try chainCall { () throws(ChainError) in try chain.simulate(request, block: block, meter: meter) }
             switch outcome.status {
             case .success: return RPCFormat.data(outcome.output)
             case .revert: throw .reverted(outcome.output)
             default: throw .server("execution failed: \(outcome.status)")
             }
         case "eth_estimateGas":
-            let request = try RPCParams.callRequest(try p.required(0, "transaction"))
+            let request = capped(try RPCParams.callRequest(try p.required(0, "transaction")))
             let block = try stateBlock(try RPCParams.block(p.optional(1)))
-            switch try chainCall({ () throws(ChainError) in try chain.estimateGas(request, block: block) }) {
+            switch try chainCall({ () throws(ChainError) in try chain.estimateGas(request, block: block, meter: meter) }) {
             case .gas(let gas): return RPCFormat.quantity(gas)
             case .failed(let outcome):
                 if outcome.status == .revert { throw .reverted(outcome.output) }
-                throw .server("gas required exceeds allowance (\(request.gas ?? chain.config.gasLimit)): \(outcome.status)")
+                    throw .server("gas required exceeds allowance (\(request.gas ?? min(chain.config.gasLimit, limits.gasCap))): \(outcome.status)")
             }
         case "eth_sendRawTransaction":
             let raw = try RPCParams.bytes(try p.required(0, "transaction"), "transaction")
@@ -147,6 +147,14 @@ extension RPCServer {
         }
     }
 
+    /// `request` with its gas limit lowered to the RPC gas cap (and, without one, the cap or the
+    /// block gas limit, whichever is lower), as geth caps eth_call and eth_estimateGas.
+    func capped(_ request: CallRequest) -> CallRequest {
+        var request = request
+        request.gas = min(request.gas ?? chain.config.gasLimit, limits.gasCap)
+        return request
+    }
+
     /// The default priority fee (1 gwei), as Anvil suggests.
     static let defaultTip = UInt256(1_000_000_000 as UInt64)
 
@@ -163,8 +171,12 @@ extension RPCServer {
 
     private func getLogs(_ filter: JSON) throws(RPCError) -> JSON {
         guard case .object = filter else { throw .invalidParams("filter: expected an object") }
-        var from = chain.blockNumber, to = chain.blockNumber
+        let head = chain.blockNumber
+        var from = head, to = head
         if let hash = filter["blockHash"], !hash.isNull {
+            if filter["fromBlock"].map({ !$0.isNull }) == true || filter["toBlock"].map({ !$0.isNull }) == true {
+                throw .invalidParams("cannot specify both blockHash and fromBlock/toBlock, choose one or the other")
+            }
             guard let block = chain.block(hash: try RPCParams.hash(hash, "blockHash")) else { throw .server("unknown block") }
             from = block.header.number
             to = from
@@ -178,20 +190,29 @@ extension RPCServer {
                 to = n
             }
         }
+        // Both bounds are compared as given (neither beyond 2^63 − 1, which RPCParams refuses);
+        // blocks after the head hold no logs, so the span counted is the part up to the head.
         if from > to { throw .invalidParams("fromBlock is after toBlock") }
+        if from <= head, min(to, head) - from >= limits.maxLogsBlockRange {
+            throw RPCLimits.exceeded("block range of \(min(to, head) - from + 1) blocks exceeds the limit of \(limits.maxLogsBlockRange) (--max-logs-range)")
+        }
         var addresses: [Address] = []
         switch filter["address"] {
         case nil, .null?: break
-        case .array(let items)?: for item in items { addresses.append(try RPCParams.address(item)) }
+        case .array(let items)?:
+            guard items.count <= 1000 else { throw RPCLimits.exceeded("more than 1000 addresses in a filter") }
+            for item in items { addresses.append(try RPCParams.address(item)) }
         case let single?: addresses.append(try RPCParams.address(single))
         }
         var topics: [[Bytes32]?] = []
         if let list = filter["topics"], !list.isNull {
             guard let items = list.arrayValue else { throw .invalidParams("topics: expected an array") }
+            guard items.count <= 4 else { throw .invalidParams("too many topics: \(items.count), at most 4") }
             for item in items {
                 switch item {
                 case .null: topics.append(nil)
                 case .array(let options):
+                    guard options.count <= 1000 else { throw RPCLimits.exceeded("more than 1000 alternatives for one topic") }
                     var values: [Bytes32] = []
                     for option in options { values.append(try RPCParams.hash(option, "topic")) }
                     topics.append(values)
@@ -199,24 +220,43 @@ extension RPCServer {
                 }
             }
         }
-        let logs = try chainCall { () throws(ChainError) in try chain.logs(from: from, to: to, addresses: addresses, topics: topics) }
+        let limit = min(limits.maxLogs, Int.max - 1)
+        let logs = try chainCall { () throws(ChainError) in
+            try chain.logs(from: from, to: to, addresses: addresses, topics: topics, limit: limit + 1)
+        }
+        if logs.count > limit {
+            throw RPCLimits.exceeded("query returned more than \(limit) results (--max-logs); narrow the block range or the filter")
+        }
         return .array(logs.map(RPCFormat.log))
     }
 
     private func feeHistory(_ p: RPCParams) throws(RPCError) -> JSON {
-        let count = try RPCParams.quantity(try p.required(0, "blockCount"), "blockCount")
+        // geth reads the count as hex or decimal (math.HexOrDecimal64).
+        let countValue = try p.required(0, "blockCount")
+        let count: UInt64
+        if let text = countValue.stringValue, !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            guard let parsed = UInt64(text) else { throw .invalidParams("blockCount: number > 64 bits") }
+            count = parsed
+        } else {
+            count = try RPCParams.quantity(countValue, "blockCount")
+        }
         guard let newest = blockNumber(try RPCParams.block(try p.required(1, "newestBlock"))), newest <= chain.blockNumber else {
             throw .server("newest block not found")
         }
         var percentiles: [Double] = []
-        for item in p.optional(2)?.arrayValue ?? [] {
+        let requested = p.optional(2)?.arrayValue ?? []
+        if let given = p.optional(2), given.arrayValue == nil { throw .invalidParams("reward percentiles: expected an array") }
+        if requested.count > limits.maxRewardPercentiles {
+            throw RPCLimits.exceeded("invalid reward percentile: over the query limit \(limits.maxRewardPercentiles) (--max-fee-history-percentiles)")
+        }
+        for item in requested {
             guard case .number(let text) = item, let value = Double(text), value >= 0, value <= 100 else {
                 throw .invalidParams("reward percentiles must be numbers between 0 and 100")
             }
             if let last = percentiles.last, value < last { throw .invalidParams("reward percentiles must be increasing") }
             percentiles.append(value)
         }
-        let blocks = min(max(count, 1), 1024, newest + 1)
+        let blocks = max(1, min(count, limits.maxFeeHistoryBlocks, newest + 1))
         let oldest = newest + 1 - blocks
         var baseFees: [JSON] = [], ratios: [JSON] = [], rewards: [JSON] = []
         for number in oldest...newest {

@@ -55,36 +55,64 @@ public struct RPCParams: Sendable {
         do { return try Address(hex: text) } catch { throw .invalidParams("\(what): \(error)") }
     }
 
-    /// Hex bytes (`0x` prefixed).
+    /// Hex bytes (`0x` prefixed, an even number of digits).
     static func bytes(_ value: JSON, _ what: String) throws(RPCError) -> [UInt8] {
-        let text = try string(value, what)
-        guard text.hasPrefix("0x") || text.hasPrefix("0X") else { throw .invalidParams("\(what): hex string without 0x prefix") }
-        do { return try Hex.decode(text) } catch { throw .invalidParams("\(what): invalid hex") }
+        switch RPCHex.data(try string(value, what)) {
+        case .success(let bytes): return bytes
+        case .failure(let failure): throw .invalidParams("\(what): \(failure)")
+        }
     }
 
     /// A 32-byte hash.
     static func hash(_ value: JSON, _ what: String) throws(RPCError) -> Bytes32 {
         let data = try bytes(value, what)
-        guard let hash = Bytes32(bytes: data) else { throw .invalidParams("\(what): expected 32 bytes, got \(data.count)") }
+        guard let hash = Bytes32(bytes: data) else {
+            throw .invalidParams("\(what): hex string has length \(data.count * 2), want 64 for a 32-byte hash")
+        }
         return hash
     }
 
-    /// A hex quantity up to 256 bits (a decimal JSON number is accepted too, as some clients send one).
+    /// A storage slot (eth_getStorageAt, anvil_setStorageAt): up to 32 bytes of hex, leading zeros allowed.
+    static func storageKey(_ value: JSON, _ what: String) throws(RPCError) -> Bytes32 {
+        switch RPCHex.storageKey(try string(value, what)) {
+        case .success(let key): return key
+        case .failure(let failure): throw .invalidParams("\(what): \(failure)")
+        }
+    }
+
+    /// A hex quantity of at most `bits` bits (a non-negative decimal JSON number is accepted too, as
+    /// some clients send one).
+    static func unsigned(_ value: JSON, _ what: String, bits: Int) throws(RPCError) -> UInt256 {
+        if case .number(let text) = value {
+            guard let parsed = UInt256(decimal: text) else { throw .invalidParams("\(what): not an unsigned integer: \(text.prefix(80))") }
+            guard bits >= 256 || parsed.bitWidth <= bits else { throw .invalidParams("\(what): number > \(bits) bits") }
+            return parsed
+        }
+        switch RPCHex.quantity(try string(value, what), bits: bits) {
+        case .success(let parsed): return parsed
+        case .failure(let failure): throw .invalidParams("\(what): \(failure)")
+        }
+    }
+
+    /// A hex quantity up to 256 bits.
     static func word(_ value: JSON, _ what: String) throws(RPCError) -> UInt256 {
-        if case .number(let text) = value, let parsed = UInt256(decimal: text) { return parsed }
-        let text = try string(value, what)
-        guard text.hasPrefix("0x") || text.hasPrefix("0X") else { throw .invalidParams("\(what): hex string without 0x prefix") }
-        guard let parsed = UInt256(hex: text) else { throw .invalidParams("\(what): invalid hex quantity") }
-        return parsed
+        try unsigned(value, what, bits: 256)
     }
 
     /// A hex quantity that fits in 64 bits.
     static func quantity(_ value: JSON, _ what: String) throws(RPCError) -> UInt64 {
-        guard let small = try word(value, what).uint64 else { throw .invalidParams("\(what): value exceeds 64 bits") }
-        return small
+        // Width is checked by `unsigned`, so the conversion cannot fail.
+        try unsigned(value, what, bits: 64).uint64 ?? UInt64.max
     }
 
-    /// A block tag, number, or EIP-1898 object.
+    /// A block number: a quantity no larger than 2^63 − 1, as geth's `rpc.BlockNumber` (an int64) allows.
+    static func blockNumber(_ value: JSON) throws(RPCError) -> UInt64 {
+        let number = try quantity(value, "block number")
+        guard number <= UInt64(Int64.max) else { throw .invalidParams("block number larger than int64") }
+        return number
+    }
+
+    /// A block tag, number, or EIP-1898 object (or a 32-byte hash string, as geth accepts one).
     static func block(_ value: JSON?) throws(RPCError) -> BlockSelector {
         guard let value else { return .latest }
         switch value {
@@ -92,13 +120,23 @@ public struct RPCParams: Sendable {
             switch tag {
             case "latest", "pending", "safe", "finalized": return .latest
             case "earliest": return .earliest
-            default: return .number(try quantity(value, "block number"))
+            default:
+                if tag.utf8.count == 66 { return .hash(try hash(value, "block hash")) }
+                return .number(try blockNumber(value))
             }
         case .object:
-            if let hash = value["blockHash"] { return .hash(try RPCParams.hash(hash, "blockHash")) }
-            if let number = value["blockNumber"] { return try block(number) }
+            if let hash = value["blockHash"], !hash.isNull {
+                if let number = value["blockNumber"], !number.isNull {
+                    throw .invalidParams("cannot specify both blockHash and blockNumber, choose one or the other")
+                }
+                return .hash(try RPCParams.hash(hash, "blockHash"))
+            }
+            if let number = value["blockNumber"], !number.isNull {
+                if case .object = number { throw .invalidParams("blockNumber: expected a tag or a number") }
+                return try block(number)
+            }
             throw .invalidParams("block object needs blockHash or blockNumber")
-        case .number: return .number(try quantity(value, "block number"))
+        case .number: return .number(try blockNumber(value))
         default: throw .invalidParams("block: expected a tag, a number or an object")
         }
     }

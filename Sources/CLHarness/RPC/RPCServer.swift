@@ -6,8 +6,10 @@ import Foundation
 public final class RPCServer: @unchecked Sendable {
     /// The chain served.
     public let chain: DevChain
+    /// The bounds on one request's work.
+    public let limits: RPCLimits
     /// The most requests one batch may hold.
-    public let maxBatchSize: Int
+    public var maxBatchSize: Int { limits.maxBatchSize }
     /// `web3_clientVersion`.
     public static let clientVersion = "chainlearn/0.1.0/linux/swift6"
     private var http: HTTPServer?
@@ -15,19 +17,34 @@ public final class RPCServer: @unchecked Sendable {
     private let stopLock = NSLock()
     private var stopped = false
 
-    /// A server for `chain`.
-    public init(chain: DevChain, maxBatchSize: Int = 1000) {
+    /// A server for `chain` with these limits.
+    public init(chain: DevChain, limits: RPCLimits = RPCLimits()) {
         self.chain = chain
-        self.maxBatchSize = maxBatchSize
+        self.limits = limits
+    }
+
+    /// A server for `chain` taking batches of up to `maxBatchSize` requests, other limits at their defaults.
+    public convenience init(chain: DevChain, maxBatchSize: Int) {
+        var limits = RPCLimits()
+        limits.maxBatchSize = maxBatchSize
+        self.init(chain: chain, limits: limits)
     }
 
     /// Listens on `host:port` (0: any free port); returns the bound port.
     @discardableResult
-    public func start(host: String = "127.0.0.1", port: UInt16 = 8545, maxBodyBytes: Int = 5 * 1024 * 1024)
+    /// `timeouts` are the HTTP deadlines in seconds: idle keep-alive, request head, request body.
+    public func start(host: String = "127.0.0.1", port: UInt16 = 8545, maxBodyBytes: Int = 5 * 1024 * 1024,
+                      timeouts: (idle: Double, header: Double, body: Double) = (15, 10, 30),
+                      maxConnections: Int = 4096, maxConnectionsPerClient: Int = 0)
         throws(HTTPServerError) -> UInt16 {
         let server = HTTPServer(host: host, port: port, maxBodyBytes: maxBodyBytes) { [self] request in
             handleHTTP(request)
         }
+        server.idleTimeout = timeouts.idle
+        server.headerTimeout = timeouts.header
+        server.bodyTimeout = timeouts.body
+        server.maxConnections = maxConnections
+        server.maxConnectionsPerClient = maxConnectionsPerClient
         let bound = try server.start()
         http = server
         return bound
@@ -79,25 +96,54 @@ public final class RPCServer: @unchecked Sendable {
         do { parsed = try JSON.parse(body) } catch {
             return RPCServer.errorResponse(id: .null, .parseError(error.description)).serialized
         }
+        let meter = ExecutionMeter()
         switch parsed {
         case .array(let items):
             if items.isEmpty { return RPCServer.errorResponse(id: .null, .invalidRequest("empty batch")).serialized }
             if items.count > maxBatchSize {
-                return RPCServer.errorResponse(id: .null, .invalidRequest("batch of \(items.count) exceeds the limit of \(maxBatchSize)")).serialized
+                return RPCServer.errorResponse(id: .null, .invalidRequest("batch too large: \(items.count) requests, the limit is \(maxBatchSize) (--max-batch-size)")).serialized
             }
-            let responses = items.compactMap { handle(request: $0) }
-            return JSON.array(responses).serialized
+            // Serialized one by one, so that the size limit is checked as the answer grows.
+            var out: [UInt8] = [UInt8(ascii: "[")]
+            var first = true
+            var tooLarge = false
+            for item in items {
+                guard var response = handle(request: item, meter: meter) else { continue }
+                if tooLarge { response = RPCServer.errorResponse(id: item["id"] ?? .null, RPCServer.responseTooLarge(limits)) }
+                var bytes = response.serialized
+                if !tooLarge && out.count + bytes.count + 1 > limits.maxResponseBytes {
+                    tooLarge = true
+                    bytes = RPCServer.errorResponse(id: item["id"] ?? .null, RPCServer.responseTooLarge(limits)).serialized
+                }
+                if !first { out.append(UInt8(ascii: ",")) }
+                first = false
+                out += bytes
+            }
+            out.append(UInt8(ascii: "]"))
+            return out
         default:
-            return handle(request: parsed)?.serialized ?? []
+            guard let response = handle(request: parsed, meter: meter) else { return [] }
+            let bytes = response.serialized
+            if bytes.count > limits.maxResponseBytes {
+                return RPCServer.errorResponse(id: parsed["id"] ?? .null, RPCServer.responseTooLarge(limits)).serialized
+            }
+            return bytes
         }
     }
+
+    static func responseTooLarge(_ limits: RPCLimits) -> RPCError {
+        RPCError(code: -32003, message: "response too large: over the limit of \(limits.maxResponseBytes) bytes (--max-response-bytes)")
+    }
+
+    /// Methods that run the EVM and so draw on a batch's gas budget.
+    static let executingMethods: Set<String> = ["eth_call", "eth_estimateGas", "debug_traceTransaction", "debug_traceCall"]
 
     static func errorResponse(id: JSON, _ error: RPCError) -> JSON {
         .object([("jsonrpc", .string("2.0")), ("id", id), ("error", error.json)])
     }
 
     /// Answers one request object; nil for a notification (no id).
-    func handle(request: JSON) -> JSON? {
+    func handle(request: JSON, meter: ExecutionMeter = ExecutionMeter()) -> JSON? {
         guard case .object = request else { return RPCServer.errorResponse(id: .null, .invalidRequest("expected an object")) }
         let id = request["id"]
         if let id {
@@ -113,9 +159,12 @@ public final class RPCServer: @unchecked Sendable {
             return RPCServer.errorResponse(id: id ?? .null, .invalidRequest("method must be a string"))
         }
         let result: Result<JSON, RPCError>
-        do {
+        do throws(RPCError) {
+            if RPCServer.executingMethods.contains(method) && meter.gasUsed >= limits.maxBatchGas {
+                throw RPCLimits.exceeded("batch gas budget of \(limits.maxBatchGas) used up (--max-batch-gas)")
+            }
             let params = try RPCParams(request["params"])
-            result = .success(try dispatch(method, params))
+            result = .success(try dispatch(method, params, meter))
         } catch {
             result = .failure(error)
         }
@@ -127,9 +176,10 @@ public final class RPCServer: @unchecked Sendable {
     }
 
     /// Calls the handler of `method`.
-    func dispatch(_ method: String, _ params: RPCParams) throws(RPCError) -> JSON {
-        if let result = try ethMethod(method, params) { return result }
-        if let result = try devMethod(method, params) { return result }
+    func dispatch(_ method: String, _ params: RPCParams, _ meter: ExecutionMeter) throws(RPCError) -> JSON {
+        if let result = try ethMethod(method, params, meter) { return result }
+        if let result = try devMethod(method, params, meter) { return result }
+        if let result = try poolMethod(method, params) { return result }
         throw .methodNotFound(method)
     }
 }

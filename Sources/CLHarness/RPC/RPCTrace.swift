@@ -3,12 +3,20 @@ import CLPrimitives
 
 extension RPCServer {
     /// debug_traceTransaction with geth's default struct logger (stack on; memory and storage not captured).
-    func traceTransaction(_ hash: Bytes32, options: JSON?) throws(RPCError) -> JSON {
+    /// Bounded by `limits.maxTraceBytes`: a trace whose steps would need more is refused.
+    func traceTransaction(_ hash: Bytes32, options: JSON?, meter: ExecutionMeter) throws(RPCError) -> JSON {
         if let options, case .object = options, let tracer = options["tracer"], !tracer.isNull {
             throw .invalidParams("only the default struct logger is supported, not \(tracer.text)")
         }
         let disableStack = options?["disableStack"]?.boolValue ?? false
-        let result = try chainCall { () throws(ChainError) in try chain.trace(transaction: hash) }
+        let logger = StructLogger(maxBytes: limits.maxTraceBytes, keepStack: !disableStack)
+        let result = try chainCall { () throws(ChainError) in try chain.trace(transaction: hash, logger: logger, meter: meter) }
+        if logger.exceeded {
+            throw RPCLimits.exceeded("trace needs more than \(limits.maxTraceBytes) bytes (--max-trace-bytes); trace with disableStack or raise the limit")
+        }
+        if logger.truncated {
+            throw RPCLimits.exceeded("trace has more than \(logger.limit) steps (the struct logger's limit; --max-trace-bytes bounds its memory)")
+        }
         let logs: [JSON] = result.steps.map { step in
             var members: [(String, JSON)] = [
                 ("pc", .int(step.pc)), ("op", .string(OpcodeTable.name(of: step.opcode))), ("gas", .int(step.gas)),

@@ -87,7 +87,7 @@ extension ChainStore {
     /// The header, hash and transaction hashes of block `number`.
     public func blockRecord(number: UInt64) throws(SQLiteError) -> (header: BlockHeader, hash: Bytes32, transactionHashes: [Bytes32], firstUndo: Int64)? {
         guard let row = try db.query("SELECT header, hash, tx_hashes, first_undo FROM blocks WHERE number = ?",
-                                     [.integer(Int64(number))]).first,
+                                     [.integer(Int64(clamping: number))]).first,
               let header = try? BlockHeader.decode(row[0].blob ?? []), let hash = Bytes32(bytes: row[1].blob ?? []) else { return nil }
         let hashBytes = row[2].blob ?? []
         let hashes = stride(from: 0, to: hashBytes.count, by: 32).compactMap { Bytes32(bytes: hashBytes[$0..<$0 + 32]) }
@@ -115,14 +115,16 @@ extension ChainStore {
     /// The first log index of transaction `index` in block `number`.
     public func firstLogIndex(block number: UInt64, transactionIndex index: Int) throws(SQLiteError) -> Int {
         Int(try db.query("SELECT COUNT(*) FROM logs WHERE block = ? AND tx_index < ?",
-                         [.integer(Int64(number)), .integer(Int64(index))]).first?.first?.integer ?? 0)
+                         [.integer(Int64(clamping: number)), .integer(Int64(index))]).first?.first?.integer ?? 0)
     }
 
     /// Logs in blocks `from...to` (optionally from the given addresses) whose topics match `topics`
-    /// (position i: nil matches anything, else one of the listed values).
-    public func logs(from: UInt64, to: UInt64, addresses: [Address], topics: [[Bytes32]?]) throws(SQLiteError) -> [PlacedLog] {
+    /// (position i: nil matches anything, else one of the listed values); at most `limit` of them
+    /// (the caller asks for one more than it allows, to tell that a query has too many).
+    public func logs(from: UInt64, to: UInt64, addresses: [Address], topics: [[Bytes32]?],
+                     limit: Int = Int.max) throws(SQLiteError) -> [PlacedLog] {
         var sql = "SELECT l.block, l.log_index, l.tx_hash, l.tx_index, l.address, l.topics, l.data, b.hash FROM logs l JOIN blocks b ON b.number = l.block WHERE l.block >= ? AND l.block <= ?"
-        var values: [SQLiteValue] = [.integer(Int64(from)), .integer(Int64(to))]
+        var values: [SQLiteValue] = [.integer(Int64(clamping: from)), .integer(Int64(clamping: to))]
         if !addresses.isEmpty {
             sql += " AND l.address IN (" + addresses.map { _ in "?" }.joined(separator: ",") + ")"
             values += addresses.map { .blob($0.bytes) }
@@ -143,13 +145,14 @@ extension ChainStore {
                                  blockNumber: UInt64(row[0].integer ?? 0), blockHash: blockHash,
                                  logIndex: Int(row[1].integer ?? 0), transactionHash: txHash,
                                  transactionIndex: Int(row[3].integer ?? 0)))
+            if out.count >= limit { break }
         }
         return out
     }
 
     /// Deletes blocks above `number` with their transactions, receipts and logs, and undo entries from `undoSeq` on.
     public func deleteBlocks(above number: UInt64, undoFrom undoSeq: Int64) throws(SQLiteError) {
-        let n = SQLiteValue.integer(Int64(number))
+        let n = SQLiteValue.integer(Int64(clamping: number))
         try db.run("DELETE FROM logs WHERE block > ?", [n])
         try db.run("DELETE FROM receipts WHERE block > ?", [n])
         try db.run("DELETE FROM transactions WHERE block > ?", [n])
