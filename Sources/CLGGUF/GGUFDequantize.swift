@@ -9,7 +9,8 @@
 public enum GGUFDequantize {
     /// The exact values of the elements of `data`, a tensor of `type` holding `count` elements.
     public static func values(_ data: UnsafeRawBufferPointer, type: GGMLType, count: Int) throws(GGUFError) -> [Dyadic] {
-        guard count % type.blockSize == 0, data.count >= count / type.blockSize * type.typeSize else {
+        let (needed, overflow) = (count / type.blockSize).multipliedReportingOverflow(by: type.typeSize)
+        guard count >= 0, count % type.blockSize == 0, !overflow, data.count >= needed else {
             throw GGUFError(.truncated, at: data.count)
         }
         var out: [Dyadic] = []

@@ -129,7 +129,9 @@ public struct GGUFFile: Sendable {
         tensors.reserveCapacity(infos.count)
         for i in infos {
             guard i.rel % UInt64(alignment) == 0 else { throw GGUFError(.misalignedTensorData(i.name), at: i.at) }
-            guard i.rel <= UInt64(bytes.count), padded + Int(i.rel) + i.bytes <= bytes.count else {
+            // padded ≤ bytes.count here (checked above, or no tensors); subtract rather than add, so nothing overflows.
+            let room = bytes.count - padded
+            guard i.rel <= UInt64(room), i.bytes <= room - Int(i.rel) else {
                 throw GGUFError(.tensorDataOutOfBounds(i.name), at: i.at)
             }
             tensors.append(GGUFTensorInfo(name: i.name, type: i.type, shape: i.shape, relativeOffset: Int(i.rel),

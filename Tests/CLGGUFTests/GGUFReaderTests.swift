@@ -119,6 +119,8 @@ import Testing
         #expect(Self.error(file([("a", [0], 0, 0)], data: 64)) == .invalidShape("a"))
         #expect(Self.error(file([("a", [1 << 40, 1 << 40], 0, 0)], data: 64)) == .invalidShape("a"))
         #expect(Self.error(file([("a", [1], 0, UInt64.max - 31)], data: 64)) == .tensorDataOutOfBounds("a"))
+        #expect(Self.error(file([("a", [UInt64(Int.max)], 24, 0)], data: 64)) == .tensorDataOutOfBounds("a"))
+        #expect(Self.error(file([("a", [UInt64(Int.max / 2)], 24, 32)], data: 64)) == .tensorDataOutOfBounds("a"))
         #expect(Self.error(file([], data: 0, alignment: 48)) == .invalidAlignment)
         #expect(Self.error(file([], data: 0, alignment: 0)) == .invalidAlignment)
     }
