@@ -5,6 +5,13 @@
 /// - Q4_0 (18 bytes): binary16 `d`, then 16 bytes; byte j holds element j in its low nibble and
 ///   element j + 16 in its high nibble; element = d · (nibble − 8).
 /// - Q4_1 (20 bytes): binary16 `d`, binary16 minimum `m`, then 16 bytes packed as Q4_0; element = d · nibble + m.
+/// - Q4_K (144 bytes, 256 elements in 8 sub-blocks of 32): binary16 `d`, binary16 `dmin`, 12 bytes of 6-bit
+///   scales `sc` and minimums `m` (sub-block j < 4: `sc = s[j] & 63`, `m = s[j+4] & 63`; j ≥ 4:
+///   `sc = s[j+4] & 15 | (s[j−4] >> 6) << 4`, `m = s[j+4] >> 4 | (s[j] >> 6) << 4`), then 128 bytes: 32-byte group g
+///   holds sub-block 2g in its low nibbles and 2g+1 in its high nibbles; element = d·sc·q − dmin·m.
+/// - Q6_K (210 bytes, 256 elements): 128 bytes `ql` (low 4 bits), 64 bytes `qh` (high 2 bits), 16 int8 scales,
+///   binary16 `d`; in each half h of 128 elements, element l + 32r (l < 32, r < 4) takes
+///   `ql[64h + l + 32(r & 1)] >> 4(r >> 1)` and `qh[32h + l] >> 2r`; element = d·scale[e / 16]·(q − 32).
 /// F32 and F16 tensors dequantize to their exact values. Infinite or NaN scales are rejected.
 public enum GGUFDequantize {
     /// The exact values of the elements of `data`, a tensor of `type` holding `count` elements.
@@ -51,9 +58,53 @@ public enum GGUFDequantize {
                     }
                 }
             }
+        case .q4_K:
+            for b in 0..<count / 256 { try q4K(data, at: b * 144, into: &out) }
+        case .q6_K:
+            for b in 0..<count / 256 { try q6K(data, at: b * 210, into: &out) }
         default:
             throw GGUFError(.unsupportedOperation("dequantize \(type.name)"), at: 0)
         }
         return out
+    }
+
+    static func f16(_ data: UnsafeRawBufferPointer, _ at: Int) throws(GGUFError) -> Dyadic {
+        guard let v = Dyadic(float16Bits: UInt16(data[at]) | UInt16(data[at + 1]) << 8) else {
+            throw GGUFError(.nonFiniteValue, at: at)
+        }
+        return v
+    }
+
+    static func q4K(_ data: UnsafeRawBufferPointer, at base: Int, into out: inout [Dyadic]) throws(GGUFError) {
+        let d = try f16(data, base), dmin = try f16(data, base + 2)
+        let s = base + 4
+        for j in 0..<8 {
+            let sc, m: Int64
+            if j < 4 {
+                sc = Int64(data[s + j] & 63)
+                m = Int64(data[s + j + 4] & 63)
+            } else {
+                sc = Int64(data[s + j + 4] & 15 | (data[s + j - 4] >> 6) << 4)
+                m = Int64(data[s + j + 4] >> 4 | (data[s + j] >> 6) << 4)
+            }
+            let scale = d.scaled(by: sc), offset = dmin.scaled(by: -m)
+            let group = base + 16 + 32 * (j / 2), shift = UInt8(4 * (j % 2))
+            for l in 0..<32 { out.append(scale.scaled(by: Int64((data[group + l] >> shift) & 15)) + offset) }
+        }
+    }
+
+    static func q6K(_ data: UnsafeRawBufferPointer, at base: Int, into out: inout [Dyadic]) throws(GGUFError) {
+        let d = try f16(data, base + 208)
+        for h in 0..<2 {
+            for r in 0..<4 {
+                for l in 0..<32 {
+                    let low = (data[base + 64 * h + l + 32 * (r & 1)] >> UInt8(4 * (r >> 1))) & 15
+                    let high = (data[base + 128 + 32 * h + l] >> UInt8(2 * r)) & 3
+                    let e = 128 * h + 32 * r + l
+                    let scale = Int64(Int8(bitPattern: data[base + 192 + e / 16]))
+                    out.append(d.scaled(by: scale * (Int64(low | high << 4) - 32)))
+                }
+            }
+        }
     }
 }

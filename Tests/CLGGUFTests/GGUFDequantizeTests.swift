@@ -1,5 +1,8 @@
 import CLGGUF
+import CLPrimitives
+import Foundation
 import Testing
+import TestSupport
 
 /// Exact dequantization of the formats in hand-built blocks, and the binary16/binary32 decoding rules.
 @Suite struct GGUFDequantizeTests {
@@ -54,9 +57,34 @@ import Testing
         var block = [UInt8](repeating: 0, count: 34)
         block[1] = 0x7C
         #expect(throws: GGUFError.self) { try block.withUnsafeBytes { try GGUFDequantize.values($0, type: .q8_0, count: 32) } }
-        let k = [UInt8](repeating: 0, count: 144)
-        #expect(throws: GGUFError(.unsupportedOperation("dequantize Q4_K"), at: 0)) {
-            try k.withUnsafeBytes { try GGUFDequantize.values($0, type: .q4_K, count: 256) }
+        let k = [UInt8](repeating: 0, count: 176)
+        #expect(throws: GGUFError(.unsupportedOperation("dequantize Q5_K"), at: 0)) {
+            try k.withUnsafeBytes { try GGUFDequantize.values($0, type: GGMLType(rawValue: 13)!, count: 256) }
         }
     }
+
+    /// Seeded random blocks of every dequantized block type (Fixtures/gguf/quant-vectors.json, written by
+    /// Scripts/gguf_quant_vectors.py): the exact values rounded once to binary32 equal gguf-py's float32 results.
+    @Test func blocksMatchGGUFPyVectors() throws {
+        let cases = try #require(try Fixtures.json("gguf/quant-vectors.json") as? [[String: Any]])
+        #expect(cases.count == 5)
+        for c in cases {
+            let name = try #require(c["type"] as? String)
+            let type = try #require(GGMLType.table.first { $0.name == name })
+            let blocks = try Hex.decode(try #require(c["blocks"] as? String))
+            let count = try #require(c["count"] as? Int)
+            let values = try blocks.withUnsafeBytes { try GGUFDequantize.values($0, type: type, count: count) }
+            let bits = values.map { Int(float32($0).bitPattern) }
+            // gguf-py yields −0.0 where d·q is a negative zero; the exact value (a Dyadic) has no sign of zero.
+            let expected = try #require(c["f32_bits"] as? [Int]).map { $0 == 0x8000_0000 ? 0 : $0 }
+            #expect(bits.count == expected.count, "\(name)")
+            let wrong = zip(bits, expected).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
+            #expect(wrong.isEmpty, "\(name): \(wrong.count) values differ, first at \(wrong.first ?? -1)")
+        }
+    }
+}
+
+/// The binary32 nearest `d` (one rounding: the integer conversion; the power-of-two scaling is exact for normal results).
+func float32(_ d: Dyadic) -> Float {
+    Float(sign: .plus, exponent: d.exponent, significand: Float(d.mantissa))
 }
