@@ -1,5 +1,5 @@
 /// An exact dyadic rational `mantissa · 2^exponent`: every finite binary16 or binary32 value,
-/// and every dequantized Q8_0/Q4_0/Q4_1 weight, is one of these exactly. Integer arithmetic only.
+/// and every dequantized Q8_0/Q4_0/Q4_1/Q4_K/Q6_K weight, is one of these exactly. Integer arithmetic only.
 public struct Dyadic: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// The integer mantissa (signed).
     public let mantissa: Int64
@@ -37,8 +37,8 @@ public struct Dyadic: Equatable, Hashable, Sendable, CustomStringConvertible {
     /// This value times the integer `k` (exact: callers keep |mantissa · k| below 2^63).
     @inlinable public func scaled(by k: Int64) -> Dyadic { Dyadic(mantissa: mantissa * k, exponent: exponent) }
 
-    /// The exact sum, at the smaller exponent. Exact for the dequantization formulas, whose
-    /// operands are binary16 values (exponent gap ≤ 39, mantissas ≤ 2^15), so the result stays below 2^55.
+    /// The exact sum, at the smaller exponent. Exact for the dequantization formulas, whose operands are
+    /// binary16 values times small integers (exponent gap ≤ 39, mantissas ≤ 2^21), so the result stays below 2^62.
     @inlinable public static func + (a: Dyadic, b: Dyadic) -> Dyadic {
         if a.mantissa == 0 { return b }
         if b.mantissa == 0 { return a }

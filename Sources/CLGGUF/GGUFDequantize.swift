@@ -1,4 +1,4 @@
-/// Exact dequantization of the block formats the SmolLM2 file uses, in integers only.
+/// Exact dequantization of the plain and block formats (F32, F16, Q8_0, Q4_0, Q4_1, Q4_K, Q6_K), in integers only.
 ///
 /// Block layouts (little-endian, 32 elements per block, as ggml's `block_q8_0`, `block_q4_0`, `block_q4_1`):
 /// - Q8_0 (34 bytes): binary16 scale `d`, then 32 int8 `q`; element i = d · q[i].

@@ -39,7 +39,7 @@ public struct GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
         case nestingTooDeep
         /// A floating-point value (scale or weight) that is infinite or NaN, where a finite one is needed.
         case nonFiniteValue
-        /// An operation asked of a tensor type that does not support it (e.g. dequantizing Q4_K).
+        /// An operation asked of a tensor type that does not support it (e.g. dequantizing Q5_K).
         case unsupportedOperation(String)
     }
 
