@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CLFPVM", targets: ["CLFPVM"]),
         .library(name: "CLML", targets: ["CLML"]),
         .library(name: "CLDispute", targets: ["CLDispute"]),
+        .library(name: "CLGGUF", targets: ["CLGGUF"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,6 +43,7 @@ let package = Package(
         .target(name: "CLEVM", dependencies: ["CLPrimitives", "CLCrypto", "CLBLS12381"], swiftSettings: strict),
         .target(name: "CLFPVM", dependencies: ["CLPrimitives"], swiftSettings: strict),
         .target(name: "CLML", dependencies: ["CLPrimitives", "CLFPVM"], swiftSettings: strict),
+        .target(name: "CLGGUF", swiftSettings: strict),
 
         // Benchmark reference only: a plain C switch-dispatch RV32IM interpreter (chainlearn-bench fpvm).
         .target(name: "CRV32Reference", path: "Sources/CRV32Reference", cSettings: [.unsafeFlags(["-O2"])]),
@@ -54,7 +56,7 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "chainlearn",
                           dependencies: ["CLPrimitives", "CLCrypto", "CLABI", "CLEVM", "CLHarness", "CLFPVM", "CLML",
-                                         "CLDispute", "CLStateTest",
+                                         "CLDispute", "CLStateTest", "CLGGUF",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "ChainLearnBench",
@@ -73,6 +75,7 @@ let package = Package(
         .testTarget(name: "CLHarnessTests", dependencies: ["CLHarness", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLFPVMTests", dependencies: ["CLFPVM", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLMLTests", dependencies: ["CLML", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLGGUFTests", dependencies: ["CLGGUF", "CLPrimitives", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLDisputeTests", dependencies: ["CLDispute", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLContractTests",
                     dependencies: ["CLFPVM", "CLEVM", "CLHarness", "CLABI", "CLDispute", "TestSupport"],

@@ -8,6 +8,7 @@ struct ChainLearn: AsyncParsableCommand {
         abstract: "Verifiable off-chain machine learning on an EVM chain, by fraud proofs.",
         subcommands: [
             HashCommand.self,
+            GGUFCommand.self,
             ABICommand.self,
             FPVMCommand.self,
             StateTestCommand.self,
