@@ -39,18 +39,23 @@ public final class ChainConnection: @unchecked Sendable {
 
     /// eth_call of `function` on `contract`; the decoded outputs.
     public func call(_ contract: Address, _ function: ABIFunction, _ arguments: [ABIValue]) async throws(DisputeError) -> [ABIValue] {
-        let data: [UInt8]
-        do { data = try function.encodeCall(arguments) } catch { throw .decoding("\(function.name) arguments: \(error)") }
-        let result: JSON
+        let output = try await callReturningBytes(contract, function, arguments)
         do {
-            result = try await client.call("eth_call", [sender.requestObject(to: contract, data: data, value: .zero), .string("latest")])
-        } catch {
-            throw Self.mapped(error, function: function.name)
-        }
-        do {
-            return try function.decodeOutput(try RPCClient.bytes(result))
+            return try function.decodeOutput(output)
         } catch {
             throw .decoding("\(function.name) output: \(error)")
+        }
+    }
+
+    /// eth_call of `function` on `contract`; the raw return data (for the generated bindings' decoders).
+    public func callReturningBytes(_ contract: Address, _ function: ABIFunction, _ arguments: [ABIValue]) async throws(DisputeError) -> [UInt8] {
+        let data: [UInt8]
+        do { data = try function.encodeCall(arguments) } catch { throw .decoding("\(function.name) arguments: \(error)") }
+        do {
+            let result = try await client.call("eth_call", [sender.requestObject(to: contract, data: data, value: .zero), .string("latest")])
+            return try RPCClient.bytes(result)
+        } catch {
+            throw Self.mapped(error, function: function.name)
         }
     }
 

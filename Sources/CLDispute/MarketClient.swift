@@ -157,39 +157,23 @@ public struct MarketClient: Sendable {
 
     /// A task.
     public func task(_ id: UInt64) async throws(DisputeError) -> TaskView {
-        let f = try await fields(deployment.market, contracts.market.function("tasks"), id)
-        guard f.count == 16 else { throw .decoding("tasks(\(id)): \(f.count) fields") }
-        return TaskView(requester: try Self.address(f[0]), modelHash: try Self.word(f[1]), inputHash: try Self.word(f[2]),
-                        programHash: try Self.word(f[3]), initialStateHash: try Self.word(f[4]), fee: try Self.uint(f[5]),
-                        commitDeadline: try Self.uint(f[6]), revealDeadline: try Self.uint(f[7]),
-                        challengeDeadline: try Self.uint(f[8]), finalized: try Self.bool(f[9]),
-                        acceptedSubmission: try Self.uint(f[10]), output: try Self.word(f[11]), maxSteps: try Self.uint(f[12]),
-                        challengePeriod: try Self.uint(f[13]), submissionCount: try Self.uint(f[14]),
-                        settledCount: try Self.uint(f[15]))
+        let raw = try await connection.callReturningBytes(deployment.market, contracts.market.function("tasks"), [.uint(UInt256(id))])
+        do { return try TaskMarket.decodeTasksResult(raw) } catch { throw .decoding("tasks(\(id)): \(error)") }
     }
 
     /// A submission.
     public func submission(_ id: UInt64) async throws(DisputeError) -> SubmissionView {
-        let f = try await fields(deployment.market, contracts.market.function("submissions"), id)
-        guard f.count == 11 else { throw .decoding("submissions(\(id)): \(f.count) fields") }
-        return SubmissionView(taskId: try Self.uint(f[0]), submitter: try Self.address(f[1]), commitment: try Self.word(f[2]),
-                              revealed: try Self.bool(f[3]), finalStateHash: try Self.word(f[4]), output: try Self.word(f[5]),
-                              steps: try Self.uint(f[6]), defeated: try Self.bool(f[7]), activeGame: try Self.uint(f[8]),
-                              challengeDeadline: try Self.uint(f[9]), gamesPlayed: try Self.uint(f[10]))
+        let raw = try await connection.callReturningBytes(deployment.market, contracts.market.function("submissions"), [.uint(UInt256(id))])
+        do { return try TaskMarket.decodeSubmissionsResult(raw) } catch { throw .decoding("submissions(\(id)): \(error)") }
     }
 
     /// A game.
     public func game(_ id: UInt64) async throws(DisputeError) -> GameView {
-        let f = try await fields(deployment.game, contracts.game.function("games"), id)
-        guard f.count == 12 else { throw .decoding("games(\(id)): \(f.count) fields") }
-        let phaseNumber = try Self.uint(f[9])
-        guard let raw = phaseNumber.uint64, raw < 256, let phase = GamePhase(rawValue: UInt8(raw)) else {
-            throw .decoding("games(\(id)): unknown phase \(phaseNumber.hexQuantity)")
-        }
-        return GameView(submissionId: try Self.uint(f[0]), submitter: try Self.address(f[1]), challenger: try Self.address(f[2]),
-                        lo: try Self.uint(f[3]), hi: try Self.uint(f[4]), loHash: try Self.word(f[5]), hiHash: try Self.word(f[6]),
-                        hiByChallenger: try Self.bool(f[7]), midHash: try Self.word(f[8]), phase: phase,
-                        deadline: try Self.uint(f[10]), winner: try Self.address(f[11]))
+        let raw = try await connection.callReturningBytes(deployment.game, contracts.game.function("games"), [.uint(UInt256(id))])
+        let decoded: DisputeGame.GamesResultValue0
+        do { decoded = try DisputeGame.decodeGamesResult(raw) } catch { throw .decoding("games(\(id)): \(error)") }
+        guard let game = GameView(decoded) else { throw .decoding("games(\(id)): unknown phase \(decoded.phase)") }
+        return game
     }
 
     /// The submission ids of a task, in commit order (read in pages of 256).
@@ -254,12 +238,6 @@ public struct MarketClient: Sendable {
     }
 
     // MARK: - Decoding helpers
-
-    private func fields(_ contract: Address, _ function: ABIFunction, _ id: UInt64) async throws(DisputeError) -> [ABIValue] {
-        let out = try await connection.call(contract, function, [.uint(UInt256(id))])
-        if out.count == 1, case .tuple(let members) = out[0] { return members }
-        return out
-    }
 
     static func word(_ value: ABIValue) throws(DisputeError) -> Bytes32 {
         guard case .fixedBytes(let bytes) = value, let word = Bytes32(bytes: bytes) else { throw .decoding("expected bytes32, got \(value.kindName)") }

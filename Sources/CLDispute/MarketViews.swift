@@ -1,69 +1,16 @@
 import CLPrimitives
 
-/// A task as the TaskMarket stores it. Every integer is the `uint256` the contract holds: a hostile task can
-/// put any value there, and nothing decodes it into a narrower type that could fail.
-public struct TaskView: Sendable, Equatable {
-    /// Who posted it (zero when the task does not exist).
-    public var requester: Address
-    /// Hash of the model data (the descriptor's oracle key).
-    public var modelHash: Bytes32
-    /// The input commitment: the leaf at 0x7100_0000 of S_0.
-    public var inputHash: Bytes32
-    /// The program hash: the FPVM hash of the registered base state.
-    public var programHash: Bytes32
-    /// The FPVM state hash S_0 every trace starts from (computed by the contract).
-    public var initialStateHash: Bytes32
-    /// Escrowed fee (wei).
-    public var fee: UInt256
-    /// Commitments are accepted before this time.
-    public var commitDeadline: UInt256
-    /// Reveals are accepted from the commit deadline until this time.
-    public var revealDeadline: UInt256
-    /// Challenges are accepted until this time (a submission's own window may be reopened past it).
-    public var challengeDeadline: UInt256
-    /// Whether `finalize` completed.
-    public var finalized: Bool
-    /// The accepted submission (0 when none).
-    public var acceptedSubmission: UInt256
-    /// The accepted output.
-    public var output: Bytes32
-    /// The most steps a result may claim.
-    public var maxSteps: UInt256
-    /// The challenge period the requester chose (seconds).
-    public var challengePeriod: UInt256
-    /// Commitments so far.
-    public var submissionCount: UInt256
-    /// Submissions `finalize` has settled.
-    public var settledCount: UInt256
+/// A task as the TaskMarket stores it (`tasks(id)`, docs/PROTOCOL.md "Task"): the generated binding of the
+/// contract's struct. Every integer is the `uint256` the contract holds: a hostile task can put any value there,
+/// and nothing decodes it into a narrower type that could fail.
+public typealias TaskView = TaskMarket.TasksResultValue0
 
+/// A submission as the TaskMarket stores it (`submissions(id)`): the generated binding of the contract's struct.
+public typealias SubmissionView = TaskMarket.SubmissionsResultValue0
+
+extension TaskMarket.TasksResultValue0 {
     /// The reveal window's length.
     public var revealWindow: UInt256 { revealDeadline &- commitDeadline }
-}
-
-/// A submission as the TaskMarket stores it.
-public struct SubmissionView: Sendable, Equatable {
-    /// Its task.
-    public var taskId: UInt256
-    /// The staked submitter.
-    public var submitter: Address
-    /// keccak256(abi.encode(taskId, finalStateHash, steps, submitter)).
-    public var commitment: Bytes32
-    /// Whether the result was revealed.
-    public var revealed: Bool
-    /// The claimed final state hash.
-    public var finalStateHash: Bytes32
-    /// The output leaf proven against the final state.
-    public var output: Bytes32
-    /// Number of trace steps the game bisects over.
-    public var steps: UInt256
-    /// Whether a challenger won a game against it.
-    public var defeated: Bool
-    /// The game running against it (0 when none).
-    public var activeGame: UInt256
-    /// Challenges are accepted until this time.
-    public var challengeDeadline: UInt256
-    /// Games played against it.
-    public var gamesPlayed: UInt256
 }
 
 /// Whose move a game waits for.
@@ -115,6 +62,16 @@ public struct GameView: Sendable, Equatable {
 
     /// Whether the game still waits for a move.
     public var running: Bool { phase != .over && phase != .none }
+}
+
+extension GameView {
+    /// The game as the generated binding decodes it; nil when its phase is not one this client knows.
+    init?(_ g: DisputeGame.GamesResultValue0) {
+        guard let phase = GamePhase(rawValue: g.phase) else { return nil }
+        self.init(submissionId: g.submissionId, submitter: g.submitter, challenger: g.challenger, lo: g.lo, hi: g.hi,
+                  loHash: g.loHash, hiHash: g.hiHash, hiByChallenger: g.hiByChallenger, midHash: g.midHash, phase: phase,
+                  deadline: g.deadline, winner: g.winner)
+    }
 }
 
 extension UInt256 {
