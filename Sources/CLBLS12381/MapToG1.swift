@@ -79,50 +79,17 @@ public enum MapToG1 {
         Fp(limbs: (0x760900000002fffd, 0xebf4000bc40c0002, 0x5f48985753c758ba, 0x77ce585370525745, 0x5c071a97a256ec6d, 0x15f65ec3fa80e493))
     ]
 
-    /// The polynomial with `coefficients` (lowest degree first) at `x`, by Horner's rule.
-    static func evaluate(_ coefficients: [Fp], at x: Fp) -> Fp {
-        var acc = Fp.zero
-        for k in coefficients.reversed() { acc = acc * x + k }
-        return acc
-    }
-
-    /// sgn0 of RFC 9380: the parity of the plain value.
-    static func sign(_ a: Fp) -> Bool { a.plain.0 & 1 == 1 }
-
-    /// The simplified SWU map of `u` onto E1' (affine).
-    static func swu(_ u: Fp) -> (x: Fp, y: Fp) {
-        let zu2 = z * u.squared
-        let tv = zu2.squared + zu2
-        let x1: Fp
-        if tv.isZero {
-            x1 = isoB * (z * isoA).inverse
-        } else {
-            x1 = -isoB * isoA.inverse * (Fp.one + tv.inverse)
-        }
-        let gx1 = x1.squared * x1 + isoA * x1 + isoB
-        var x = x1, y: Fp
-        if let root = gx1.squareRoot {
-            y = root
-        } else {
-            // gx2 = Z³u⁶·gx1 is then a square, since Z is not.
-            x = zu2 * x1
-            y = (x.squared * x + isoA * x + isoB).squareRoot ?? .zero
-        }
-        if sign(u) != sign(y) { y = -y }
-        return (x, y)
-    }
-
     /// The 11-isogeny from E1' onto G1's curve (affine; the exceptional points map to infinity).
     static func isogeny(_ x: Fp, _ y: Fp) -> G1Point {
-        let xd = evaluate(xDenominator, at: x), yd = evaluate(yDenominator, at: x)
+        let xd = SimplifiedSWU.evaluate(xDenominator, at: x), yd = SimplifiedSWU.evaluate(yDenominator, at: x)
         if xd.isZero || yd.isZero { return .infinity }
-        return G1Point(affineX: evaluate(xNumerator, at: x) * xd.inverse,
-                       affineY: y * evaluate(yNumerator, at: x) * yd.inverse)
+        return G1Point(affineX: SimplifiedSWU.evaluate(xNumerator, at: x) * xd.inverse,
+                       affineY: y * SimplifiedSWU.evaluate(yNumerator, at: x) * yd.inverse)
     }
 
     /// map_fp_to_g1: the G1 point (in the subgroup) that `u` maps to.
     public static func map(_ u: Fp) -> G1Point {
-        let (x, y) = swu(u)
+        let (x, y) = SimplifiedSWU.map(u, z: z, a: isoA, b: isoB)
         return isogeny(x, y).multiplied(byLimbs: [0xd201_0000_0001_0001])
     }
 }

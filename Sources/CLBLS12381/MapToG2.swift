@@ -60,53 +60,17 @@ public enum MapToG2 {
     /// h_eff for G2 (RFC 9380 §8.8.2), 64-bit limbs, least significant first.
     static let effectiveCofactor: [UInt64] = [0xe8020005aaa95551, 0x59894c0adebbf6b4, 0xe954cbc06689f6a3, 0x2ec0ec69d7477c1a, 0x6d82bf015d1212b0, 0x329c2f178731db95, 0x9986ff031508ffe1, 0x88e2a8e9145ad768, 0x584c6a0ea91b3528, 0x0bc69f08f2ee75b3]
 
-    /// The polynomial with `coefficients` (lowest degree first) at `x`, by Horner's rule.
-    static func evaluate(_ coefficients: [Fp2], at x: Fp2) -> Fp2 {
-        var acc = Fp2.zero
-        for k in coefficients.reversed() { acc = acc * x + k }
-        return acc
-    }
-
-    /// sgn0 of RFC 9380 for Fp2: c0's parity, or c1's when c0 is zero.
-    static func sign(_ a: Fp2) -> Bool {
-        let s0 = a.c0.plain.0 & 1 == 1, s1 = a.c1.plain.0 & 1 == 1
-        return s0 || (a.c0.isZero && s1)
-    }
-
-    /// The simplified SWU map of `u` onto E2' (affine).
-    static func swu(_ u: Fp2) -> (x: Fp2, y: Fp2) {
-        let zu2 = z * u.squared
-        let tv = zu2.squared + zu2
-        let x1: Fp2
-        if tv.isZero {
-            x1 = isoB * (z * isoA).inverse
-        } else {
-            x1 = -isoB * isoA.inverse * (Fp2.one + tv.inverse)
-        }
-        let gx1 = x1.squared * x1 + isoA * x1 + isoB
-        var x = x1, y: Fp2
-        if let root = gx1.squareRoot {
-            y = root
-        } else {
-            // gx2 = Z³u⁶·gx1 is then a square, since Z is not.
-            x = zu2 * x1
-            y = (x.squared * x + isoA * x + isoB).squareRoot ?? .zero
-        }
-        if sign(u) != sign(y) { y = -y }
-        return (x, y)
-    }
-
     /// The 3-isogeny from E2' onto G2's twist (affine; the exceptional points map to infinity).
     static func isogeny(_ x: Fp2, _ y: Fp2) -> G2Point {
-        let xd = evaluate(xDenominator, at: x), yd = evaluate(yDenominator, at: x)
+        let xd = SimplifiedSWU.evaluate(xDenominator, at: x), yd = SimplifiedSWU.evaluate(yDenominator, at: x)
         if xd.isZero || yd.isZero { return .infinity }
-        return G2Point(affineX: evaluate(xNumerator, at: x) * xd.inverse,
-                       affineY: y * evaluate(yNumerator, at: x) * yd.inverse)
+        return G2Point(affineX: SimplifiedSWU.evaluate(xNumerator, at: x) * xd.inverse,
+                       affineY: y * SimplifiedSWU.evaluate(yNumerator, at: x) * yd.inverse)
     }
 
     /// map_fp2_to_g2: the G2 point (in the subgroup) that `u` maps to.
     public static func map(_ u: Fp2) -> G2Point {
-        let (x, y) = swu(u)
+        let (x, y) = SimplifiedSWU.map(u, z: z, a: isoA, b: isoB)
         return isogeny(x, y).multiplied(byLimbs: effectiveCofactor)
     }
 }
