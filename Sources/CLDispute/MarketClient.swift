@@ -49,13 +49,6 @@ public struct MarketClient: Sendable {
         return !base.isEmpty
     }
 
-    /// S_0's hash as the market computes it for a registered program and an input commitment.
-    public func initialState(programHash: Bytes32, inputHash: Bytes32) async throws(DisputeError) -> Bytes32 {
-        let out = try await connection.call(deployment.market, contracts.market.function("initialStateOf"),
-                                            [.fixedBytes(programHash.bytes), .fixedBytes(inputHash.bytes)])
-        return try Self.word(out.first ?? .bool(false))
-    }
-
     /// Posts a task with `fee` wei (the program must be registered); returns its id.
     public func request(programHash: Bytes32, modelHash: Bytes32, inputHash: Bytes32, maxSteps: UInt64, fee: UInt256,
                         commitWindow: UInt64, revealWindow: UInt64, challengePeriod: UInt64) async throws(DisputeError) -> UInt64 {
@@ -186,14 +179,6 @@ public struct MarketClient: Sendable {
             for item in items { ids.append(try Self.uint(item).position("submission id")) }
             if items.count < 256 { return ids }
         }
-    }
-
-    /// The deployment's window floors (commit, reveal, challenge), in seconds.
-    public func windowFloors() async throws(DisputeError) -> (commit: UInt256, reveal: UInt256, challenge: UInt256) {
-        func get(_ name: String) async throws(DisputeError) -> UInt256 {
-            try Self.uint(try await connection.call(deployment.market, contracts.market.function(name), []).first ?? .bool(false))
-        }
-        return (try await get("minCommitWindow"), try await get("minRevealWindow"), try await get("minChallengePeriod"))
     }
 
     /// Seconds each game move may take.

@@ -65,7 +65,4 @@ public struct TaskSpec: Sendable {
             throw .execution("\(name): \(error)")
         }
     }
-
-    /// The hash of S_0.
-    public func initialStateHash() throws(DisputeError) -> Bytes32 { try makeVM().stateHash }
 }
