@@ -17,21 +17,35 @@
      stake to the burn. Payments are credited; `withdraw` / `withdrawTo` pay out with full gas.
 """
 
+from .lib import fpvm_state
+
+# A rule of the phase below (DisputeGame.PhaseRule).
+struct PhaseRule:
+    verifier: address
+    program: bytes32
+    maxSteps: uint256
+
 interface DisputeGame:
     def open(submissionId: uint256, submitter: address, challenger: address, startHash: bytes32,
-             claimHash: bytes32, steps: uint256) -> uint256: nonpayable
+             claimHash: bytes32, steps: uint256, rules: DynArray[PhaseRule, 3]) -> uint256: nonpayable
 
-STATE_SIZE: constant(uint256) = 211
-PROOF_SIZE: constant(uint256) = 896
-TREE_DEPTH: constant(uint256) = 27
-OUTPUT_ADDRESS: constant(uint256) = 1879048192  # 0x7000_0000
+STATE_SIZE: constant(uint256) = fpvm_state.STATE_SIZE
+PROOF_SIZE: constant(uint256) = fpvm_state.PROOF_SIZE
+TREE_DEPTH: constant(uint256) = fpvm_state.TREE_DEPTH
+OUTPUT_ADDRESS: constant(uint256) = fpvm_state.OUTPUT_ADDRESS
 INPUT_ADDRESS: constant(uint256) = 1895825408  # 0x7100_0000
 INPUT_SIZE: constant(uint256) = 32
 # The largest step bound a task may declare (2^48: days of FPVM time); every honest party can count to it.
 MAX_TASK_STEPS: constant(uint256) = 281474976710656
 # Submissions settled per `finalize` call (bounded gas whatever the number of commitments).
 FINALIZE_BATCH: constant(uint256) = 64
-LOW_248_BITS: constant(uint256) = 452312848583266388373324160190187140051835877600158453279131187530910662655
+# Graph tasks: at most this many graph inputs; node counts below 2^31 (docs/PROTOCOL.md, "Graph state").
+MAX_GRAPH_INPUTS: constant(uint256) = 64
+MAX_GRAPH_NODES: constant(uint256) = 2147483647
+MAX_TREE_DEPTH: constant(uint256) = 32
+GRAPH_RECORD_SIZE: constant(uint256) = 72
+# "CLGS", the graph-state record magic.
+GRAPH_STATE_MAGIC: constant(bytes4) = 0x434c4753
 
 
 struct Task:
@@ -72,6 +86,18 @@ struct Submission:
     gamesPlayed: uint256
 
 
+# A two-phase (graph) task's second phase: what a phase-1 position k is re-run as.
+struct GraphPhase:
+    # The phase-transition verifier (0 for a one-phase task).
+    verifier: address
+    # The node-mode program's hash (the task's programHash too).
+    nodeProgram: bytes32
+    # The longest phase-2 trace (FPVM steps of one node).
+    maxNodeSteps: uint256
+    # Graph inputs I (the value tree has I + N slots; the output is slot I + N - 1).
+    inputCount: uint256
+
+
 event ProgramRegistered:
     programHash: indexed(bytes32)
     memRoot: bytes32
@@ -88,6 +114,14 @@ event TaskRequested:
     revealDeadline: uint256
     challengeDeadline: uint256
     maxSteps: uint256
+
+event GraphTaskRequested:
+    taskId: indexed(uint256)
+    verifier: address
+    nodeProgram: bytes32
+    nodeCount: uint256
+    maxNodeSteps: uint256
+    inputKeys: DynArray[bytes32, MAX_GRAPH_INPUTS]
 
 event ResultCommitted:
     taskId: indexed(uint256)
@@ -156,6 +190,8 @@ burned: public(uint256)
 programBaseState: public(HashMap[bytes32, Bytes[STATE_SIZE]])
 # programHash => the siblings of the input leaf in the base memory tree, bottom first.
 programInputPath: HashMap[bytes32, bytes32[TREE_DEPTH]]
+# taskId => its second phase (verifier zero for a one-phase task).
+graphPhase: public(HashMap[uint256, GraphPhase])
 
 
 @deploy
@@ -185,7 +221,7 @@ def registerProgram(baseState: Bytes[STATE_SIZE], inputProof: Bytes[PROOF_SIZE])
     """
     assert len(baseState) == STATE_SIZE, "wrong state size"
     assert len(inputProof) == PROOF_SIZE, "wrong proof size"
-    programHash: bytes32 = self._hashState(baseState)
+    programHash: bytes32 = fpvm_state.hash_state(baseState)
     if len(self.programBaseState[programHash]) != 0:
         return programHash
     # A fresh state: preimage key and offset, exit code, exited, fault and step all zero (pc is the entry).
@@ -195,7 +231,7 @@ def registerProgram(baseState: Bytes[STATE_SIZE], inputProof: Bytes[PROOF_SIZE])
     assert convert(slice(baseState, 83 + 4 * 11, 4), uint256) == INPUT_SIZE, "a1 is not the input size"
     assert extract32(inputProof, 0) == empty(bytes32), "input leaf not empty"
     memRoot: bytes32 = extract32(baseState, 0)
-    assert self._memoryRoot(inputProof, INPUT_ADDRESS >> 5) == memRoot, "bad input proof"
+    assert fpvm_state.memory_root(inputProof, INPUT_ADDRESS >> 5) == memRoot, "bad input proof"
     path: bytes32[TREE_DEPTH] = empty(bytes32[TREE_DEPTH])
     for height: uint256 in range(TREE_DEPTH):
         path[height] = extract32(inputProof, 32 + 32 * height)
@@ -226,27 +262,38 @@ def request(programHash: bytes32, modelHash: bytes32, inputHash: bytes32, maxSte
     @notice Posts a task; msg.value is the fee, escrowed until a result is final. Windows are in seconds and at
             least the deployment's floors; `maxSteps` (1 … 2^48) bounds the trace length any result may claim.
     """
-    assert msg.value > 0, "no fee"
-    assert commitWindow >= minCommitWindow, "commit window below minimum"
-    assert revealWindow >= minRevealWindow, "reveal window below minimum"
-    assert challengePeriod >= minChallengePeriod, "challenge period below minimum"
     assert maxSteps > 0 and maxSteps <= MAX_TASK_STEPS, "step bound out of range"
-    initial: bytes32 = self._initialState(programHash, inputHash)
-    taskId: uint256 = self.taskCount + 1
-    self.taskCount = taskId
-    commitDeadline: uint256 = block.timestamp + commitWindow
-    revealDeadline: uint256 = commitDeadline + revealWindow
-    challengeDeadline: uint256 = revealDeadline + challengePeriod
-    self.tasks[taskId] = Task(
-        requester=msg.sender, modelHash=modelHash, inputHash=inputHash, programHash=programHash,
-        initialStateHash=initial, fee=msg.value, commitDeadline=commitDeadline,
-        revealDeadline=revealDeadline, challengeDeadline=challengeDeadline, finalized=False,
-        acceptedSubmission=0, output=empty(bytes32), maxSteps=maxSteps, challengePeriod=challengePeriod,
-        submissionCount=0, settledCount=0)
-    log TaskRequested(taskId=taskId, requester=msg.sender, modelHash=modelHash, inputHash=inputHash,
-                      programHash=programHash, initialStateHash=initial, fee=msg.value,
-                      commitDeadline=commitDeadline, revealDeadline=revealDeadline,
-                      challengeDeadline=challengeDeadline, maxSteps=maxSteps)
+    return self._postTask(programHash, modelHash, inputHash, self._initialState(programHash, inputHash), maxSteps,
+                          commitWindow, revealWindow, challengePeriod)
+
+
+@external
+@payable
+def requestGraph(nodeProgram: bytes32, verifier: address, modelCommitment: bytes32,
+                 inputKeys: DynArray[bytes32, MAX_GRAPH_INPUTS], nodeCount: uint256, maxNodeSteps: uint256,
+                 commitWindow: uint256, revealWindow: uint256, challengePeriod: uint256) -> uint256:
+    """
+    @notice Posts a two-phase task (docs/PROTOCOL.md, "Multi-phase game"): a graph of `nodeCount` nodes under the
+            model commitment M on graph inputs with blob keys `inputKeys`. The contract computes the graph state
+            S_0 = keccak256("CLGS" ‖ 0 ‖ M ‖ T_0), T_0 the value tree over the inputs and N empty node slots; the
+            task's inputHash is T_0 and its modelHash is M. Phase 1 bisects over nodes 0 … N; a position k is
+            re-run by `nodeProgram` (registered) in at most `maxNodeSteps` FPVM steps, its start state checked by
+            `verifier` (a PhaseTransitionVerifier).
+    """
+    assert verifier != empty(address), "no transition verifier"
+    assert len(self.programBaseState[nodeProgram]) == STATE_SIZE, "unknown program"
+    assert len(inputKeys) > 0, "no graph inputs"
+    assert nodeCount > 0 and nodeCount <= MAX_GRAPH_NODES, "node count out of range"
+    assert maxNodeSteps > 0 and maxNodeSteps <= MAX_TASK_STEPS, "step bound out of range"
+    depth: uint256 = self._treeDepth(len(inputKeys) + nodeCount)
+    values: bytes32 = self._valueRoot(inputKeys, depth)
+    initial: bytes32 = keccak256(concat(GRAPH_STATE_MAGIC, convert(convert(0, uint32), bytes4), modelCommitment, values))
+    taskId: uint256 = self._postTask(nodeProgram, modelCommitment, values, initial, nodeCount, commitWindow,
+                                     revealWindow, challengePeriod)
+    self.graphPhase[taskId] = GraphPhase(verifier=verifier, nodeProgram=nodeProgram, maxNodeSteps=maxNodeSteps,
+                                         inputCount=len(inputKeys))
+    log GraphTaskRequested(taskId=taskId, verifier=verifier, nodeProgram=nodeProgram, nodeCount=nodeCount,
+                           maxNodeSteps=maxNodeSteps, inputKeys=inputKeys)
     return taskId
 
 
@@ -287,35 +334,55 @@ def commit(taskId: uint256, commitment: bytes32) -> uint256:
 @external
 def reveal(submissionId: uint256, finalState: Bytes[STATE_SIZE], outputProof: Bytes[PROOF_SIZE], steps: uint256):
     """
-    @notice Reveals a committed result: the final FPVM state (halted with exit code 0), the number of trace steps
-            the game bisects over (at most the task's bound), and the memory proof of the output leaf against the
-            state's memory root.
+    @notice Reveals a committed result of a one-phase task: the final FPVM state (halted with exit code 0), the
+            number of trace steps the game bisects over (at most the task's bound), and the memory proof of the
+            output leaf against the state's memory root.
     """
-    sub: Submission = self.submissions[submissionId]
-    assert sub.submitter != empty(address), "no such submission"
-    task: Task = self.tasks[sub.taskId]
-    assert msg.sender == sub.submitter, "not submitter"
-    assert not sub.revealed, "already revealed"
-    assert block.timestamp >= task.commitDeadline, "commit window open"
-    assert block.timestamp < task.revealDeadline, "reveal window closed"
+    sub: Submission = self._revealable(submissionId)
+    assert self.graphPhase[sub.taskId].verifier == empty(address), "graph task: use revealGraph"
     assert len(finalState) == STATE_SIZE, "wrong state size"
     assert len(outputProof) == PROOF_SIZE, "wrong proof size"
     assert steps > 0, "empty trace"
-    assert steps <= task.maxSteps, "steps over the task bound"
-    stateHash: bytes32 = self._hashState(finalState)
-    assert convert(slice(finalState, 73, 1), uint256) == 1, "not halted"
-    assert convert(slice(finalState, 74, 1), uint256) == 0, "faulted"
-    assert convert(slice(finalState, 72, 1), uint256) == 0, "nonzero exit"
-    assert convert(slice(finalState, 75, 8), uint256) <= steps, "steps below halting step"
+    assert steps <= self.tasks[sub.taskId].maxSteps, "steps over the task bound"
+    stateHash: bytes32 = fpvm_state.hash_state(finalState)
+    why: String[32] = fpvm_state.result_error(finalState, steps)
+    assert len(why) == 0, why
     assert keccak256(abi_encode(sub.taskId, stateHash, steps, msg.sender)) == sub.commitment, "commitment mismatch"
-    output: bytes32 = extract32(outputProof, 0)
-    assert self._memoryRoot(outputProof, OUTPUT_ADDRESS >> 5) == extract32(finalState, 0), "bad output proof"
-    self.submissions[submissionId].revealed = True
-    self.submissions[submissionId].finalStateHash = stateHash
-    self.submissions[submissionId].output = output
-    self.submissions[submissionId].steps = steps
-    log ResultRevealed(taskId=sub.taskId, submissionId=submissionId, submitter=msg.sender,
-                       finalStateHash=stateHash, output=output, steps=steps)
+    assert fpvm_state.memory_root(outputProof, OUTPUT_ADDRESS >> 5) == extract32(finalState, 0), "bad output proof"
+    self._accept(submissionId, sub.taskId, stateHash, extract32(outputProof, 0), steps)
+
+
+@external
+def revealGraph(submissionId: uint256, record: Bytes[GRAPH_RECORD_SIZE], outputKey: bytes32,
+                outputPath: DynArray[bytes32, MAX_TREE_DEPTH]):
+    """
+    @notice Reveals a committed result of a graph task: the record of the final graph state S_N ("CLGS" ‖ N ‖ M ‖
+            T_N, whose keccak256 is the committed final state hash; steps = N), and the blob key of the last node's
+            output with its path in T_N (siblings bottom first, slot I + N - 1). The output is that blob key.
+    """
+    sub: Submission = self._revealable(submissionId)
+    config: GraphPhase = self.graphPhase[sub.taskId]
+    assert config.verifier != empty(address), "not a graph task"
+    task: Task = self.tasks[sub.taskId]
+    assert len(record) == GRAPH_RECORD_SIZE, "wrong record size"
+    assert convert(slice(record, 0, 4), bytes4) == GRAPH_STATE_MAGIC, "not a graph state"
+    assert convert(slice(record, 4, 4), uint256) == task.maxSteps, "not the final graph state"
+    assert extract32(record, 8) == task.modelHash, "other model"
+    stateHash: bytes32 = keccak256(record)
+    assert keccak256(abi_encode(sub.taskId, stateHash, task.maxSteps, msg.sender)) == sub.commitment, "commitment mismatch"
+    depth: uint256 = self._treeDepth(config.inputCount + task.maxSteps)
+    assert len(outputPath) == depth, "wrong path length"
+    slot: uint256 = config.inputCount + task.maxSteps - 1
+    node: bytes32 = outputKey
+    for height: uint256 in range(MAX_TREE_DEPTH):
+        if height >= depth:
+            break
+        if (slot >> height) & 1 == 0:
+            node = keccak256(concat(node, outputPath[height]))
+        else:
+            node = keccak256(concat(outputPath[height], node))
+    assert node == extract32(record, 40), "bad output path"
+    self._accept(submissionId, sub.taskId, stateHash, outputKey, task.maxSteps)
 
 
 # MARK: - Challenger
@@ -338,8 +405,12 @@ def challenge(submissionId: uint256) -> uint256:
     assert not self.challenged[submissionId][msg.sender], "already challenged"
     assert msg.value == challengerStake, "wrong stake"
     self.challenged[submissionId][msg.sender] = True
+    rules: DynArray[PhaseRule, 3] = []
+    config: GraphPhase = self.graphPhase[sub.taskId]
+    if config.verifier != empty(address):
+        rules.append(PhaseRule(verifier=config.verifier, program=config.nodeProgram, maxSteps=config.maxNodeSteps))
     gameId: uint256 = extcall DisputeGame(game).open(
-        submissionId, sub.submitter, msg.sender, task.initialStateHash, sub.finalStateHash, sub.steps)
+        submissionId, sub.submitter, msg.sender, task.initialStateHash, sub.finalStateHash, sub.steps, rules)
     self.gameSubmission[gameId] = submissionId
     self.gameChallenger[gameId] = msg.sender
     self.submissions[submissionId].activeGame = gameId
@@ -487,6 +558,92 @@ def withdrawTo(recipient: address):
 
 
 @internal
+@view
+def _revealable(submissionId: uint256) -> Submission:
+    # The caller's unrevealed submission, inside its task's reveal window.
+    sub: Submission = self.submissions[submissionId]
+    assert sub.submitter != empty(address), "no such submission"
+    task: Task = self.tasks[sub.taskId]
+    assert msg.sender == sub.submitter, "not submitter"
+    assert not sub.revealed, "already revealed"
+    assert block.timestamp >= task.commitDeadline, "commit window open"
+    assert block.timestamp < task.revealDeadline, "reveal window closed"
+    return sub
+
+
+@internal
+def _accept(submissionId: uint256, taskId: uint256, stateHash: bytes32, output: bytes32, steps: uint256):
+    self.submissions[submissionId].revealed = True
+    self.submissions[submissionId].finalStateHash = stateHash
+    self.submissions[submissionId].output = output
+    self.submissions[submissionId].steps = steps
+    log ResultRevealed(taskId=taskId, submissionId=submissionId, submitter=msg.sender,
+                       finalStateHash=stateHash, output=output, steps=steps)
+
+
+@internal
+@payable
+def _postTask(programHash: bytes32, modelHash: bytes32, inputHash: bytes32, initial: bytes32, maxSteps: uint256,
+              commitWindow: uint256, revealWindow: uint256, challengePeriod: uint256) -> uint256:
+    assert msg.value > 0, "no fee"
+    assert commitWindow >= minCommitWindow, "commit window below minimum"
+    assert revealWindow >= minRevealWindow, "reveal window below minimum"
+    assert challengePeriod >= minChallengePeriod, "challenge period below minimum"
+    taskId: uint256 = self.taskCount + 1
+    self.taskCount = taskId
+    commitDeadline: uint256 = block.timestamp + commitWindow
+    revealDeadline: uint256 = commitDeadline + revealWindow
+    challengeDeadline: uint256 = revealDeadline + challengePeriod
+    self.tasks[taskId] = Task(
+        requester=msg.sender, modelHash=modelHash, inputHash=inputHash, programHash=programHash,
+        initialStateHash=initial, fee=msg.value, commitDeadline=commitDeadline,
+        revealDeadline=revealDeadline, challengeDeadline=challengeDeadline, finalized=False,
+        acceptedSubmission=0, output=empty(bytes32), maxSteps=maxSteps, challengePeriod=challengePeriod,
+        submissionCount=0, settledCount=0)
+    log TaskRequested(taskId=taskId, requester=msg.sender, modelHash=modelHash, inputHash=inputHash,
+                      programHash=programHash, initialStateHash=initial, fee=msg.value,
+                      commitDeadline=commitDeadline, revealDeadline=revealDeadline,
+                      challengeDeadline=challengeDeadline, maxSteps=maxSteps)
+    return taskId
+
+
+@internal
+@pure
+def _treeDepth(leaves: uint256) -> uint256:
+    # ⌈log2 leaves⌉: the depth of the graph-state tree over `leaves` slots.
+    depth: uint256 = 0
+    for i: uint256 in range(MAX_TREE_DEPTH):
+        if (1 << depth) >= leaves:
+            break
+        depth += 1
+    return depth
+
+
+@internal
+@pure
+def _valueRoot(inputKeys: DynArray[bytes32, MAX_GRAPH_INPUTS], depth: uint256) -> bytes32:
+    # T_0: the tree of 2^depth slots whose first len(inputKeys) leaves are the input keys, the rest zero.
+    level: DynArray[bytes32, MAX_GRAPH_INPUTS] = inputKeys
+    zero: bytes32 = empty(bytes32)
+    for height: uint256 in range(MAX_TREE_DEPTH):
+        if height >= depth:
+            break
+        upper: DynArray[bytes32, MAX_GRAPH_INPUTS] = []
+        for i: uint256 in range(MAX_GRAPH_INPUTS):
+            if 2 * i >= len(level):
+                break
+            right: bytes32 = zero
+            if 2 * i + 1 < len(level):
+                right = level[2 * i + 1]
+            upper.append(keccak256(concat(level[2 * i], right)))
+        level = upper
+        zero = keccak256(concat(zero, zero))
+    return level[0]
+
+
+
+
+@internal
 def _withdraw(recipient: address):
     # Checks, effects, then the one interaction (behind the reentrancy lock of the caller).
     amount: uint256 = self.credits[msg.sender]
@@ -516,37 +673,4 @@ def _initialState(programHash: bytes32, inputHash: bytes32) -> bytes32:
             node = keccak256(concat(node, path[height]))
         else:
             node = keccak256(concat(path[height], node))
-    return self._hashState(concat(node, slice(base, 32, STATE_SIZE - 32)))
-
-
-@internal
-@pure
-def _hashState(state: Bytes[STATE_SIZE]) -> bytes32:
-    # keccak256 of the encoding with its first byte replaced by the VM status (docs/PROTOCOL.md).
-    exited: uint256 = convert(slice(state, 73, 1), uint256)
-    fault: uint256 = convert(slice(state, 74, 1), uint256)
-    exitCode: uint256 = convert(slice(state, 72, 1), uint256)
-    status: uint256 = 3
-    if exited == 1:
-        if fault != 0:
-            status = 2
-        elif exitCode == 0:
-            status = 0
-        else:
-            status = 1
-    digest: uint256 = convert(keccak256(state), uint256)
-    return convert((digest & LOW_248_BITS) | (status << 248), bytes32)
-
-
-@internal
-@pure
-def _memoryRoot(proof: Bytes[PROOF_SIZE], leafIndex: uint256) -> bytes32:
-    # The root of the depth-27 memory tree from a leaf and its siblings (docs/PROTOCOL.md, "Memory tree").
-    node: bytes32 = extract32(proof, 0)
-    for height: uint256 in range(TREE_DEPTH):
-        sibling: bytes32 = extract32(proof, 32 + 32 * height)
-        if (leafIndex >> height) & 1 == 0:
-            node = keccak256(concat(node, sibling))
-        else:
-            node = keccak256(concat(sibling, node))
-    return node
+    return fpvm_state.hash_state(concat(node, slice(base, 32, STATE_SIZE - 32)))

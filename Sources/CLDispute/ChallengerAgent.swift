@@ -4,8 +4,12 @@ import CLPrimitives
 public enum ChallengerStrategy: Sendable, Equatable, CustomStringConvertible {
     /// Re-executes, challenges wrong results and bisects truthfully.
     case honest
-    /// Challenges every result and proposes wrong midpoint hashes.
+    /// Challenges every result and proposes wrong midpoint hashes (in every phase), and backs a wrong state it
+    /// asserted with a made-up claim of the phase below.
     case lying
+    /// Challenges every result, bisects truthfully in the phases before this one (0 = the first) and lies from
+    /// it on.
+    case lyingFromPhase(UInt64)
     /// Challenges wrong results, then never moves (a colluding or crashed validator).
     case stalling
     /// Never challenges (a silent validator).
@@ -16,6 +20,7 @@ public enum ChallengerStrategy: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .honest: "honest"
         case .lying: "lying"
+        case .lyingFromPhase(let phase): "lying from phase \(phase + 1)"
         case .stalling: "stalling"
         case .idle: "idle"
         }
@@ -31,8 +36,8 @@ public enum ChallengerStrategy: Sendable, Equatable, CustomStringConvertible {
 public final class ChallengerAgent: @unchecked Sendable {
     /// The party's market client.
     public let client: MarketClient
-    /// The honest trace of the task.
-    public let trace: Trace
+    /// What it computed of the task (a one-phase `Trace`, a two-phase `GraphDispute`).
+    public let answers: any GameAnswers
     /// Its behaviour.
     public let strategy: ChallengerStrategy
     /// A label for narration.
@@ -46,14 +51,38 @@ public final class ChallengerAgent: @unchecked Sendable {
     /// Whether it checks the task against its trace and policy before staking (an honest validator always
     /// does; off only to model an attacker that plays a trace of some other input).
     public var checksTasks = true
+    /// The phase from which it stops moving (a crashed validator); nil: it plays every phase.
+    public var stopsAtPhase: UInt64?
     private let skips = SkipLog()
 
-    /// An agent with `strategy` over `trace`.
-    public init(name: String, client: MarketClient, trace: Trace, strategy: ChallengerStrategy = .honest) {
+    /// An agent with `strategy` over `answers`.
+    public init(name: String, client: MarketClient, answers: any GameAnswers, strategy: ChallengerStrategy = .honest) {
         self.name = name
         self.client = client
-        self.trace = trace
+        self.answers = answers
         self.strategy = strategy
+    }
+
+    /// An agent with `strategy` over a one-phase trace.
+    public convenience init(name: String, client: MarketClient, trace: Trace, strategy: ChallengerStrategy = .honest) {
+        self.init(name: name, client: client, answers: trace, strategy: strategy)
+    }
+
+    /// Whether it lies in the phase at `level`.
+    func lies(at level: UInt256) -> Bool {
+        switch strategy {
+        case .lying: true
+        case .lyingFromPhase(let phase): level >= UInt256(phase)
+        default: false
+        }
+    }
+
+    /// Whether it challenges every result whatever its own computation says.
+    var challengesEverything: Bool {
+        switch strategy {
+        case .lying, .lyingFromPhase: true
+        default: false
+        }
     }
 
     /// Its address.
@@ -64,9 +93,9 @@ public final class ChallengerAgent: @unchecked Sendable {
     public func poll(taskId: UInt64, stake: UInt256) async throws(DisputeError) -> Int {
         guard strategy != .idle else { return 0 }
         let task = try await client.task(taskId)
-        if strategy != .lying && checksTasks {
+        if !challengesEverything && checksTasks {
             do {
-                try policy.vet(task, against: trace)
+                try await answers.vet(task, taskId: taskId, client: client, policy: policy)
                 try policy.vetWindows(task, moveTimeout: try await client.moveTimeout())
             } catch .taskRejected(let why) {
                 skips.once("\(name) will not check task \(taskId): \(why)", narrate)
@@ -88,8 +117,8 @@ public final class ChallengerAgent: @unchecked Sendable {
                 skips.once("\(name) skips submission \(id): \(error)", narrate)
                 continue
             }
-            let own = try trace.stateHash(at: steps)
-            guard own != submission.finalStateHash || strategy == .lying else { continue }
+            let own = try answers.stateHash(path: [], at: steps)
+            guard own != submission.finalStateHash || challengesEverything else { continue }
             let game = try await client.challenge(submissionId: id, stake: stake)
             narrate?("\(name) challenges submission \(id) (claimed \(submission.finalStateHash.hex.prefix(18))…, own \(own.hex.prefix(18))…): game \(game)")
             sent += 1
@@ -126,24 +155,39 @@ public final class ChallengerAgent: @unchecked Sendable {
     private func play(gameId: UInt64, now: UInt64) async throws(DisputeError) -> Int {
         let game = try await client.game(gameId)
         guard game.challenger == address else { return 0 }
+        if let stop = stopsAtPhase, game.level >= UInt256(stop) { return 0 }
         let open = UInt256(now) <= game.deadline
+        let path = game.level == .zero ? [] : try await client.positions(gameId)
+        let label = GameNarration.label(gameId: gameId, path: path)
         switch game.phase {
         case .propose where open:
             let midpoint = try game.midpoint.position("game \(gameId) midpoint")
-            var hash = try trace.stateHash(at: midpoint)
-            if strategy == .lying { hash = Keccak256.hash(hash.bytes) }
+            var hash = try answers.stateHash(path: path, at: midpoint)
+            if lies(at: game.level) { hash = Keccak256.hash(hash.bytes) }
             try await client.propose(gameId: gameId, stateHash: hash)
-            narrate?("game \(gameId): \(name) proposes S_\(midpoint) = \(hash.hex.prefix(18))… (steps \(game.lo)…\(game.hi))")
+            narrate?("\(label): \(name) proposes the state at \(GameNarration.unit(path)) \(midpoint) = \(hash.hex.prefix(18))… (\(game.lo)…\(game.hi))")
+            return 1
+        case .transition where game.hiByChallenger && open:
+            let position = try game.hi.position("game \(gameId) position")
+            let lowerPath = path + [position]
+            let claim = lies(at: game.level)
+                ? try answers.forgedLowerClaim(path: lowerPath, asserted: game.hiHash)
+                : try answers.lowerClaim(path: lowerPath, asserted: game.hiHash)
+            guard let claim else { return 0 }
+            try await client.transition(gameId: gameId, claim: claim)
+            narrate?(GameNarration.transition(label: label, who: name, position: position, claim: claim))
             return 1
         case .prove where !game.hiByChallenger && open:
+            guard let trace = try answers.stepTrace(path: path) else { return 0 }
             try await OneStepProof.post(gameId: gameId, game: game, trace: trace, client: client, who: name, narrate: narrate)
             return 1
         case .data:
+            guard let trace = try answers.stepTrace(path: path) else { return 0 }
             return try await OneStepProof.settleDataWindow(gameId: gameId, game: game, trace: trace, client: client, now: now,
                                                           who: name, narrate: narrate)
-        case .answer where !open, .prove where game.hiByChallenger && !open:
+        case .answer where !open, .prove where game.hiByChallenger && !open, .transition where !game.hiByChallenger && !open:
             try await client.timeout(gameId: gameId)
-            narrate?("game \(gameId): the submitter missed its deadline; \(name) claims the timeout")
+            narrate?("\(label): the submitter missed its deadline; \(name) claims the timeout")
             return 1
         default:
             return 0

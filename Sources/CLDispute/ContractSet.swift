@@ -2,7 +2,7 @@ import CLABI
 import CLPrimitives
 import Foundation
 
-/// The four compiled contracts of the protocol (Contracts/artifacts/*.json, built by Scripts/build-contracts).
+/// The five compiled contracts of the protocol (Contracts/artifacts/*.json, built by Scripts/build-contracts).
 public struct ContractSet: Sendable {
     /// PreimageOracle: proven preimage parts the one-step contract reads.
     public let oracle: ContractArtifact
@@ -12,6 +12,8 @@ public struct ContractSet: Sendable {
     public let game: ContractArtifact
     /// TaskMarket: tasks, commitments, stakes, finality.
     public let market: ContractArtifact
+    /// ZKStubPhaseTransitionVerifier: the (stub) phase-transition check of two-phase games.
+    public let verifier: ContractArtifact
 
     /// The artifacts directory of this source tree (used when no other is given).
     public static var defaultDirectory: URL {
@@ -35,6 +37,7 @@ public struct ContractSet: Sendable {
         step = try load("RV32Step")
         game = try load("DisputeGame")
         market = try load("TaskMarket")
+        verifier = try load("ZKStubPhaseTransitionVerifier")
     }
 }
 
@@ -85,8 +88,19 @@ public struct Deployment: Sendable, Equatable {
     public var game: Address
     /// TaskMarket.
     public var market: Address
+    /// The phase-transition verifier two-phase tasks name (the ZK stub; zero when unknown to this client).
+    public var verifier: Address
 
-    /// Deploys the four contracts through `connection` and binds the game to the market.
+    /// Addresses of the contracts.
+    public init(oracle: Address, step: Address, game: Address, market: Address, verifier: Address = .zero) {
+        self.oracle = oracle
+        self.step = step
+        self.game = game
+        self.market = market
+        self.verifier = verifier
+    }
+
+    /// Deploys the five contracts through `connection` and binds the game to the market.
     public static func deploy(_ contracts: ContractSet, parameters: MarketParameters,
                               through connection: ChainConnection) async throws(DisputeError) -> Deployment {
         func create(_ artifact: ContractArtifact, _ arguments: [ABIValue]) async throws(DisputeError) -> Address {
@@ -105,13 +119,16 @@ public struct Deployment: Sendable, Equatable {
             .uint(UInt256(parameters.minChallengePeriod)),
         ])
         try await connection.send(game, contracts.game.function("bindMarket"), [.address(market)])
-        return Deployment(oracle: oracle, step: step, game: game, market: market)
+        let verifier = try await create(contracts.verifier, [.address(market)])
+        return Deployment(oracle: oracle, step: step, game: game, market: market, verifier: verifier)
     }
 }
 
 extension Deployment {
-    /// Finds the other three contracts from the TaskMarket's address (market → game → one-step → oracle).
-    public static func discover(market: Address, contracts: ContractSet, through connection: ChainConnection) async throws(DisputeError) -> Deployment {
+    /// Finds the other three contracts from the TaskMarket's address (market → game → one-step → oracle); the
+    /// phase-transition verifier a party trusts is not the market's to name, so it is given (`verifier`).
+    public static func discover(market: Address, verifier: Address = .zero, contracts: ContractSet,
+                                through connection: ChainConnection) async throws(DisputeError) -> Deployment {
         func address(_ contract: Address, _ artifact: ContractArtifact, _ getter: String) async throws(DisputeError) -> Address {
             let out = try await connection.call(contract, artifact.function(getter), [])
             return try MarketClient.address(out.first ?? .bool(false))
@@ -119,6 +136,6 @@ extension Deployment {
         let game = try await address(market, contracts.market, "game")
         let step = try await address(game, contracts.game, "stepContract")
         let oracle = try await address(step, contracts.step, "oracle")
-        return Deployment(oracle: oracle, step: step, game: game, market: market)
+        return Deployment(oracle: oracle, step: step, game: game, market: market, verifier: verifier)
     }
 }

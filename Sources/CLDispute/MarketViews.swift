@@ -28,6 +28,9 @@ public enum GamePhase: UInt8, Sendable, Equatable {
     /// The step reads a preimage part the oracle lacks: anyone may load it until the deadline, then anyone
     /// settles the step with `prove`.
     case data = 5
+    /// One position is left above the last phase: the party that asserted `hiHash` posts its claim of the
+    /// phase below (`transition`).
+    case transition = 6
 }
 
 /// A bisection game as the DisputeGame stores it.
@@ -56,12 +59,17 @@ public struct GameView: Sendable, Equatable {
     public var deadline: UInt256
     /// The winner once over.
     public var winner: Address
+    /// The phase being played (0 for the first).
+    public var level: UInt256
 
     /// The step of the next (or pending) midpoint.
     public var midpoint: UInt256 { lo &+ (hi &- lo) / UInt256(2) }
 
     /// Whether the game still waits for a move.
     public var running: Bool { phase != .over && phase != .none }
+
+    /// The party that asserted `hiHash` (the claimant of a transition).
+    public var hiAsserter: Address { hiByChallenger ? challenger : submitter }
 }
 
 extension GameView {
@@ -70,7 +78,7 @@ extension GameView {
         guard let phase = GamePhase(rawValue: g.phase) else { return nil }
         self.init(submissionId: g.submissionId, submitter: g.submitter, challenger: g.challenger, lo: g.lo, hi: g.hi,
                   loHash: g.loHash, hiHash: g.hiHash, hiByChallenger: g.hiByChallenger, midHash: g.midHash, phase: phase,
-                  deadline: g.deadline, winner: g.winner)
+                  deadline: g.deadline, winner: g.winner, level: g.level)
     }
 }
 

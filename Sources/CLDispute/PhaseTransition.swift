@@ -8,6 +8,34 @@ import CLPrimitives
 public protocol PhaseTransitionVerifier {
     /// Whether `phase2StartStateHash` is phase 2's initial state for position `nodeIndex` after `phase1Root`.
     func verify(phase1Root: Bytes32, nodeIndex: UInt64, phase2StartStateHash: Bytes32, proof: [UInt8]) -> Bool
+    /// Whether `claimProof` shows a phase-2 claim (final state `finalStateHash`, `steps` long) that backs
+    /// `assertedRoot`: a validly exited final state with `assertedRoot` in its output field.
+    func verifyClaim(assertedRoot: Bytes32, finalStateHash: Bytes32, steps: UInt64, claimProof: [UInt8]) -> Bool
+}
+
+/// A phase-2 claim as a transition posts it: `claimProof` is the final FPVM state's encoding followed by
+/// the memory proof of its output leaf (211 + 896 bytes).
+public enum PhaseClaimProof {
+    /// Its size.
+    public static let size = 211 + MemoryProof.encodedSize
+
+    /// The claim proof of `state` with `outputProof`.
+    public static func encode(state: VMState, outputProof: MemoryProof) -> [UInt8] { state.encoded + outputProof.encoded }
+
+    /// Mirrors `ZKStubPhaseTransitionVerifier.verifyClaim`: the state hashes to `finalStateHash`, halted with
+    /// exit code 0 and no fault no later than `steps`, and the output leaf is `assertedRoot` under its memory root.
+    public static func check(assertedRoot: Bytes32, finalStateHash: Bytes32, steps: UInt64, claimProof: [UInt8]) -> Bool {
+        guard claimProof.count == size, let state = VMState(encoded: claimProof[0..<211]) else { return false }
+        var siblings: [Bytes32] = []
+        var at = 211 + 32
+        while at < claimProof.count {
+            siblings.append(Bytes32(bytes: Array(claimProof[at..<at + 32]))!)
+            at += 32
+        }
+        let proof = MemoryProof(leaf: Bytes32(bytes: Array(claimProof[211..<243]))!, siblings: siblings)
+        guard state.hash == finalStateHash, state.exited, state.fault == 0, state.exitCode == 0, state.step <= steps else { return false }
+        return proof.leaf == assertedRoot && proof.root(leafIndex: MemoryMap.outputBase >> 5) == state.memRoot
+    }
 }
 
 /// A program's registered base state as the TaskMarket stores it: the FPVM initial state of its ELF with a
@@ -69,5 +97,10 @@ public struct ZKStubPhaseTransitionChecker: PhaseTransitionVerifier, Sendable {
     public func verify(phase1Root: Bytes32, nodeIndex: UInt64, phase2StartStateHash: Bytes32, proof: [UInt8]) -> Bool {
         guard proof.count == 32, nodeIndex > 0, nodeIndex < 1 << 32, proof == program.programHash.bytes else { return false }
         return expectedStartState(phase1Root: phase1Root, nodeIndex: UInt32(nodeIndex)) == phase2StartStateHash
+    }
+
+    /// The exact claim check (not a stub): `PhaseClaimProof.check`.
+    public func verifyClaim(assertedRoot: Bytes32, finalStateHash: Bytes32, steps: UInt64, claimProof: [UInt8]) -> Bool {
+        PhaseClaimProof.check(assertedRoot: assertedRoot, finalStateHash: finalStateHash, steps: steps, claimProof: claimProof)
     }
 }

@@ -8,7 +8,35 @@ public struct DisputeGame: Sendable {
     /// Bindings hold no state; everything is static.
     public init() {}
 
-    /// The tuple `(uint256,address,address,uint256,uint256,bytes32,bytes32,bool,bytes32,uint8,uint256,address)`.
+    /// The tuple `(address,bytes32,uint256)`.
+    public struct Open_Rules: Hashable, Sendable {
+        /// Member `verifier`.
+        public var verifier: Address
+        /// Member `program`.
+        public var program: Bytes32
+        /// Member `maxSteps`.
+        public var maxSteps: UInt256
+
+        /// A value with every member given.
+        public init(verifier: Address, program: Bytes32, maxSteps: UInt256) {
+            self.verifier = verifier
+            self.program = program
+            self.maxSteps = maxSteps
+        }
+
+        /// Reads the tuple from a decoded ABI value.
+        public init(abiValue: ABIValue) throws(ABIError) {
+            let members = try ABIBindingSupport.tuple(abiValue, count: 3)
+            self.verifier = try members[0].asAddress()
+            self.program = try ABIBindingSupport.bytes32(members[1])
+            self.maxSteps = try members[2].asUInt()
+        }
+
+        /// The tuple as an ABI value.
+        public var abiValue: ABIValue { ABIValue.tuple([ABIValue.address(self.verifier), ABIValue.fixedBytes(self.program.bytes), ABIValue.uint(self.maxSteps)]) }
+    }
+
+    /// The tuple `(uint256,address,address,uint256,uint256,bytes32,bytes32,bool,bytes32,uint8,uint256,address,uint256)`.
     public struct GamesResultValue0: Hashable, Sendable {
         /// Member `submissionId`.
         public var submissionId: UInt256
@@ -34,9 +62,11 @@ public struct DisputeGame: Sendable {
         public var deadline: UInt256
         /// Member `winner`.
         public var winner: Address
+        /// Member `level`.
+        public var level: UInt256
 
         /// A value with every member given.
-        public init(submissionId: UInt256, submitter: Address, challenger: Address, lo: UInt256, hi: UInt256, loHash: Bytes32, hiHash: Bytes32, hiByChallenger: Bool, midHash: Bytes32, phase: UInt8, deadline: UInt256, winner: Address) {
+        public init(submissionId: UInt256, submitter: Address, challenger: Address, lo: UInt256, hi: UInt256, loHash: Bytes32, hiHash: Bytes32, hiByChallenger: Bool, midHash: Bytes32, phase: UInt8, deadline: UInt256, winner: Address, level: UInt256) {
             self.submissionId = submissionId
             self.submitter = submitter
             self.challenger = challenger
@@ -49,11 +79,12 @@ public struct DisputeGame: Sendable {
             self.phase = phase
             self.deadline = deadline
             self.winner = winner
+            self.level = level
         }
 
         /// Reads the tuple from a decoded ABI value.
         public init(abiValue: ABIValue) throws(ABIError) {
-            let members = try ABIBindingSupport.tuple(abiValue, count: 12)
+            let members = try ABIBindingSupport.tuple(abiValue, count: 13)
             self.submissionId = try members[0].asUInt()
             self.submitter = try members[1].asAddress()
             self.challenger = try members[2].asAddress()
@@ -66,10 +97,11 @@ public struct DisputeGame: Sendable {
             self.phase = try ABIBindingSupport.unsigned(members[9], as: UInt8.self)
             self.deadline = try members[10].asUInt()
             self.winner = try members[11].asAddress()
+            self.level = try members[12].asUInt()
         }
 
         /// The tuple as an ABI value.
-        public var abiValue: ABIValue { ABIValue.tuple([ABIValue.uint(self.submissionId), ABIValue.address(self.submitter), ABIValue.address(self.challenger), ABIValue.uint(self.lo), ABIValue.uint(self.hi), ABIValue.fixedBytes(self.loHash.bytes), ABIValue.fixedBytes(self.hiHash.bytes), ABIValue.bool(self.hiByChallenger), ABIValue.fixedBytes(self.midHash.bytes), ABIBindingSupport.uint(self.phase), ABIValue.uint(self.deadline), ABIValue.address(self.winner)]) }
+        public var abiValue: ABIValue { ABIValue.tuple([ABIValue.uint(self.submissionId), ABIValue.address(self.submitter), ABIValue.address(self.challenger), ABIValue.uint(self.lo), ABIValue.uint(self.hi), ABIValue.fixedBytes(self.loHash.bytes), ABIValue.fixedBytes(self.hiHash.bytes), ABIValue.bool(self.hiByChallenger), ABIValue.fixedBytes(self.midHash.bytes), ABIBindingSupport.uint(self.phase), ABIValue.uint(self.deadline), ABIValue.address(self.winner), ABIValue.uint(self.level)]) }
     }
 
     /// The selector of `bindMarket(address)` (nonpayable).
@@ -81,16 +113,16 @@ public struct DisputeGame: Sendable {
                                   as: [ABIType.address])
     }
 
-    /// The selector of `open(uint256,address,address,bytes32,bytes32,uint256)` (nonpayable).
-    public static let open_Selector: [UInt8] = [0x9e, 0x78, 0x6f, 0x1b]
+    /// The selector of `open(uint256,address,address,bytes32,bytes32,uint256,(address,bytes32,uint256)[])` (nonpayable).
+    public static let open_Selector: [UInt8] = [0xf2, 0x50, 0x5c, 0x60]
 
-    /// Calldata for `open(uint256,address,address,bytes32,bytes32,uint256)`.
-    public static func encodeOpen_(submissionId: UInt256, submitter: Address, challenger: Address, startHash: Bytes32, claimHash: Bytes32, steps: UInt256) throws(ABIError) -> [UInt8] {
-        try ABIEncoder.encodeCall(selector: open_Selector, [ABIValue.uint(submissionId), ABIValue.address(submitter), ABIValue.address(challenger), ABIValue.fixedBytes(startHash.bytes), ABIValue.fixedBytes(claimHash.bytes), ABIValue.uint(steps)],
-                                  as: [ABIType.uint(bits: 256), ABIType.address, ABIType.address, ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.uint(bits: 256)])
+    /// Calldata for `open(uint256,address,address,bytes32,bytes32,uint256,(address,bytes32,uint256)[])`.
+    public static func encodeOpen_(submissionId: UInt256, submitter: Address, challenger: Address, startHash: Bytes32, claimHash: Bytes32, steps: UInt256, rules: [Open_Rules]) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: open_Selector, [ABIValue.uint(submissionId), ABIValue.address(submitter), ABIValue.address(challenger), ABIValue.fixedBytes(startHash.bytes), ABIValue.fixedBytes(claimHash.bytes), ABIValue.uint(steps), ABIValue.array(rules.map { (item0: Open_Rules) -> ABIValue in item0.abiValue })],
+                                  as: [ABIType.uint(bits: 256), ABIType.address, ABIType.address, ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.array(ABIType.tuple([ABIType.address, ABIType.fixedBytes(32), ABIType.uint(bits: 256)]))])
     }
 
-    /// Decodes the return data of `open(uint256,address,address,bytes32,bytes32,uint256)`.
+    /// Decodes the return data of `open(uint256,address,address,bytes32,bytes32,uint256,(address,bytes32,uint256)[])`.
     public static func decodeOpen_Result(_ data: [UInt8]) throws(ABIError) -> UInt256 {
         let values = try ABIDecoder.decode([ABIType.uint(bits: 256)], from: data)
         return try values[0].asUInt()
@@ -127,6 +159,45 @@ public struct DisputeGame: Sendable {
     public static func encodeAnswer(gameId: UInt256, agree: Bool) throws(ABIError) -> [UInt8] {
         try ABIEncoder.encodeCall(selector: answerSelector, [ABIValue.uint(gameId), ABIValue.bool(agree)],
                                   as: [ABIType.uint(bits: 256), ABIType.bool])
+    }
+
+    /// The selector of `rulesOf(uint256)` (view).
+    public static let rulesOfSelector: [UInt8] = [0x46, 0x02, 0x58, 0x11]
+
+    /// Calldata for `rulesOf(uint256)`.
+    public static func encodeRulesOf(gameId: UInt256) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: rulesOfSelector, [ABIValue.uint(gameId)],
+                                  as: [ABIType.uint(bits: 256)])
+    }
+
+    /// Decodes the return data of `rulesOf(uint256)`.
+    public static func decodeRulesOfResult(_ data: [UInt8]) throws(ABIError) -> [Open_Rules] {
+        let values = try ABIDecoder.decode([ABIType.array(ABIType.tuple([ABIType.address, ABIType.fixedBytes(32), ABIType.uint(bits: 256)]))], from: data)
+        return try ABIBindingSupport.array(values[0]) { (item0: ABIValue) throws(ABIError) -> Open_Rules in try Open_Rules(abiValue: item0) }
+    }
+
+    /// The selector of `positionsOf(uint256)` (view).
+    public static let positionsOfSelector: [UInt8] = [0x6f, 0x75, 0x20, 0xf6]
+
+    /// Calldata for `positionsOf(uint256)`.
+    public static func encodePositionsOf(gameId: UInt256) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: positionsOfSelector, [ABIValue.uint(gameId)],
+                                  as: [ABIType.uint(bits: 256)])
+    }
+
+    /// Decodes the return data of `positionsOf(uint256)`.
+    public static func decodePositionsOfResult(_ data: [UInt8]) throws(ABIError) -> [UInt256] {
+        let values = try ABIDecoder.decode([ABIType.array(ABIType.uint(bits: 256))], from: data)
+        return try ABIBindingSupport.array(values[0]) { (item0: ABIValue) throws(ABIError) -> UInt256 in try item0.asUInt() }
+    }
+
+    /// The selector of `transition(uint256,bytes32,bytes32,uint256,bytes,bytes)` (nonpayable).
+    public static let transitionSelector: [UInt8] = [0x1d, 0xc7, 0x90, 0xad]
+
+    /// Calldata for `transition(uint256,bytes32,bytes32,uint256,bytes,bytes)`.
+    public static func encodeTransition(gameId: UInt256, startHash: Bytes32, claimHash: Bytes32, steps: UInt256, proof: [UInt8], claimProof: [UInt8]) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: transitionSelector, [ABIValue.uint(gameId), ABIValue.fixedBytes(startHash.bytes), ABIValue.fixedBytes(claimHash.bytes), ABIValue.uint(steps), ABIValue.bytes(proof), ABIValue.bytes(claimProof)],
+                                  as: [ABIType.uint(bits: 256), ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.bytes, ABIType.bytes])
     }
 
     /// The selector of `prove(uint256,bytes)` (nonpayable).
@@ -203,7 +274,7 @@ public struct DisputeGame: Sendable {
 
     /// Decodes the return data of `games(uint256)`.
     public static func decodeGamesResult(_ data: [UInt8]) throws(ABIError) -> GamesResultValue0 {
-        let values = try ABIDecoder.decode([ABIType.tuple([ABIType.uint(bits: 256), ABIType.address, ABIType.address, ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.bool, ABIType.fixedBytes(32), ABIType.uint(bits: 8), ABIType.uint(bits: 256), ABIType.address])], from: data)
+        let values = try ABIDecoder.decode([ABIType.tuple([ABIType.uint(bits: 256), ABIType.address, ABIType.address, ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.bool, ABIType.fixedBytes(32), ABIType.uint(bits: 8), ABIType.uint(bits: 256), ABIType.address, ABIType.uint(bits: 256)])], from: data)
         return try GamesResultValue0(abiValue: values[0])
     }
 
@@ -218,6 +289,21 @@ public struct DisputeGame: Sendable {
 
     /// Decodes the return data of `rounds(uint256)`.
     public static func decodeRoundsResult(_ data: [UInt8]) throws(ABIError) -> UInt256 {
+        let values = try ABIDecoder.decode([ABIType.uint(bits: 256)], from: data)
+        return try values[0].asUInt()
+    }
+
+    /// The selector of `phaseRounds(uint256,uint256)` (view).
+    public static let phaseRoundsSelector: [UInt8] = [0xb9, 0xba, 0xdd, 0xef]
+
+    /// Calldata for `phaseRounds(uint256,uint256)`.
+    public static func encodePhaseRounds(arg0: UInt256, arg1: UInt256) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: phaseRoundsSelector, [ABIValue.uint(arg0), ABIValue.uint(arg1)],
+                                  as: [ABIType.uint(bits: 256), ABIType.uint(bits: 256)])
+    }
+
+    /// Decodes the return data of `phaseRounds(uint256,uint256)`.
+    public static func decodePhaseRoundsResult(_ data: [UInt8]) throws(ABIError) -> UInt256 {
         let values = try ABIDecoder.decode([ABIType.uint(bits: 256)], from: data)
         return try values[0].asUInt()
     }
@@ -464,6 +550,60 @@ public struct DisputeGame: Sendable {
             self.preimageKey = try ABIBindingSupport.bytes32(ABIBindingSupport.eventValue(decoded.arguments[1]))
             self.offset = try ABIBindingSupport.eventValue(decoded.arguments[2]).asUInt()
             self.deadline = try ABIBindingSupport.eventValue(decoded.arguments[3]).asUInt()
+        }
+    }
+
+    /// The event `PhaseTransitioned(uint256,uint256,uint256,bytes32,bytes32,uint256,uint256)`.
+    public struct PhaseTransitionedEvent: Hashable, Sendable {
+        /// The event definition.
+        public static let event = ABIEvent(name: "PhaseTransitioned", inputs: [
+            ABIParameter(name: "gameId", type: ABIType.uint(bits: 256), indexed: true),
+            ABIParameter(name: "level", type: ABIType.uint(bits: 256), indexed: false),
+            ABIParameter(name: "position", type: ABIType.uint(bits: 256), indexed: false),
+            ABIParameter(name: "startHash", type: ABIType.fixedBytes(32), indexed: false),
+            ABIParameter(name: "claimHash", type: ABIType.fixedBytes(32), indexed: false),
+            ABIParameter(name: "steps", type: ABIType.uint(bits: 256), indexed: false),
+            ABIParameter(name: "deadline", type: ABIType.uint(bits: 256), indexed: false),
+        ], anonymous: false)
+        /// The signature topic (`topics[0]` of a log).
+        public static var topic0: Bytes32 { event.topic0 }
+
+        /// `uint256 gameId` (indexed).
+        public var gameId: UInt256
+        /// `uint256 level`.
+        public var level: UInt256
+        /// `uint256 position`.
+        public var position: UInt256
+        /// `bytes32 startHash`.
+        public var startHash: Bytes32
+        /// `bytes32 claimHash`.
+        public var claimHash: Bytes32
+        /// `uint256 steps`.
+        public var steps: UInt256
+        /// `uint256 deadline`.
+        public var deadline: UInt256
+
+        /// A value with every field given.
+        public init(gameId: UInt256, level: UInt256, position: UInt256, startHash: Bytes32, claimHash: Bytes32, steps: UInt256, deadline: UInt256) {
+            self.gameId = gameId
+            self.level = level
+            self.position = position
+            self.startHash = startHash
+            self.claimHash = claimHash
+            self.steps = steps
+            self.deadline = deadline
+        }
+
+        /// Decodes a log of this event (checks the signature topic and the topic count).
+        public init(topics: [Bytes32], data: [UInt8]) throws(ABIError) {
+            let decoded = try Self.event.decodeLog(topics: topics, data: data)
+            self.gameId = try ABIBindingSupport.eventValue(decoded.arguments[0]).asUInt()
+            self.level = try ABIBindingSupport.eventValue(decoded.arguments[1]).asUInt()
+            self.position = try ABIBindingSupport.eventValue(decoded.arguments[2]).asUInt()
+            self.startHash = try ABIBindingSupport.bytes32(ABIBindingSupport.eventValue(decoded.arguments[3]))
+            self.claimHash = try ABIBindingSupport.bytes32(ABIBindingSupport.eventValue(decoded.arguments[4]))
+            self.steps = try ABIBindingSupport.eventValue(decoded.arguments[5]).asUInt()
+            self.deadline = try ABIBindingSupport.eventValue(decoded.arguments[6]).asUInt()
         }
     }
 

@@ -148,6 +148,38 @@ public struct TaskMarket: Sendable {
         public var abiValue: ABIValue { ABIValue.tuple([ABIValue.uint(self.taskId), ABIValue.address(self.submitter), ABIValue.fixedBytes(self.commitment.bytes), ABIValue.bool(self.revealed), ABIValue.fixedBytes(self.finalStateHash.bytes), ABIValue.fixedBytes(self.output.bytes), ABIValue.uint(self.steps), ABIValue.bool(self.defeated), ABIValue.uint(self.activeGame), ABIValue.uint(self.challengeDeadline), ABIValue.uint(self.gamesPlayed)]) }
     }
 
+    /// The tuple `(address,bytes32,uint256,uint256)`.
+    public struct GraphPhaseResultValue0: Hashable, Sendable {
+        /// Member `verifier`.
+        public var verifier: Address
+        /// Member `nodeProgram`.
+        public var nodeProgram: Bytes32
+        /// Member `maxNodeSteps`.
+        public var maxNodeSteps: UInt256
+        /// Member `inputCount`.
+        public var inputCount: UInt256
+
+        /// A value with every member given.
+        public init(verifier: Address, nodeProgram: Bytes32, maxNodeSteps: UInt256, inputCount: UInt256) {
+            self.verifier = verifier
+            self.nodeProgram = nodeProgram
+            self.maxNodeSteps = maxNodeSteps
+            self.inputCount = inputCount
+        }
+
+        /// Reads the tuple from a decoded ABI value.
+        public init(abiValue: ABIValue) throws(ABIError) {
+            let members = try ABIBindingSupport.tuple(abiValue, count: 4)
+            self.verifier = try members[0].asAddress()
+            self.nodeProgram = try ABIBindingSupport.bytes32(members[1])
+            self.maxNodeSteps = try members[2].asUInt()
+            self.inputCount = try members[3].asUInt()
+        }
+
+        /// The tuple as an ABI value.
+        public var abiValue: ABIValue { ABIValue.tuple([ABIValue.address(self.verifier), ABIValue.fixedBytes(self.nodeProgram.bytes), ABIValue.uint(self.maxNodeSteps), ABIValue.uint(self.inputCount)]) }
+    }
+
     /// The selector of `registerProgram(bytes,bytes)` (nonpayable).
     public static let registerProgramSelector: [UInt8] = [0xa2, 0xc9, 0x5e, 0x01]
 
@@ -193,6 +225,21 @@ public struct TaskMarket: Sendable {
         return try values[0].asUInt()
     }
 
+    /// The selector of `requestGraph(bytes32,address,bytes32,bytes32[],uint256,uint256,uint256,uint256,uint256)` (payable).
+    public static let requestGraphSelector: [UInt8] = [0x5b, 0x22, 0x7a, 0x99]
+
+    /// Calldata for `requestGraph(bytes32,address,bytes32,bytes32[],uint256,uint256,uint256,uint256,uint256)`.
+    public static func encodeRequestGraph(nodeProgram: Bytes32, verifier: Address, modelCommitment: Bytes32, inputKeys: [Bytes32], nodeCount: UInt256, maxNodeSteps: UInt256, commitWindow: UInt256, revealWindow: UInt256, challengePeriod: UInt256) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: requestGraphSelector, [ABIValue.fixedBytes(nodeProgram.bytes), ABIValue.address(verifier), ABIValue.fixedBytes(modelCommitment.bytes), ABIValue.array(inputKeys.map { (item0: Bytes32) -> ABIValue in ABIValue.fixedBytes(item0.bytes) }), ABIValue.uint(nodeCount), ABIValue.uint(maxNodeSteps), ABIValue.uint(commitWindow), ABIValue.uint(revealWindow), ABIValue.uint(challengePeriod)],
+                                  as: [ABIType.fixedBytes(32), ABIType.address, ABIType.fixedBytes(32), ABIType.array(ABIType.fixedBytes(32)), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256)])
+    }
+
+    /// Decodes the return data of `requestGraph(bytes32,address,bytes32,bytes32[],uint256,uint256,uint256,uint256,uint256)`.
+    public static func decodeRequestGraphResult(_ data: [UInt8]) throws(ABIError) -> UInt256 {
+        let values = try ABIDecoder.decode([ABIType.uint(bits: 256)], from: data)
+        return try values[0].asUInt()
+    }
+
     /// The selector of `commitmentOf(uint256,bytes32,uint256,address)` (pure).
     public static let commitmentOfSelector: [UInt8] = [0xb0, 0x70, 0x81, 0x9e]
 
@@ -230,6 +277,15 @@ public struct TaskMarket: Sendable {
     public static func encodeReveal(submissionId: UInt256, finalState: [UInt8], outputProof: [UInt8], steps: UInt256) throws(ABIError) -> [UInt8] {
         try ABIEncoder.encodeCall(selector: revealSelector, [ABIValue.uint(submissionId), ABIValue.bytes(finalState), ABIValue.bytes(outputProof), ABIValue.uint(steps)],
                                   as: [ABIType.uint(bits: 256), ABIType.bytes, ABIType.bytes, ABIType.uint(bits: 256)])
+    }
+
+    /// The selector of `revealGraph(uint256,bytes,bytes32,bytes32[])` (nonpayable).
+    public static let revealGraphSelector: [UInt8] = [0x5f, 0x07, 0xd5, 0xad]
+
+    /// Calldata for `revealGraph(uint256,bytes,bytes32,bytes32[])`.
+    public static func encodeRevealGraph(submissionId: UInt256, record: [UInt8], outputKey: Bytes32, outputPath: [Bytes32]) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: revealGraphSelector, [ABIValue.uint(submissionId), ABIValue.bytes(record), ABIValue.fixedBytes(outputKey.bytes), ABIValue.array(outputPath.map { (item0: Bytes32) -> ABIValue in ABIValue.fixedBytes(item0.bytes) })],
+                                  as: [ABIType.uint(bits: 256), ABIType.bytes, ABIType.fixedBytes(32), ABIType.array(ABIType.fixedBytes(32))])
     }
 
     /// The selector of `challenge(uint256)` (payable).
@@ -574,6 +630,21 @@ public struct TaskMarket: Sendable {
         return try values[0].asBytes()
     }
 
+    /// The selector of `graphPhase(uint256)` (view).
+    public static let graphPhaseSelector: [UInt8] = [0xac, 0x48, 0x56, 0xab]
+
+    /// Calldata for `graphPhase(uint256)`.
+    public static func encodeGraphPhase(arg0: UInt256) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: graphPhaseSelector, [ABIValue.uint(arg0)],
+                                  as: [ABIType.uint(bits: 256)])
+    }
+
+    /// Decodes the return data of `graphPhase(uint256)`.
+    public static func decodeGraphPhaseResult(_ data: [UInt8]) throws(ABIError) -> GraphPhaseResultValue0 {
+        let values = try ABIDecoder.decode([ABIType.tuple([ABIType.address, ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.uint(bits: 256)])], from: data)
+        return try GraphPhaseResultValue0(abiValue: values[0])
+    }
+
     /// Constructor arguments, encoded to append to the creation bytecode.
     public static func encodeConstructorArguments(disputeGame: Address, stakeOfSubmitter: UInt256, stakeOfChallenger: UInt256, commitWindowFloor: UInt256, revealWindowFloor: UInt256, challengePeriodFloor: UInt256) throws(ABIError) -> [UInt8] {
         try ABIEncoder.encode([ABIValue.address(disputeGame), ABIValue.uint(stakeOfSubmitter), ABIValue.uint(stakeOfChallenger), ABIValue.uint(commitWindowFloor), ABIValue.uint(revealWindowFloor), ABIValue.uint(challengePeriodFloor)], as: [ABIType.address, ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256), ABIType.uint(bits: 256)])
@@ -679,6 +750,55 @@ public struct TaskMarket: Sendable {
             self.revealDeadline = try ABIBindingSupport.eventValue(decoded.arguments[8]).asUInt()
             self.challengeDeadline = try ABIBindingSupport.eventValue(decoded.arguments[9]).asUInt()
             self.maxSteps = try ABIBindingSupport.eventValue(decoded.arguments[10]).asUInt()
+        }
+    }
+
+    /// The event `GraphTaskRequested(uint256,address,bytes32,uint256,uint256,bytes32[])`.
+    public struct GraphTaskRequestedEvent: Hashable, Sendable {
+        /// The event definition.
+        public static let event = ABIEvent(name: "GraphTaskRequested", inputs: [
+            ABIParameter(name: "taskId", type: ABIType.uint(bits: 256), indexed: true),
+            ABIParameter(name: "verifier", type: ABIType.address, indexed: false),
+            ABIParameter(name: "nodeProgram", type: ABIType.fixedBytes(32), indexed: false),
+            ABIParameter(name: "nodeCount", type: ABIType.uint(bits: 256), indexed: false),
+            ABIParameter(name: "maxNodeSteps", type: ABIType.uint(bits: 256), indexed: false),
+            ABIParameter(name: "inputKeys", type: ABIType.array(ABIType.fixedBytes(32)), indexed: false),
+        ], anonymous: false)
+        /// The signature topic (`topics[0]` of a log).
+        public static var topic0: Bytes32 { event.topic0 }
+
+        /// `uint256 taskId` (indexed).
+        public var taskId: UInt256
+        /// `address verifier`.
+        public var verifier: Address
+        /// `bytes32 nodeProgram`.
+        public var nodeProgram: Bytes32
+        /// `uint256 nodeCount`.
+        public var nodeCount: UInt256
+        /// `uint256 maxNodeSteps`.
+        public var maxNodeSteps: UInt256
+        /// `bytes32[] inputKeys`.
+        public var inputKeys: [Bytes32]
+
+        /// A value with every field given.
+        public init(taskId: UInt256, verifier: Address, nodeProgram: Bytes32, nodeCount: UInt256, maxNodeSteps: UInt256, inputKeys: [Bytes32]) {
+            self.taskId = taskId
+            self.verifier = verifier
+            self.nodeProgram = nodeProgram
+            self.nodeCount = nodeCount
+            self.maxNodeSteps = maxNodeSteps
+            self.inputKeys = inputKeys
+        }
+
+        /// Decodes a log of this event (checks the signature topic and the topic count).
+        public init(topics: [Bytes32], data: [UInt8]) throws(ABIError) {
+            let decoded = try Self.event.decodeLog(topics: topics, data: data)
+            self.taskId = try ABIBindingSupport.eventValue(decoded.arguments[0]).asUInt()
+            self.verifier = try ABIBindingSupport.eventValue(decoded.arguments[1]).asAddress()
+            self.nodeProgram = try ABIBindingSupport.bytes32(ABIBindingSupport.eventValue(decoded.arguments[2]))
+            self.nodeCount = try ABIBindingSupport.eventValue(decoded.arguments[3]).asUInt()
+            self.maxNodeSteps = try ABIBindingSupport.eventValue(decoded.arguments[4]).asUInt()
+            self.inputKeys = try ABIBindingSupport.array(ABIBindingSupport.eventValue(decoded.arguments[5])) { (item0: ABIValue) throws(ABIError) -> Bytes32 in try ABIBindingSupport.bytes32(item0) }
         }
     }
 

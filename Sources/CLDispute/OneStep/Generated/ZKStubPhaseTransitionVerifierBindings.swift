@@ -53,6 +53,21 @@ public struct ZKStubPhaseTransitionVerifier: Sendable {
         return try values[0].asBool()
     }
 
+    /// The selector of `verifyClaim(bytes32,bytes32,uint256,bytes)` (view).
+    public static let verifyClaimSelector: [UInt8] = [0x42, 0x94, 0x91, 0xe8]
+
+    /// Calldata for `verifyClaim(bytes32,bytes32,uint256,bytes)`.
+    public static func encodeVerifyClaim(assertedRoot: Bytes32, finalStateHash: Bytes32, steps: UInt256, claimProof: [UInt8]) throws(ABIError) -> [UInt8] {
+        try ABIEncoder.encodeCall(selector: verifyClaimSelector, [ABIValue.fixedBytes(assertedRoot.bytes), ABIValue.fixedBytes(finalStateHash.bytes), ABIValue.uint(steps), ABIValue.bytes(claimProof)],
+                                  as: [ABIType.fixedBytes(32), ABIType.fixedBytes(32), ABIType.uint(bits: 256), ABIType.bytes])
+    }
+
+    /// Decodes the return data of `verifyClaim(bytes32,bytes32,uint256,bytes)`.
+    public static func decodeVerifyClaimResult(_ data: [UInt8]) throws(ABIError) -> Bool {
+        let values = try ABIDecoder.decode([ABIType.bool], from: data)
+        return try values[0].asBool()
+    }
+
     /// The selector of `registry()` (view).
     public static let registrySelector: [UInt8] = [0x7b, 0x10, 0x39, 0x99]
 
