@@ -67,7 +67,7 @@ struct DisputeGameTests {
     func dishonestSubmitterLosesToOneHonestChallenger(_ strategy: SubmitterStrategy) async throws {
         let s = try await Scenario.start()
         let submitter = try s.submitter(strategy, account: 2)
-        #expect(submitter.claim.finalStateHash != Guests.helloTrace.finalStateHash)
+        #expect(submitter.claim!.finalStateHash != Guests.helloTrace.finalStateHash)
         try await s.drive([submitter], [s.challenger(.honest, account: 3)])
         let client = s.bed.client(0)
         let submission = try await client.submission(1)
@@ -93,7 +93,7 @@ struct DisputeGameTests {
     @Test func copycatCannotRevealACopiedCommitmentAndLosesItsStake() async throws {
         let s = try await Scenario.start()
         let honest = try s.submitter(.honest, account: 2)
-        let copycat = try s.submitter(.copycat, account: 4, copying: honest.claim)
+        let copycat = try s.submitter(.copycat, account: 4, copying: honest.claim!)
         try await s.drive([honest, copycat], [s.challenger(.honest, account: 3)])
         let client = s.bed.client(0)
         let copied = try await client.submission(2)
@@ -107,8 +107,8 @@ struct DisputeGameTests {
         #expect(try await client.burned() == UInt256(submitterStake))
         // Revealing the copied bytes directly also fails: the commitment names the original sender.
         await #expect(throws: DisputeError.self) {
-            try await s.bed.client(4).reveal(submissionId: 2, finalState: honest.claim.finalState.encoded,
-                                             outputProof: honest.claim.outputProof.encoded, steps: honest.claim.steps)
+            try await s.bed.client(4).reveal(submissionId: 2, finalState: honest.claim!.finalState.encoded,
+                                             outputProof: honest.claim!.outputProof.encoded, steps: honest.claim!.steps)
         }
     }
 
