@@ -154,6 +154,109 @@ struct TwoPhaseGameTests {
     }
 }
 
+extension TwoPhaseGameTests {
+    /// Bad transitions, each refused with its reason on-chain and refused alike by the Swift mirror: out of
+    /// order, by an outsider, a wrong start state, a forged output proof, a final state that has not exited, a
+    /// trace length out of range, late, and twice.
+    @Test func badTransitionsAreRefusedOnChainAndBySwift() async throws {
+        let s = try await TwoPhase.Bed.start()
+        let submitter = try s.submitter(.wrongNode(7))
+        submitter.skipsTransitions = true
+        let (challenger, own) = try s.challenger()
+        let client = s.bed.client(2), observer = s.bed.client(0)
+        var gameId: UInt64 = 0
+        var early: LowerClaim?
+        for _ in 0..<200 {
+            var sent = try await submitter.poll(taskId: s.taskId, stake: s.bed.parameters.submitterStake)
+            sent += try await challenger.poll(taskId: s.taskId, stake: s.bed.parameters.challengerStake)
+            gameId = try await observer.gameCount()
+            if gameId != 0 {
+                let game = try await observer.game(gameId)
+                if game.phase == .transition { break }
+                if early == nil {
+                    // Out of order: no transition while phase 1 still bisects.
+                    early = try own.lowerClaim(path: [1], asserted: .zero)
+                    await AttackTests.reverts("not transitioning") { () async throws(DisputeError) in
+                        try await client.transition(gameId: gameId, claim: early!)
+                    }
+                }
+            }
+            if sent == 0 { try await s.bed.advance(101) }
+        }
+        let game = try await observer.game(gameId)
+        #expect(game.phase == .transition && !game.hiByChallenger && game.hi == UInt256(7))
+        let dishonest = try #require(try submitter.result.lowerClaim(path: [7], asserted: game.hiHash))
+        let stub = ZKStubPhaseTransitionChecker(program: try ProgramBase(try own.nodeSpec(position: 7)))
+        #expect(stub.verify(phase1Root: game.loHash, nodeIndex: 7, phase2StartStateHash: dishonest.startHash,
+                            proof: own.nodeProgramHash.bytes))
+        #expect(stub.verifyClaim(assertedRoot: game.hiHash, finalStateHash: dishonest.claimHash, steps: dishonest.steps,
+                                 claimProof: dishonest.claimProof))
+
+        func refused(_ claim: LowerClaim, by sender: MarketClient? = nil, _ reason: String) async {
+            await AttackTests.reverts(reason) { () async throws(DisputeError) in
+                try await (sender ?? client).transition(gameId: gameId, claim: claim)
+            }
+        }
+        await refused(dishonest, by: s.bed.client(3), "not the claimant")
+        await refused(dishonest, by: s.bed.client(5), "not the claimant")
+        var wrongStart = dishonest
+        wrongStart.startHash = Keccak256.hash(dishonest.startHash.bytes)
+        #expect(!stub.verify(phase1Root: game.loHash, nodeIndex: 7, phase2StartStateHash: wrongStart.startHash,
+                             proof: own.nodeProgramHash.bytes))
+        await refused(wrongStart, "phase transition refused")
+        var forgedProof = dishonest
+        forgedProof.claimProof[211 + 32 + 5] ^= 1
+        #expect(!PhaseClaimProof.check(assertedRoot: game.hiHash, finalStateHash: forgedProof.claimHash, steps: forgedProof.steps,
+                                       claimProof: forgedProof.claimProof))
+        await refused(forgedProof, "lower claim refused")
+        let unfinished = try own.nodeTrace(position: 7).vm(at: 1000)
+        var running = dishonest
+        running.claimHash = unfinished.stateHash
+        running.claimProof = PhaseClaimProof.encode(state: unfinished.state, outputProof: unfinished.memory.proof(MemoryMap.outputBase))
+        #expect(!PhaseClaimProof.check(assertedRoot: game.hiHash, finalStateHash: running.claimHash, steps: running.steps,
+                                       claimProof: running.claimProof))
+        await refused(running, "lower claim refused")
+        var empty = dishonest
+        empty.steps = 0
+        await refused(empty, "lower steps out of range")
+        var tooLong = dishonest
+        tooLong.steps = (1 << 36) + 1
+        await refused(tooLong, "lower steps out of range")
+        // The dishonest claim itself is well-formed: accepted once, then never again.
+        try await client.transition(gameId: gameId, claim: dishonest)
+        #expect(try await observer.game(gameId).level == UInt256(1))
+        #expect(try await observer.positions(gameId) == [7])
+        await refused(dishonest, "not transitioning")
+    }
+
+    /// A transition after its deadline is refused, and the claimant loses by timeout.
+    @Test func aLateTransitionIsRefused() async throws {
+        let s = try await TwoPhase.Bed.start()
+        let submitter = try s.submitter(.wrongNode(7))
+        submitter.skipsTransitions = true
+        let (challenger, _) = try s.challenger()
+        challenger.stopsAtPhase = 1
+        let observer = s.bed.client(0)
+        var gameId: UInt64 = 0
+        for _ in 0..<200 {
+            var sent = try await submitter.poll(taskId: s.taskId, stake: s.bed.parameters.submitterStake)
+            gameId = try await observer.gameCount()
+            if gameId != 0, try await observer.game(gameId).phase == .transition { break }
+            sent += try await challenger.poll(taskId: s.taskId, stake: s.bed.parameters.challengerStake)
+            if sent == 0 { try await s.bed.advance(101) }
+        }
+        let game = try await observer.game(gameId)
+        #expect(game.phase == .transition)
+        let claim = try #require(try submitter.result.lowerClaim(path: [7], asserted: game.hiHash))
+        try await s.bed.advance(s.bed.parameters.moveTimeout + 1)
+        await AttackTests.reverts("deadline passed") { () async throws(DisputeError) in
+            try await s.bed.client(2).transition(gameId: gameId, claim: claim)
+        }
+        try await s.bed.client(3).timeout(gameId: gameId)
+        #expect(try await observer.game(gameId).winner == s.bed.account(3))
+    }
+}
+
 /// A contract that answers every call with 32 zero bytes (false): runtime `PUSH1 0 PUSH1 0 MSTORE PUSH1 32
 /// PUSH1 0 RETURN`, behind init code that copies and returns it.
 enum RefusingVerifier {
