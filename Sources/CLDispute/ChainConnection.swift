@@ -16,6 +16,7 @@ public final class ChainConnection: @unchecked Sendable {
     private var gas: UInt64 = 0
     private var transactions = 0
     private var perFunction: [String: (gas: UInt64, count: Int)] = [:]
+    private var label: String?
 
     /// A connection to `url` signing with `key`.
     public init(url: URL, key: PrivateKey) {
@@ -25,6 +26,13 @@ public final class ChainConnection: @unchecked Sendable {
 
     /// The RPC client.
     public var client: RPCClient { sender.client }
+
+    /// A label appended to the function name of the transactions sent while it is set (agents name the
+    /// phase of a multi-phase game, so gas is reported per phase: `answer (phase 2)`).
+    public var gasLabel: String? {
+        get { lock.withLock { label } }
+        set { lock.withLock { label = newValue } }
+    }
 
     /// Total gas of the transactions this connection sent and saw mined.
     public var gasUsed: UInt64 { lock.withLock { gas } }
@@ -68,7 +76,7 @@ public final class ChainConnection: @unchecked Sendable {
         if let function {
             do { data = try function.encodeCall(arguments) } catch { throw .decoding("\(function.name) arguments: \(error)") }
         }
-        let name = function?.name ?? "deploy"
+        let name = (function?.name ?? "deploy") + (gasLabel.map { " (\($0))" } ?? "")
         let receipt: ClientReceipt
         do {
             let gasLimit = try await sender.estimateGas(to: contract, data: data, value: value)

@@ -159,6 +159,8 @@ public final class ChallengerAgent: @unchecked Sendable {
         let open = UInt256(now) <= game.deadline
         let path = game.level == .zero ? [] : try await client.positions(gameId)
         let label = GameNarration.label(gameId: gameId, path: path)
+        client.connection.gasLabel = GameNarration.gasLabel(level: game.level, phases: answers.phaseCount)
+        defer { client.connection.gasLabel = nil }
         switch game.phase {
         case .propose where open:
             let midpoint = try game.midpoint.position("game \(gameId) midpoint")

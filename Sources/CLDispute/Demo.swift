@@ -1,5 +1,6 @@
 import CLCrypto
 import CLHarness
+import CLML
 import CLPrimitives
 import Foundation
 
@@ -39,6 +40,16 @@ public struct TaskOutcome: Sendable {
     public var credited: [(String, UInt256)]
     /// Wei burned for this task.
     public var burned: UInt256
+    /// Bisection rounds per phase of its games (one entry per phase the games reached).
+    public var roundsPerPhase: [UInt64] = []
+    /// The positions the finished phases narrowed to (the disputed node of a two-phase game).
+    public var positions: [UInt64] = []
+    /// Seconds the honest challenger spent computing: its trace (whole FPVM run, or the native graph trace)
+    /// and every answer it gave in this task's games (node traces included).
+    public var challengerComputeSeconds: Double = 0
+    /// States the honest challenger had to be able to produce: every FPVM step of the whole run (one phase,
+    /// O(m·n)); the graph states and the disputed node's FPVM steps (two phases, O(m + n)).
+    public var statesToProduce: UInt64 = 0
 }
 
 /// The demo's summary.
@@ -57,6 +68,10 @@ public struct DemoSummary: Sendable {
     public var wallSeconds: Double
     /// The endpoint used.
     public var endpoint: String
+    /// Phases of the game (1 or 2).
+    public var phases: Int = 1
+    /// The process's peak resident set size at the end (bytes).
+    public var peakRSSBytes: UInt64 = 0
 
     /// The summary as a JSON object.
     public var json: JSON {
@@ -64,12 +79,17 @@ public struct DemoSummary: Sendable {
         return .object([
             ("task", .string(taskName)), ("endpoint", .string(endpoint)), ("trace_steps", .number(String(steps))),
             ("trace_seconds", .number(String(format: "%.3f", traceSeconds))),
-            ("wall_seconds", .number(String(format: "%.3f", wallSeconds))),
+            ("wall_seconds", .number(String(format: "%.3f", wallSeconds))), ("phases", .int(phases)),
+            ("peak_rss_bytes", .number(String(peakRSSBytes))),
             ("tasks", .array(tasks.map { task in
                 .object([("label", .string(task.label)), ("strategy", .string(task.strategy)), ("task_id", .int(Int(task.taskId))),
                          ("result_final", .bool(task.resultFinal)), ("output", .string(task.output.hex)),
                          ("games", .int(task.games)), ("rounds", .number(String(task.rounds))), ("defeated", .bool(task.defeated)),
-                         ("credited_wei", .object(task.credited.map { ($0.0, wei($0.1)) })), ("burned_wei", wei(task.burned))])
+                         ("credited_wei", .object(task.credited.map { ($0.0, wei($0.1)) })), ("burned_wei", wei(task.burned)),
+                         ("rounds_per_phase", .array(task.roundsPerPhase.map { .number(String($0)) })),
+                         ("positions", .array(task.positions.map { .number(String($0)) })),
+                         ("challenger_compute_seconds", .number(String(format: "%.4f", task.challengerComputeSeconds))),
+                         ("states_to_produce", .number(String(task.statesToProduce)))])
             })),
             ("parties", .array(parties.map { party in
                 .object([("name", .string(party.name)), ("address", .string(party.address.hex)),
@@ -82,11 +102,28 @@ public struct DemoSummary: Sendable {
     }
 }
 
+/// What a demo disputes.
+public enum DemoTask: Sendable {
+    /// A one-phase task: the whole program in the FPVM.
+    case onePhase(TaskSpec)
+    /// A two-phase task: phase 1 over the graph's nodes (native), phase 2 over one node in the FPVM (`nodeProgram`,
+    /// the ML guest in node mode); the dishonest submitter's node `wrongNode` outputs a wrong tensor.
+    case twoPhase(name: String, graph: GraphTrace, nodeProgram: [UInt8], wrongNode: UInt64)
+
+    /// Its label.
+    public var name: String {
+        switch self {
+        case .onePhase(let spec): spec.name
+        case .twoPhase(let name, _, _, _): name
+        }
+    }
+}
+
 /// `chainlearn demo`: deploys the protocol, runs an honest task to finality and a dishonest one to its
-/// defeat, narrating every on-chain event, and summarises rounds, gas, stakes and time.
+/// defeat, narrating every on-chain event, and summarises rounds per phase, gas, stakes, compute and time.
 public final class Demo: @unchecked Sendable {
     /// The task to run (both times).
-    public let spec: TaskSpec
+    public let task: DemoTask
     /// Where the chain is; nil starts an in-process dev chain with SQLite in a temporary folder.
     public let rpcURL: URL?
     /// Keys of the parties (deployer, requester, honest submitter, honest challenger, dishonest submitter).
@@ -100,9 +137,14 @@ public final class Demo: @unchecked Sendable {
     /// The step bound the demo's tasks declare (2^32: far above the ML guest's runs).
     public static let maxSteps: UInt64 = 1 << 32
 
-    /// A demo of `spec` with dev-mnemonic keys.
-    public init(spec: TaskSpec, rpcURL: URL?) throws(DisputeError) {
-        self.spec = spec
+    /// A one-phase demo of `spec` with dev-mnemonic keys.
+    public convenience init(spec: TaskSpec, rpcURL: URL?) throws(DisputeError) {
+        try self.init(task: .onePhase(spec), rpcURL: rpcURL)
+    }
+
+    /// A demo of `task` with dev-mnemonic keys.
+    public init(task: DemoTask, rpcURL: URL?) throws(DisputeError) {
+        self.task = task
         self.rpcURL = rpcURL
         let wallet = HDWallet(mnemonic: HDWallet.developmentMnemonic)
         var keys: [PrivateKey] = []
@@ -154,25 +196,16 @@ public final class Demo: @unchecked Sendable {
         let feed = EventFeed(connection: connections[0], contracts: contracts, deployment: deployment)
         _ = try await feed.poll()
 
-        let traceStart = Date()
-        let trace = try Trace(spec: spec, stepLimit: Demo.maxSteps, progress: progress)
-        let traceSeconds = Date().timeIntervalSince(traceStart)
-        log?("trace: \(trace.haltingStep) steps in \(String(format: "%.2f", traceSeconds)) s, final state \(trace.finalStateHash.hex.prefix(18))…, output \(trace.output.hex.prefix(18))…")
-
+        let plan = try await prepare(clients: clients, names: names)
         var outcomes: [TaskOutcome] = []
-        let honestClaim = try Claim(strategy: .honest, trace: trace)
-        // Any step is disputable: a preimage-read step's part (at most 4096 bytes) is proven on-chain first.
-        let wrongStep = max(1, trace.haltingStep * 2 / 3)
-        let dishonestClaim = try Claim(strategy: .wrongStateFrom(wrongStep), trace: trace)
-        for (label, submitterIndex, claim) in [("honest task", 2, honestClaim), ("dishonest task", 4, dishonestClaim)] {
-            log?("— \(label): submitter is \(claim.strategy) —")
+        for entry in plan.tasks {
+            log?("— \(entry.label): submitter is \(entry.claim.strategyName) —")
             let creditsBefore = try await creditSnapshot(clients[0], connections)
             let burnedBefore = try await clients[0].burned()
-            let taskId = try await clients[1].request(
-                spec, maxSteps: Demo.maxSteps, fee: UInt256(100_000_000_000_000_000 as UInt64),
-                commitWindow: 60, revealWindow: 60, challengePeriod: 600)
-            let submitter = SubmitterAgent(name: names[submitterIndex], client: clients[submitterIndex], claim: claim)
-            let challenger = ChallengerAgent(name: names[3], client: clients[3], trace: trace)
+            let taskId = try await plan.request()
+            let submitter = SubmitterAgent(name: names[entry.submitterIndex], client: clients[entry.submitterIndex], claim: entry.claim)
+            let answers = TimedAnswers(plan.challengerAnswers())
+            let challenger = ChallengerAgent(name: names[3], client: clients[3], answers: answers)
             submitter.withdraws = false
             challenger.withdraws = false
             let driver = TaskDriver(submitters: [submitter], challengers: [challenger], observer: clients[0], parameters: parameters)
@@ -183,30 +216,18 @@ public final class Demo: @unchecked Sendable {
             }
             try await driver.run(taskId: taskId)
             let task = try await clients[0].task(taskId)
-            var games = 0
-            var rounds: UInt64 = 0
-            var defeated = false
-            for id in try await clients[0].submissions(of: taskId) {
-                if try await clients[0].submission(id).defeated { defeated = true }
-                let count = try await clients[0].gameCount()
-                var gameId: UInt64 = 1
-                while gameId <= count {
-                    if try await clients[0].game(gameId).submissionId == UInt256(id) {
-                        games += 1
-                        rounds += try await clients[0].rounds(gameId)
-                    }
-                    gameId += 1
-                }
-            }
+            var outcome = TaskOutcome(label: entry.label, strategy: entry.claim.strategyName, taskId: taskId,
+                                      resultFinal: task.acceptedSubmission != 0, output: task.output, games: 0, rounds: 0,
+                                      defeated: false, credited: [], burned: .zero)
+            try await tally(&outcome, taskId: taskId, client: clients[0])
             let creditsAfter = try await creditSnapshot(clients[0], connections)
-            var credited: [(String, UInt256)] = []
             for index in 1..<names.count where creditsAfter[index] != creditsBefore[index] {
-                credited.append((names[index], creditsAfter[index] &- creditsBefore[index]))
+                outcome.credited.append((names[index], creditsAfter[index] &- creditsBefore[index]))
             }
-            outcomes.append(TaskOutcome(label: label, strategy: claim.strategy.description, taskId: taskId,
-                                        resultFinal: task.acceptedSubmission != 0, output: task.output, games: games,
-                                        rounds: rounds, defeated: defeated, credited: credited,
-                                        burned: try await clients[0].burned() &- burnedBefore))
+            outcome.burned = try await clients[0].burned() &- burnedBefore
+            outcome.challengerComputeSeconds = plan.traceSeconds + answers.seconds
+            outcome.statesToProduce = try plan.states(outcome.positions, answers.inner)
+            outcomes.append(outcome)
         }
         for client in clients[1...] where try await client.credits(of: client.connection.address) > .zero {
             try await client.withdraw()
@@ -215,9 +236,36 @@ public final class Demo: @unchecked Sendable {
             PartyReport(name: $0.0, address: $0.1.address, gasUsed: $0.1.gasUsed, transactions: $0.1.transactionCount,
                         byFunction: $0.1.gasByFunction)
         }
-        return DemoSummary(taskName: spec.name, steps: trace.haltingStep, traceSeconds: traceSeconds, tasks: outcomes,
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return DemoSummary(taskName: task.name, steps: plan.steps, traceSeconds: plan.traceSeconds, tasks: outcomes,
                            parties: parties, wallSeconds: Date().timeIntervalSince(started),
-                           endpoint: rpcURL?.absoluteString ?? "in-process dev chain")
+                           endpoint: rpcURL?.absoluteString ?? "in-process dev chain", phases: plan.phases,
+                           peakRSSBytes: UInt64(usage.ru_maxrss) * 1024)
+    }
+
+    /// Games, rounds (per phase) and positions of a task's submissions.
+    private func tally(_ outcome: inout TaskOutcome, taskId: UInt64, client: MarketClient) async throws(DisputeError) {
+        for id in try await client.submissions(of: taskId) {
+            if try await client.submission(id).defeated { outcome.defeated = true }
+            let count = try await client.gameCount()
+            var gameId: UInt64 = 1
+            while gameId <= count {
+                let game = try await client.game(gameId)
+                if game.submissionId == UInt256(id) {
+                    outcome.games += 1
+                    outcome.rounds += try await client.rounds(gameId)
+                    let levels = (game.level.uint64 ?? 0) + 1
+                    for level in 0..<levels {
+                        let rounds = try await client.phaseRounds(gameId, level: level)
+                        if outcome.roundsPerPhase.count <= Int(level) { outcome.roundsPerPhase.append(0) }
+                        outcome.roundsPerPhase[Int(level)] += rounds
+                    }
+                    outcome.positions += try await client.positions(gameId)
+                }
+                gameId += 1
+            }
+        }
     }
 
     private func creditSnapshot(_ client: MarketClient, _ connections: [ChainConnection]) async throws(DisputeError) -> [UInt256] {

@@ -57,6 +57,8 @@ public final class EventFeed: @unchecked Sendable {
         case "MidpointProposed": return "game \(text("gameId")): challenger proposes S_\(text("step")) = \(text("stateHash"))"
         case "MidpointAnswered": return "game \(text("gameId")): submitter \(text("agreed") == "yes" ? "agrees" : "disagrees") at step \(text("step")) → disputed range \(text("lo"))…\(text("hi"))"
         case "OneStepProven": return "game \(text("gameId")): one-step contract computes S_\(text("step")) = \(text("postStateHash")) (asserted \(text("assertedHash")))"
+        case "GraphTaskRequested": return "task \(text("taskId")) is a two-phase task: \(text("nodeCount")) graph nodes, then at most \(text("maxNodeSteps")) FPVM steps of one node (verifier \(text("verifier")), node program \(text("nodeProgram")))"
+        case "PhaseTransitioned": return "game \(text("gameId")): phase 1 narrowed to node position \(text("position")); phase \(UInt64(text("level")).map { String($0 + 1) } ?? "?") opens over FPVM steps 0…\(text("steps")) (start \(text("startHash")), claimed final \(text("claimHash")))"
         case "DataRequested": return "game \(text("gameId")): the step reads an unproven preimage part (key \(text("preimageKey")), offset \(text("offset"))); data window until \(text("deadline"))"
         case "GameTimedOut": return "game \(text("gameId")): deadline missed in phase \(text("phase"))"
         case "GameResolved": return "game \(text("gameId")) over after \(text("rounds")) rounds: \(text("challengerWon") == "yes" ? "challenger" : "submitter") \(text("winner")) wins"

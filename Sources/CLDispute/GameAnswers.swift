@@ -5,6 +5,8 @@ import CLPrimitives
 /// while the first phase runs, `[k]` in the phase-2 game of position `k`. One agent loop plays every phase
 /// through this protocol; a one-phase task is the case of a single phase (`Trace`, `Claim`).
 public protocol GameAnswers: AnyObject, Sendable {
+    /// The number of phases of the task (1 for a one-phase task).
+    var phaseCount: Int { get }
     /// The state hash this party asserts at `step` of the phase `path` reaches.
     func stateHash(path: [UInt64], at step: UInt64) throws(DisputeError) -> Bytes32
     /// The FPVM trace of the (last) phase `path` reaches, for one-step proofs and data windows; nil when the
@@ -22,6 +24,9 @@ public protocol GameAnswers: AnyObject, Sendable {
 }
 
 extension Trace: GameAnswers {
+    /// One phase.
+    public var phaseCount: Int { 1 }
+
     /// S_step of this one-phase trace (`path` must be empty).
     public func stateHash(path: [UInt64], at step: UInt64) throws(DisputeError) -> Bytes32 {
         guard path.isEmpty else { throw .protocolViolation("\(spec.name): a one-phase trace has no phase below the first") }
@@ -48,6 +53,9 @@ extension Trace: GameAnswers {
 }
 
 extension Claim: GameAnswers {
+    /// One phase.
+    public var phaseCount: Int { 1 }
+
     /// The claimed S_step (`path` must be empty).
     public func stateHash(path: [UInt64], at step: UInt64) throws(DisputeError) -> Bytes32 {
         guard path.isEmpty else { throw .protocolViolation("a one-phase claim has no phase below the first") }
@@ -114,8 +122,63 @@ enum GameNarration {
     /// What the positions of the phase `path` reaches are called.
     static func unit(_ path: [UInt64]) -> String { path.isEmpty ? "position" : "step" }
 
+    /// The gas label of a move in phase `level` (none for a one-phase task).
+    static func gasLabel(level: UInt256, phases: Int) -> String? {
+        phases > 1 ? "phase \((level.uint64 ?? 0) + 1)" : nil
+    }
+
     /// The narration of a transition.
     static func transition(label: String, who: String, position: UInt64, claim: LowerClaim) -> String {
         "\(label): \(who) backs its state at position \(position) with a phase-2 claim (start \(claim.startHash.hex.prefix(18))…, final \(claim.claimHash.hex.prefix(18))…, \(claim.steps) steps): phase 2 opens"
+    }
+}
+
+/// Wraps a party's answers and adds up the time spent computing them (`seconds`), for measurements.
+public final class TimedAnswers: GameAnswers, @unchecked Sendable {
+    /// The wrapped answers.
+    public let inner: any GameAnswers
+    private let clock = ContinuousClock()
+    private var elapsed: Duration = .zero
+
+    /// Times `inner`.
+    public init(_ inner: any GameAnswers) { self.inner = inner }
+
+    /// Seconds spent in the wrapped calls so far.
+    public var seconds: Double {
+        Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    private func timed<T>(_ body: () throws(DisputeError) -> T) throws(DisputeError) -> T {
+        let start = clock.now
+        defer { elapsed += clock.now - start }
+        return try body()
+    }
+
+    /// The wrapped phase count.
+    public var phaseCount: Int { inner.phaseCount }
+
+    /// Timed.
+    public func stateHash(path: [UInt64], at step: UInt64) throws(DisputeError) -> Bytes32 {
+        try timed { () throws(DisputeError) in try inner.stateHash(path: path, at: step) }
+    }
+
+    /// Timed.
+    public func stepTrace(path: [UInt64]) throws(DisputeError) -> Trace? {
+        try timed { () throws(DisputeError) in try inner.stepTrace(path: path) }
+    }
+
+    /// Timed.
+    public func lowerClaim(path: [UInt64], asserted: Bytes32) throws(DisputeError) -> LowerClaim? {
+        try timed { () throws(DisputeError) in try inner.lowerClaim(path: path, asserted: asserted) }
+    }
+
+    /// Timed.
+    public func forgedLowerClaim(path: [UInt64], asserted: Bytes32) throws(DisputeError) -> LowerClaim? {
+        try timed { () throws(DisputeError) in try inner.forgedLowerClaim(path: path, asserted: asserted) }
+    }
+
+    /// Not timed (it reads the chain).
+    public func vet(_ task: TaskView, taskId: UInt64, client: MarketClient, policy: AgentPolicy) async throws(DisputeError) {
+        try await inner.vet(task, taskId: taskId, client: client, policy: policy)
     }
 }

@@ -59,6 +59,9 @@ public final class GraphClaim: ResultClaim, @unchecked Sendable {
                                     values: GraphTree(leaves: leaves(after: i)).root)
     }
 
+    /// Two phases.
+    public var phaseCount: Int { 2 }
+
     /// The strategy's name.
     public var strategyName: String { strategy.description }
     /// Never a copycat.

@@ -32,6 +32,9 @@ public final class GraphDispute: GameAnswers, @unchecked Sendable {
         nodeProgramHash = try TaskSpec(name: name, program: nodeProgram, input: [UInt8](repeating: 0, count: 32)).programHash()
     }
 
+    /// Two phases.
+    public var phaseCount: Int { 2 }
+
     /// N, the number of graph nodes (phase-1 positions 1 … N).
     public var nodeCount: UInt64 { UInt64(graph.model.nodes.count) }
 

@@ -120,6 +120,8 @@ public final class SubmitterAgent: @unchecked Sendable {
         let open = UInt256(now) <= game.deadline
         let path = game.level == .zero ? [] : try await client.positions(gameId)
         let label = GameNarration.label(gameId: gameId, path: path)
+        client.connection.gasLabel = GameNarration.gasLabel(level: game.level, phases: result.phaseCount)
+        defer { client.connection.gasLabel = nil }
         switch game.phase {
         case .answer where open:
             let midpoint = try game.midpoint.position("game \(gameId) midpoint")

@@ -18,11 +18,35 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Print only the summary, as a JSON object.") var json = false
     @Option(help: "Use this JSON-RPC endpoint instead of an in-process chain.") var rpcUrl: String?
     @Option(help: "The ML guest ELF.") var guest = "Fixtures/ml/ml-guest.elf"
-    @Option(help: "The model (.clml).") var model = "Fixtures/ml/fashion-mlp.clml"
-    @Option(help: "The input tensor (.clt).") var input = "Fixtures/ml/fashion-sample.clt"
+    @Option(help: "The model: fashion-mlp, fashion-cnn, attention-block (the fixtures) or a .clml path.") var model = "fashion-mlp"
+    @Option(help: "The input tensor (.clt); default: the named model's fixture input.") var input: String?
+    @Option(help: "Phases of the dispute game: 1 (the whole run in the FPVM) or 2 (graph nodes natively, then one node in the FPVM).")
+    var phases = 1
+    @Option(help: "Two phases: the graph position (1 … N) whose node the dishonest submitter gets wrong; default the middle.")
+    var wrongNode: UInt64?
+
+    /// The model and input paths for a fixture name or a path.
+    static func files(model: String, input: String?) -> (model: String, input: String) {
+        let fixtures = ["fashion-mlp": "fashion-sample", "fashion-cnn": "fashion-sample", "attention-block": "attention-input"]
+        if let sample = fixtures[model] { return ("Fixtures/ml/\(model).clml", input ?? "Fixtures/ml/\(sample).clt") }
+        return (model, input ?? "Fixtures/ml/fashion-sample.clt")
+    }
 
     func run() async throws {
-        let spec = try TaskFiles(guest: guest, model: model, input: input).spec()
+        let (model, input) = Self.files(model: model, input: input)
+        guard phases == 1 || phases == 2 else { throw ValidationError("--phases must be 1 or 2") }
+        let files = TaskFiles(guest: guest, model: model, input: input)
+        let task: DemoTask
+        if phases == 1 {
+            task = .onePhase(try files.spec())
+        } else {
+            let graph = try files.graph()
+            let count = UInt64(graph.model.nodes.count)
+            let wrong = wrongNode ?? (count + 1) / 2
+            guard wrong >= 1 && wrong <= count else { throw ValidationError("--wrong-node must be in 1 … \(count)") }
+            task = .twoPhase(name: URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent + " (two phases)",
+                             graph: graph, nodeProgram: try readBytes(guest), wrongNode: wrong)
+        }
         var url: URL?
         if let rpcUrl {
             guard let parsed = URL(string: rpcUrl), parsed.scheme == "http" || parsed.scheme == "https" else {
@@ -30,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             url = parsed
         }
-        let demo = try Demo(spec: spec, rpcURL: url)
+        let demo = try Demo(task: task, rpcURL: url)
         let quiet = json
         demo.log = { line in if !quiet { print(line) } }
         let bar = TraceProgress(label: "computing trace")
@@ -43,11 +67,20 @@ struct DemoCommand: AsyncParsableCommand {
         }
         print("")
         print("Summary (\(summary.endpoint))")
-        print("  program: \(summary.taskName), \(summary.steps) FPVM steps, trace computed in \(String(format: "%.2f", summary.traceSeconds)) s")
+        if summary.phases == 1 {
+            print("  program: \(summary.taskName), \(summary.steps) FPVM steps, trace computed in \(String(format: "%.2f", summary.traceSeconds)) s")
+        } else {
+            print("  program: \(summary.taskName), \(summary.steps) graph nodes, native graph trace in \(String(format: "%.4f", summary.traceSeconds)) s")
+        }
         for task in summary.tasks {
+            let perPhase = task.roundsPerPhase.enumerated().map { "phase \($0.offset + 1): \($0.element)" }.joined(separator: ", ")
             print("  \(task.label) (task \(task.taskId), submitter \(task.strategy)): "
                   + (task.resultFinal ? "final, output \(task.output.hex.prefix(18))…" : (task.defeated ? "defeated" : "no result"))
-                  + ", \(task.games) game(s), \(task.rounds) rounds")
+                  + ", \(task.games) game(s), \(task.rounds) rounds" + (perPhase.isEmpty ? "" : " (\(perPhase))")
+                  + (task.positions.isEmpty ? "" : ", disputed node position \(task.positions.map(String.init).joined(separator: "/"))"))
+            if task.games > 0 {
+                print("      honest challenger: \(String(format: "%.3f", task.challengerComputeSeconds)) s of compute, \(task.statesToProduce) states it had to be able to produce")
+            }
             for (party, amount) in task.credited { print("      \(party) credited \(Ether.text(amount)) ETH") }
             if !task.burned.isZero { print("      burned \(Ether.text(task.burned)) ETH") }
         }
@@ -56,7 +89,7 @@ struct DemoCommand: AsyncParsableCommand {
             let calls = party.byFunction.map { "\($0.function) \($0.count)× \($0.gas / UInt64(max($0.count, 1)))" }.joined(separator: ", ")
             print("    \(party.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(party.gasUsed) gas in \(party.transactions) transactions (\(calls))")
         }
-        print("  wall time: \(String(format: "%.2f", summary.wallSeconds)) s")
+        print("  wall time: \(String(format: "%.2f", summary.wallSeconds)) s, peak RSS \(summary.peakRSSBytes / 1_048_576) MiB")
     }
 }
 
@@ -79,6 +112,13 @@ struct TaskFiles {
         let name = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
         return TaskSpec.mlInference(name: "\(name) in \(URL(fileURLWithPath: guest).lastPathComponent)", guest: elf,
                                     model: graph, inputs: tensors)
+    }
+
+    /// The native phase-1 trace of the model on the input.
+    func graph() throws -> GraphTrace {
+        do { return try GraphTrace(model: try loadModel(model), inputs: try readTensors(input)) } catch let error as MLError {
+            throw ValidationError("\(model): \(error)")
+        }
     }
 }
 
