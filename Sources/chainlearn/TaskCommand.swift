@@ -24,6 +24,7 @@ struct TaskOptions: ParsableArguments {
     @Option(help: "Sign with this private key (hex).") var privateKey: String?
     @Option(help: "Else sign with this account of the development mnemonic.") var account: UInt32 = 0
     @Option(help: "The TaskMarket address (the other contracts are read from it).") var market: String?
+    @Option(help: "The phase-transition verifier two-phase tasks must name (printed by `task deploy`).") var verifier: String?
 
     func connection() throws -> ChainConnection {
         guard let url = URL(string: rpcUrl), url.scheme == "http" || url.scheme == "https" else {
@@ -44,10 +45,16 @@ struct TaskOptions: ParsableArguments {
 
     func client() async throws -> MarketClient {
         guard let market, let address = try? Address(hex: market) else { throw ValidationError("--market ADDRESS is required") }
+        var trusted = Address.zero
+        if let verifier {
+            guard let parsed = try? Address(hex: verifier) else { throw ValidationError("--verifier must be an address") }
+            trusted = parsed
+        }
         let connection = try connection()
         let contracts = try ContractSet()
         return MarketClient(connection: connection, contracts: contracts,
-                            deployment: try await Deployment.discover(market: address, contracts: contracts, through: connection))
+                            deployment: try await Deployment.discover(market: address, verifier: trusted, contracts: contracts,
+                                                                      through: connection))
     }
 }
 
@@ -56,6 +63,20 @@ struct TaskFileOptions: ParsableArguments {
     @Option(help: "The ML guest ELF.") var guest = "Fixtures/ml/ml-guest.elf"
     @Option(help: "The model (.clml).") var model = "Fixtures/ml/fashion-mlp.clml"
     @Option(help: "The input tensor (.clt).") var input = "Fixtures/ml/fashion-sample.clt"
+    @Option(help: "Phases of the task's dispute game: 1 (the whole run in the FPVM) or 2 (graph nodes, then one node).")
+    var phases = 1
+
+    func validatePhases() throws {
+        guard phases == 1 || phases == 2 else { throw ValidationError("--phases must be 1 or 2") }
+    }
+
+    /// The two-phase computation of the task (`--phases 2`), trusting `deployment.verifier`.
+    func graphDispute(verifier: Address) throws -> GraphDispute {
+        guard verifier != .zero else { throw ValidationError("--phases 2 needs --verifier ADDRESS (printed by `task deploy`)") }
+        let files = TaskFiles(guest: guest, model: model, input: input)
+        return try GraphDispute(name: URL(fileURLWithPath: model).lastPathComponent, graph: try files.graph(),
+                                nodeProgram: try readBytes(guest), verifier: verifier)
+    }
 
     func trace() throws -> Trace {
         let spec = try TaskFiles(guest: guest, model: model, input: input).spec()
@@ -84,6 +105,7 @@ struct TaskDeployCommand: AsyncParsableCommand {
         let deployment = try await Deployment.deploy(try ContractSet(), parameters: parameters, through: try options.connection())
         print("TaskMarket \(deployment.market.hex)")
         print("DisputeGame \(deployment.game.hex)  RV32Step \(deployment.step.hex)  PreimageOracle \(deployment.oracle.hex)")
+        print("ZKStubPhaseTransitionVerifier \(deployment.verifier.hex)  (a stub: it checks the phase transition transparently, no zero-knowledge proof)")
     }
 }
 
@@ -95,11 +117,20 @@ struct TaskRequestCommand: AsyncParsableCommand {
     @Option(help: "Seconds for commitments.") var commitWindow: UInt64 = 60
     @Option(help: "Seconds for reveals after the commit window.") var revealWindow: UInt64 = 60
     @Option(help: "Seconds for challenges after the reveal window.") var challengePeriod: UInt64 = 600
-    @Option(help: "The most FPVM steps a result may claim (at most 2^48).") var maxSteps: UInt64 = 1 << 32
+    @Option(help: "The most FPVM steps a result may claim (at most 2^48); with --phases 2, the most FPVM steps of one node.")
+    var maxSteps: UInt64 = 1 << 32
 
     func run() async throws {
-        let spec = try TaskFiles(guest: files.guest, model: files.model, input: files.input).spec()
+        try files.validatePhases()
         let client = try await options.client()
+        if files.phases == 2 {
+            let dispute = try files.graphDispute(verifier: client.deployment.verifier)
+            let id = try await dispute.request(client: client, maxNodeSteps: maxSteps, fee: UInt256(fee), commitWindow: commitWindow,
+                                               revealWindow: revealWindow, challengePeriod: challengePeriod)
+            print("task \(id)")
+            return
+        }
+        let spec = try TaskFiles(guest: files.guest, model: files.model, input: files.input).spec()
         let id = try await client.request(spec, maxSteps: maxSteps, fee: UInt256(fee), commitWindow: commitWindow,
                                           revealWindow: revealWindow, challengePeriod: challengePeriod)
         print("task \(id)")
@@ -149,13 +180,32 @@ struct TaskSubmitCommand: AsyncParsableCommand {
     @OptionGroup var options: TaskOptions
     @OptionGroup var files: TaskFileOptions
     @Option(help: "The task id.") var task: UInt64
-    @Option(help: "honest, wrong-output, noise, wrong-state:STEP or copycat.") var strategy = StrategyName(argument: "honest")!
+    @Option(help: "honest, wrong-output, noise, wrong-state:STEP or copycat; with --phases 2: honest or wrong-node:K.")
+    var strategy = "honest"
     @Option(help: "Seconds between polls.") var interval = 1.0
 
     func run() async throws {
+        try files.validatePhases()
         let client = try await options.client()
-        let trace = strategy.strategy == .noise ? nil : try files.trace()
-        let agent = SubmitterAgent(name: "submitter", client: client, claim: try Claim(strategy: strategy.strategy, trace: trace))
+        let agent: SubmitterAgent
+        if files.phases == 2 {
+            let graphStrategy: GraphSubmitterStrategy
+            if strategy == "honest" {
+                graphStrategy = .honest
+            } else if strategy.hasPrefix("wrong-node:"), let k = UInt64(strategy.dropFirst("wrong-node:".count)) {
+                graphStrategy = .wrongNode(k)
+            } else {
+                throw ValidationError("--strategy for --phases 2 is honest or wrong-node:K")
+            }
+            let claim = try GraphClaim(strategy: graphStrategy, dispute: try files.graphDispute(verifier: client.deployment.verifier))
+            agent = SubmitterAgent(name: "submitter", client: client, claim: claim)
+        } else {
+            guard let parsed = StrategyName(argument: strategy) else {
+                throw ValidationError("--strategy is honest, wrong-output, noise, wrong-state:STEP or copycat")
+            }
+            let trace = parsed.strategy == .noise ? nil : try files.trace()
+            agent = SubmitterAgent(name: "submitter", client: client, claim: try Claim(strategy: parsed.strategy, trace: trace))
+        }
         agent.narrate = { print($0) }
         let stake = try MarketClient.uint(try await client.connection.call(client.deployment.market,
                                                                             client.contracts.market.function("submitterStake"), []).first ?? .bool(false))
@@ -174,10 +224,23 @@ struct TaskChallengeCommand: AsyncParsableCommand {
     @OptionGroup var files: TaskFileOptions
     @Option(help: "The task id.") var task: UInt64
     @Option(help: "Seconds between polls.") var interval = 1.0
+    @Option(help: "honest, lying (every phase) or lying-from-phase:P (honest before phase P, 1-based).") var strategy = "honest"
 
     func run() async throws {
+        try files.validatePhases()
+        let behaviour: ChallengerStrategy
+        if strategy == "honest" {
+            behaviour = .honest
+        } else if strategy == "lying" {
+            behaviour = .lying
+        } else if strategy.hasPrefix("lying-from-phase:"), let phase = UInt64(strategy.dropFirst("lying-from-phase:".count)), phase >= 1 {
+            behaviour = .lyingFromPhase(phase - 1)
+        } else {
+            throw ValidationError("--strategy is honest, lying or lying-from-phase:P")
+        }
         let client = try await options.client()
-        let agent = ChallengerAgent(name: "challenger", client: client, trace: try files.trace())
+        let answers: any GameAnswers = files.phases == 2 ? try files.graphDispute(verifier: client.deployment.verifier) : try files.trace()
+        let agent = ChallengerAgent(name: "challenger", client: client, answers: answers, strategy: behaviour)
         agent.narrate = { print($0) }
         let stake = try MarketClient.uint(try await client.connection.call(client.deployment.market,
                                                                             client.contracts.market.function("challengerStake"), []).first ?? .bool(false))
@@ -210,7 +273,7 @@ struct TaskStatusCommand: AsyncParsableCommand {
             while gameId <= games {
                 let g = try await client.game(gameId)
                 if g.submissionId == UInt256(id) {
-                    let state = g.phase == .over ? "over, winner \(g.winner.hex)" : "\(g.phase) until \(g.deadline), steps \(g.lo)…\(g.hi)"
+                    let state = g.phase == .over ? "over, winner \(g.winner.hex)" : "\(g.phase) until \(g.deadline), phase \(g.level &+ UInt256(1)) positions \(g.lo)…\(g.hi)"
                     print("    game \(gameId) vs \(g.challenger.hex): \(state), \(try await client.rounds(gameId)) rounds")
                 }
                 gameId += 1
