@@ -1,4 +1,9 @@
 import CLPrimitives
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The geometry of the FPVM memory and its Merkle tree (DESIGN §2, docs/PROTOCOL.md §FPVM memory).
 public enum MemoryLayout32 {
@@ -56,18 +61,24 @@ public final class Memory {
     var upper: [[UInt32: Bytes32]] = Array(repeating: [:], count: 21)
     /// Number of allocated pages.
     public private(set) var allocatedPages = 0
+    /// The indexes of the allocated pages (so copies and teardown visit only those, not the whole table).
+    var pageIndexes: [UInt32] = []
 
     /// An empty (all-zero) memory.
     public init() {
-        table = .allocate(capacity: MemoryLayout32.pageCount)
-        table.initialize(repeating: nil, count: MemoryLayout32.pageCount)
+        // calloc: the OS hands out zeroed pages lazily, so a table (8 MiB of nil entries) costs memory only
+        // where pages are used, and a copy for a checkpoint does not clear 8 MiB first.
+        guard let raw = calloc(MemoryLayout32.pageCount, MemoryLayout<UnsafeMutableRawPointer?>.stride) else {
+            fatalError("out of memory for the FPVM page table")
+        }
+        table = raw.bindMemory(to: UnsafeMutableRawPointer?.self, capacity: MemoryLayout32.pageCount)
     }
 
     deinit {
-        for index in 0..<MemoryLayout32.pageCount {
-            if let page = table[index] { release(page) }
+        for index in pageIndexes {
+            if let page = table[Int(index)] { release(page) }
         }
-        table.deallocate()
+        free(table)
     }
 
     /// Drops one owner of a page record; frees it with the last.
@@ -86,14 +97,15 @@ public final class Memory {
     public func copy() -> Memory {
         updateTree()
         let other = Memory()
-        for index in 0..<MemoryLayout32.pageCount {
-            guard let page = table[index] else { continue }
+        for index in pageIndexes {
+            guard let page = table[Int(index)] else { continue }
             let owners = page.load(fromByteOffset: PageRecord.owners, as: UInt32.self)
             page.storeBytes(of: owners + 1, toByteOffset: PageRecord.owners, as: UInt32.self)
-            other.table[index] = page
+            other.table[Int(index)] = page
         }
         other.upper = upper
         other.allocatedPages = allocatedPages
+        other.pageIndexes = pageIndexes
         return other
     }
 
@@ -121,6 +133,7 @@ public final class Memory {
             page.storeBytes(of: 1, toByteOffset: PageRecord.owners, as: UInt32.self)
             table[Int(index)] = page
             allocatedPages += 1
+            pageIndexes.append(index)
         }
         page.storeBytes(of: 1, toByteOffset: PageRecord.listed, as: UInt32.self)
         dirtyPages.append(index)
