@@ -34,7 +34,7 @@ public final class Trace: @unchecked Sendable {
         initialStateHash = vm.stateHash
         finalState = vm.state
         outputProof = MemoryProof.empty
-        var interval: UInt64 = 1 << 14
+        var interval: UInt64 = 1 << 16
         checkpoints = [(0, vm.snapshot())]
         while !vm.exited && vm.step < stepLimit {
             do { try vm.run(until: min(vm.step + interval, stepLimit)) } catch { throw .execution("\(spec.name): \(error)") }

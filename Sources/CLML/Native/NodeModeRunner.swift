@@ -27,9 +27,10 @@ public enum NodeModeRunner {
         Keccak256.hash(task(trace: trace, position: position))
     }
 
-    /// Everything an honest host can serve for position `k`: the task, the record of `S_{k−1}`, the model
-    /// commitment's pair, both trees' inner nodes, and every blob of `S_{k−1}` (descriptor, constants,
-    /// graph inputs, outputs of nodes before `k`) as chunks and indexes.
+    /// What an honest host serves for position `k`: the task, the record of `S_{k−1}`, the model commitment's
+    /// pair, both trees' inner nodes, the descriptor, and the blobs node `k − 1` reads (its graph-input,
+    /// earlier-output and constant operands) as chunks and indexes. (Serving the other blobs of `S_{k−1}` too
+    /// would change nothing: the guest never asks for them, `NodeModeTests`.)
     public static func preimages(trace: GraphTrace, position: Int) -> [[UInt8]] {
         let index = position - 1
         let model = trace.modelCommitment
@@ -40,9 +41,15 @@ public enum NodeModeRunner {
         out += values.innerPreimages()
         out += model.constants.innerPreimages()
         out += GuestChunking.indexed(model.descriptor).preimages
-        for blob in model.constantBlobs { out += GuestChunking.indexed(blob).preimages }
-        for tensor in trace.inputs { out += GuestChunking.indexed(TensorCoding.encode(tensor)).preimages }
-        for node in 0..<max(0, index) { out += GuestChunking.indexed(TensorCoding.encode(trace.outputs[node])).preimages }
+        guard index >= 0, index < trace.model.nodes.count else { return out }
+        for reference in trace.model.nodes[index].inputs {
+            switch reference {
+            case .input(let k): out += GuestChunking.indexed(TensorCoding.encode(trace.inputs[k])).preimages
+            case .node(let k) where k < index: out += GuestChunking.indexed(TensorCoding.encode(trace.outputs[k])).preimages
+            case .node: break
+            case .constant(let k): out += GuestChunking.indexed(model.constantBlobs[k]).preimages
+            }
+        }
         return out
     }
 
