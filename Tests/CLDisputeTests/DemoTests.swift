@@ -22,6 +22,26 @@ struct DemoTests {
         #expect(lines.count(containing: "one-step contract computes") == 1)
         #expect(summary.json.text.contains("\"rounds\""))
     }
+
+    /// The two-phase demo on the Fashion MLP (2 graph nodes): the wrong node is narrowed in phase 1, the
+    /// transition is narrated, and the summary counts rounds per phase and what the challenger computed.
+    @Test func twoPhaseDemoNarratesBothPhasesAndTheTransition() async throws {
+        let graph = try TwoPhase.graph("ml/fashion-mlp.clml", "ml/fashion-sample.clt")
+        let demo = try Demo(task: .twoPhase(name: "fashion-mlp", graph: graph, nodeProgram: TwoPhase.elf, wrongNode: 2), rpcURL: nil)
+        let lines = LineLog()
+        demo.log = { lines.append($0) }
+        let summary = try await demo.run()
+        #expect(summary.phases == 2 && summary.steps == 2)
+        let honest = summary.tasks[0], dishonest = summary.tasks[1]
+        #expect(honest.resultFinal && honest.output == graph.steps.last!.outputKey)
+        #expect(dishonest.defeated && dishonest.positions == [2] && dishonest.roundsPerPhase.count == 2)
+        #expect(dishonest.roundsPerPhase.reduce(0, +) == dishonest.rounds && dishonest.roundsPerPhase[1] > 0)
+        #expect(lines.count(containing: "phase 1 narrowed to node position 2") == 1)
+        #expect(lines.count(containing: "one-step contract computes") == 1)
+        #expect(dishonest.statesToProduce > 3 && dishonest.challengerComputeSeconds > 0)
+        let challenger = try #require(summary.parties.first { $0.name == "honest challenger" })
+        #expect(challenger.byFunction.contains { $0.function == "propose (phase 2)" })
+    }
 }
 
 /// Lines collected from the demo's narration.
