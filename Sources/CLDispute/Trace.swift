@@ -25,6 +25,9 @@ public final class Trace: @unchecked Sendable {
     public private(set) var standardOutput: [UInt8] = []
     private var checkpoints: [(step: UInt64, vm: FPVM)] = []
     private var hashes: [UInt64: Bytes32] = [:]
+    /// The VM of the last state asked for (a private copy): bisection asks for states that close in on one step,
+    /// so the next one is usually just after it and runs from here rather than from a checkpoint.
+    private var lastAsked: (step: UInt64, vm: FPVM)?
     private let maxCheckpoints = 64
 
     /// Runs the task to its end or to `stepLimit`. `progress` is called with the step count as the run advances.
@@ -67,8 +70,10 @@ public final class Trace: @unchecked Sendable {
         let target = min(step, haltingStep)
         var base = checkpoints[0]
         for checkpoint in checkpoints where checkpoint.step <= target { base = checkpoint }
+        if let last = lastAsked, last.step <= target, last.step > base.step { base = last }
         let vm = base.vm.snapshot()
         do { try vm.run(until: target) } catch { throw .execution("\(spec.name): \(error)") }
+        lastAsked = (target, vm.snapshot())
         return vm
     }
 
