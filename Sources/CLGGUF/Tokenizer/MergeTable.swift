@@ -24,21 +24,22 @@ struct MergeTable: Sendable {
 
     /// Adds a merge; returns the rank already stored for the pair instead, if there is one.
     mutating func insert(left: Int32, right: Int32, rank: UInt32, merged: Int32) -> UInt32? {
-        let key = (UInt64(UInt32(left)) << 32 | UInt64(UInt32(right))) + 1
+        let key = (UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))) + 1
         var i = slot(key)
         while keys[i] != 0 {
             if keys[i] == key { return UInt32(truncatingIfNeeded: values[i] >> 32) }
             i = (i + 1) & mask
         }
         keys[i] = key
-        values[i] = UInt64(rank) << 32 | UInt64(UInt32(merged))
+        values[i] = UInt64(rank) << 32 | UInt64(UInt32(bitPattern: merged))
         return nil
     }
 
-    /// The merge of `(left, right)` as `rank << 32 | merged`, or nil when the pair has none.
+    /// The merge of `(left, right)` as `rank << 32 | merged`, or nil when the pair has none (always for an id -1).
     @inline(__always)
     func lookup(_ left: Int32, _ right: Int32) -> UInt64? {
-        let key = (UInt64(UInt32(left)) << 32 | UInt64(UInt32(right))) + 1
+        guard left >= 0, right >= 0 else { return nil }
+        let key = (UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))) + 1
         var i = slot(key)
         while true {
             let k = keys[i]
