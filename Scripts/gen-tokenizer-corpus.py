@@ -35,6 +35,7 @@ UNICODE = [
     "\ufeffBOM at start", "zero\u200bwidth\u200cnon\u200djoiner", "soft\u00adhyphen", "right\u200fto\u200eleft marks",
     "Ǆǅǆ ǈ ǋ", "ﬁ ﬂ ﬀ ligatures", "Å Å", "ｆｕｌｌｗｉｄｔｈ", "𝓗𝓮𝓵𝓵𝓸", "𐍈 gothic", "𓀀 hieroglyph", "ꙮ",
     "中文English混合text", "AI模型123测试", "東京2026年", "表情😀と日本語", "Ĳ ĳ Ŀ ŀ ŉ", "ħĦıİ", "ʼn ʻokina",
+    "x\ua7cb\ua7ccy Unicode 16.0 letters", "\U0002ebf0\U0002ebf1 CJK Ext I (15.1)", "\U00010d40\U00010d41 Garay digits (16.0)",
     "\u0004control\u0006bytes\u0013\u0014\u0016\u001d", "tab\tand\vvertical\ffeed", "\x7fdel and \x80 C1 \x9f",
 ]
 

@@ -11,6 +11,10 @@ makes one at $CHAINLEARN_LLAMA_VENV (default /root/.cache/chainlearn/llama-venv)
       chat template (Jinja2ChatFormatter) with its ids; with the llama-cpp-python version as provenance.
   python tokenizer_reference.py MODEL.gguf --check FILE
       re-derives the same and exits non-zero (naming the first differing entry) if FILE differs.
+  python tokenizer_reference.py MODEL.gguf --classes Fixtures/tokenizer/llama-cpp-scalar-classes.json
+      writes the class llama.cpp's pre-tokenizer gives every code point 0...0x10FFFF (letter 1, number 2,
+      whitespace 4, other 8), as ranges [first code point, class], read from its unicode_cpt_flags table
+      through the exported C++ function unicode_cpt_flags_from_cpt of libllama.so.
   python tokenizer_reference.py MODEL.gguf --bench TEXTFILE [--repeat N]
       prints JSON: tokens per second of llama.cpp tokenizing TEXTFILE's content N times (special parsed).
 """
@@ -70,6 +74,29 @@ def derive(model: str) -> dict:
     }
 
 
+def classes() -> dict:
+    """Code point classes from llama.cpp's own table; the flags are a uint16 bit field (bit 1 number,
+    bit 2 letter, bit 8 whitespace, as declared in unicode.h's unicode_cpt_flags)."""
+    import ctypes
+    import llama_cpp
+    lib = ctypes.CDLL(str(pathlib.Path(llama_cpp.__file__).parent / "lib" / "libllama.so"))
+    flags_of = lib._Z26unicode_cpt_flags_from_cptj
+    flags_of.restype, flags_of.argtypes = ctypes.c_uint16, [ctypes.c_uint32]
+    ranges = []
+    for cpt in range(0x110000):
+        f = flags_of(cpt)
+        letter, number, space = f >> 2 & 1, f >> 1 & 1, f >> 8 & 1
+        if space and (letter or number):
+            raise SystemExit(f"U+{cpt:04X} is whitespace and a letter or number: the class order would matter")
+        cls = 1 if letter else 2 if number else 4 if space else 8
+        if not ranges or ranges[-1][1] != cls:
+            ranges.append([cpt, cls])
+    return {"provenance": {"reference": f"llama.cpp via llama-cpp-python {llama_cpp.__version__}",
+                           "command": "$CHAINLEARN_LLAMA_VENV/bin/python Scripts/tokenizer_reference.py MODEL.gguf "
+                                      "--classes Fixtures/tokenizer/llama-cpp-scalar-classes.json"},
+            "ranges": ranges}
+
+
 def bench(model: str, path: str, repeat: int) -> dict:
     _, llm = load(model)
     data = pathlib.Path(path).read_bytes()
@@ -89,10 +116,16 @@ def main() -> int:
     group.add_argument("--write")
     group.add_argument("--check")
     group.add_argument("--bench")
+    group.add_argument("--classes")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     if args.bench:
         print(json.dumps(bench(args.model, args.bench, args.repeat)))
+        return 0
+    if args.classes:
+        c = classes()
+        pathlib.Path(args.classes).write_text(json.dumps(c, separators=(",", ":")) + "\n", encoding="utf-8")
+        print(f"{len(c['ranges'])} ranges -> {args.classes}")
         return 0
     ref = derive(args.model)
     if args.write:

@@ -119,3 +119,22 @@ import TestSupport
         #expect(tok.encode("") == [])
     }
 }
+
+/// Every code point's pre-tokenizer class (letter, number, whitespace, other) against llama.cpp's own
+/// table, as Scripts/tokenizer_reference.py --classes read it from libllama.so.
+@Suite struct ScalarClassTests {
+    @Test func everyCodePointMatchesLlamaCpp() throws {
+        let ref = try #require(try Fixtures.json("tokenizer/llama-cpp-scalar-classes.json") as? [String: Any])
+        let ranges = try #require(ref["ranges"] as? [[Int]])
+        #expect(ranges.first == [0, 8])
+        var differences: [String] = []
+        for (k, r) in ranges.enumerated() {
+            let end = k + 1 < ranges.count ? ranges[k + 1][0] : 0x110000
+            for v in r[0]..<end where !(0xD800...0xDFFF).contains(v) {
+                let ours = ScalarClass(UInt32(v)).rawValue
+                if Int(ours) != r[1] { differences.append("U+\(String(v, radix: 16, uppercase: true)): \(ours) vs \(r[1])") }
+            }
+        }
+        #expect(differences.isEmpty, "\(differences.count) code points differ, first: \(differences.prefix(20))")
+    }
+}

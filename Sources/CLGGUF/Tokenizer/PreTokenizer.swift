@@ -1,23 +1,41 @@
 /// The class of one Unicode scalar, as the pre-tokenizer's regular expressions see it.
 ///
-/// `\p{L}` is general category L (Lu, Ll, Lt, Lm, Lo), `\p{N}` is N (Nd, Nl, No), `\s` is the
+/// `\p{L}` is general category L (Lu, Ll, Lt, Lm, Lo), `\p{N}` is N (Nd, Nl, No), of Unicode 15.1
+/// (scalars assigned in a later version count as unassigned, so `other`); `\s` is the
 /// Unicode `White_Space` set (the 25 scalars listed in `isWhitespace`). Every other scalar is `other`.
 /// `none` stands for a position outside the text being split, which no class matches.
-@usableFromInline
-enum ScalarClass: UInt8, Sendable {
-    case none = 0, letter = 1, number = 2, whitespace = 4, other = 8
+/// These are the classes llama.cpp's pre-tokenizer gives from its `unicode_cpt_flags` table; the test
+/// suite checks every code point against that table (Fixtures/tokenizer/llama-cpp-scalar-classes.json).
+public enum ScalarClass: UInt8, Sendable {
+    /// No scalar (outside the piece being split).
+    case none = 0
+    /// `\p{L}`.
+    case letter = 1
+    /// `\p{N}`.
+    case number = 2
+    /// `\s`.
+    case whitespace = 4
+    /// Anything else, unassigned code points included.
+    case other = 8
 
+    /// The class of scalar value `v` (a value that is no scalar, a surrogate, is `other`).
     @inlinable
-    init(_ v: UInt32) {
+    public init(_ v: UInt32) {
         if v < 0x80 {
             self = ScalarClass.ascii[Int(v)]
         } else if ScalarClass.isWhitespace(v) {
             self = .whitespace
         } else {
-            switch Unicode.Scalar(v)?.properties.generalCategory {
-            case .uppercaseLetter?, .lowercaseLetter?, .titlecaseLetter?, .modifierLetter?, .otherLetter?:
+            // Pinned to Unicode 15.1, the version of llama.cpp's table: a scalar assigned later is
+            // unassigned there (so "other"), whatever newer Unicode data the Swift runtime carries.
+            guard let p = Unicode.Scalar(v)?.properties, let age = p.age,
+                  age.major < ScalarClass.unicodeVersion.major
+                  || (age.major == ScalarClass.unicodeVersion.major && age.minor <= ScalarClass.unicodeVersion.minor)
+            else { self = .other; return }
+            switch p.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
                 self = .letter
-            case .decimalNumber?, .letterNumber?, .otherNumber?:
+            case .decimalNumber, .letterNumber, .otherNumber:
                 self = .number
             default:
                 self = .other
@@ -25,10 +43,13 @@ enum ScalarClass: UInt8, Sendable {
         }
     }
 
+    /// The Unicode version whose assignments and general categories the classes follow.
+    public static let unicodeVersion: (major: Int, minor: Int) = (15, 1)
+
     /// The Unicode `White_Space` property: U+0009–U+000D, U+0020, U+0085, U+00A0, U+1680,
     /// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
     @inlinable
-    static func isWhitespace(_ v: UInt32) -> Bool {
+    public static func isWhitespace(_ v: UInt32) -> Bool {
         switch v {
         case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
         default: false
