@@ -15,6 +15,7 @@ struct Bench: ParsableCommand {
             MLCNNBench.self,
             MLFPVMBench.self,
             EVMBenchCommand.self,
+            TokenizerBench.self,
             BLSBench.self,
         ]
     )
