@@ -95,3 +95,33 @@ import TestSupport
         }
     }
 }
+
+/// The integer-only RoPE table against binary64 cos/sin.
+@Suite struct RopeTableTests {
+    /// SmolLM2's table: every entry is the binary64 value rounded to the nearest unit of 2^−30
+    /// (to within binary64's own error on angles up to 8191 rad).
+    @Test func smolLM2TableIsBinary64RoundedToNearest() throws {
+        let base = try #require(Dyadic(float32Bits: Float(100_000).bitPattern))
+        let t = try RopeTable(base: base, dimensions: 64, positions: 8192)
+        #expect(t.cos.count == 8192 * 32 && t.sin.count == 8192 * 32)
+        #expect(t.cos[0] == 1 << 30 && t.sin[0] == 0 && t.cos[5] == 1 << 30)        // position 0: no rotation
+        var worst = 0.0
+        for p in 0..<8192 {
+            for i in 0..<32 {
+                let angle = Double(p) * pow(100_000.0, -Double(2 * i) / 64)
+                let dc = abs(Double(t.cos[p * 32 + i]) - Foundation.cos(angle) * 1_073_741_824)
+                let ds = abs(Double(t.sin[p * 32 + i]) - Foundation.sin(angle) * 1_073_741_824)
+                worst = max(worst, dc, ds)
+            }
+        }
+        #expect(worst <= 0.501, "worst error \(worst) units of 2^-30")
+    }
+
+    @Test func badParametersAreTyped() throws {
+        let base = try #require(Dyadic(float32Bits: Float(10_000).bitPattern))
+        #expect(throws: GGUFError(.valueOutOfRange("rope.dimension_count"), at: 0)) { try RopeTable(base: base, dimensions: 63, positions: 1) }
+        let one = try #require(Dyadic(float32Bits: Float(1).bitPattern))
+        #expect(throws: GGUFError(.valueOutOfRange("rope.freq_base"), at: 0)) { try RopeTable(base: one, dimensions: 64, positions: 1) }
+        #expect(try RopeTable(base: base, dimensions: 2, positions: 3).cos.count == 3)
+    }
+}
