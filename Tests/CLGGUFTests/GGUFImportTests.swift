@@ -1,4 +1,5 @@
 import CLGGUF
+import CLPrimitives
 import Foundation
 import Testing
 import TestSupport
@@ -83,6 +84,24 @@ import TestSupport
                             "\(name) row \(r)")
                 }
             }
+            // Regression guard: the keccak256 of everything imported (matrices' quants, scales and minimums,
+            // norm vectors, in model order, Int32s little-endian) as first computed by this importer.
+            var k = KeccakState()
+            func absorb(_ m: BlockQuantizedMatrix) {
+                m.quants.withUnsafeBytes { k.absorb($0) }
+                m.scales.withUnsafeBytes { k.absorb($0) }
+                m.minimums.withUnsafeBytes { k.absorb($0) }
+            }
+            absorb(w.tokenEmbedding)
+            for l in w.layers {
+                l.attentionNorm.withUnsafeBytes { k.absorb($0) }
+                for m in [l.query, l.key, l.value, l.output] { absorb(m) }
+                l.feedForwardNorm.withUnsafeBytes { k.absorb($0) }
+                for m in [l.gate, l.up, l.down] { absorb(m) }
+            }
+            w.outputNorm.withUnsafeBytes { k.absorb($0) }
+            #expect(k.finalize().hex == "0x23104fbd6934c176acb06621d38e89a1785adfab5df79ee3ceec66aabe00dd95")
+
             // Norm weights: value · 2^16 rounded, so within 2^−17 of the binary32 value.
             for (name, v) in [("output_norm.weight", w.outputNorm), ("blk.3.ffn_norm.weight", w.layers[3].feedForwardNorm)] {
                 let t = try #require(file.tensor(name))
@@ -115,6 +134,11 @@ import TestSupport
             }
         }
         #expect(worst <= 0.501, "worst error \(worst) units of 2^-30")
+        // Regression guard: keccak256 of cos then sin (Int32 little-endian) as first computed.
+        var k = KeccakState()
+        t.cos.withUnsafeBytes { k.absorb($0) }
+        t.sin.withUnsafeBytes { k.absorb($0) }
+        #expect(k.finalize().hex == "0x35f86d2a2efc804206611fa897872056d4727e909678208748bfc56d7e42f9b6")
     }
 
     @Test func badParametersAreTyped() throws {
