@@ -16,6 +16,7 @@ struct Bench: ParsableCommand {
             MLFPVMBench.self,
             EVMBenchCommand.self,
             TokenizerBench.self,
+            GGUFImportBench.self,
             BLSBench.self,
         ]
     )
