@@ -149,3 +149,65 @@ import TestSupport
         #expect(try RopeTable(base: base, dimensions: 2, positions: 3).cos.count == 3)
     }
 }
+
+/// `LlamaWeights` on a tiny hand-built LLaMA file (width 32, one block): it imports, and a missing key,
+/// a tensor of the wrong shape or a missing tensor is a typed error.
+@Suite struct LlamaWeightsTests {
+    /// The file's tensors: name, shape (ne), GGML type id.
+    static func tensors(ffnShape: [UInt64] = [32, 64]) -> [(String, [UInt64], UInt32)] {
+        [("token_embd.weight", [32, 4], 8), ("blk.0.attn_norm.weight", [32], 0), ("blk.0.attn_q.weight", [32, 32], 3),
+         ("blk.0.attn_k.weight", [32, 16], 3), ("blk.0.attn_v.weight", [32, 16], 3), ("blk.0.attn_output.weight", [32, 32], 3),
+         ("blk.0.ffn_norm.weight", [32], 0), ("blk.0.ffn_gate.weight", ffnShape, 3), ("blk.0.ffn_up.weight", [32, 64], 3),
+         ("blk.0.ffn_down.weight", [64, 32], 3), ("output_norm.weight", [32], 0)]
+    }
+
+    static func file(dropKey: String? = nil, tensors: [(String, [UInt64], UInt32)] = tensors()) -> [UInt8] {
+        var kvs: [(String, GGUFValue)] = [
+            ("general.architecture", .string("llama")), ("llama.block_count", .uint32(1)), ("llama.embedding_length", .uint32(32)),
+            ("llama.feed_forward_length", .uint32(64)), ("llama.attention.head_count", .uint32(2)),
+            ("llama.attention.head_count_kv", .uint32(1)), ("llama.context_length", .uint32(16)),
+            ("llama.rope.freq_base", .float32(bits: Float(10_000).bitPattern)),
+            ("llama.attention.layer_norm_rms_epsilon", .float32(bits: Float(1e-5).bitPattern)),
+        ]
+        kvs.removeAll { $0.0 == dropKey }
+        var b = GGUFBuilder()
+        b.header(tensors: tensors.count, kvs: kvs.count)
+        for (k, v) in kvs { b.kv(k, v) }
+        var offset: UInt64 = 0
+        var sizes: [Int] = []
+        for (name, shape, type) in tensors {
+            let count = Int(shape.reduce(1, *))
+            let size = [0: 4 * count, 1: 2 * count, 3: count / 32 * 20, 8: count / 32 * 34][type]!
+            b.tensorInfo(name, shape: shape, type: type, offset: offset)
+            sizes.append(size)
+            offset += UInt64((size + 31) / 32 * 32)
+        }
+        b.pad(to: 32)
+        for size in sizes { b.bytes += [UInt8](repeating: 0, count: (size + 31) / 32 * 32) }
+        return b.bytes
+    }
+
+    static func importing(_ bytes: [UInt8]) -> Result<LlamaWeights, GGUFError> {
+        bytes.withUnsafeBytes { buf in
+            do throws(GGUFError) { return .success(try LlamaWeights(try GGUFFile(parsing: buf), in: buf)) } catch { return .failure(error) }
+        }
+    }
+
+    @Test func tinyModelImportsAndBadFilesAreTyped() throws {
+        let w = try Self.importing(Self.file()).get()
+        #expect(w.hyperparameters.headWidth == 16 && w.hyperparameters.vocabulary == 4 && w.hyperparameters.ropeDimensions == 16)
+        #expect(w.layers.count == 1 && w.layers[0].key.rows == 16 && w.layers[0].down.columns == 64 && w.output == nil)
+        #expect(w.tokenEmbedding.format == .q8_0 && w.layers[0].attentionNorm == [Int32](repeating: 0, count: 32))
+        func kind(_ bytes: [UInt8]) -> GGUFError.Kind? {
+            if case .failure(let e) = Self.importing(bytes) { return e.kind }
+            return nil
+        }
+        #expect(kind(Self.file(dropKey: "llama.feed_forward_length")) == .missingMetadata("llama.feed_forward_length"))
+        #expect(kind(Self.file(dropKey: "llama.rope.freq_base")) == .missingMetadata("llama.rope.freq_base"))
+        #expect(kind(Self.file(tensors: Self.tensors(ffnShape: [32, 32]))) == .unexpectedTensor("blk.0.ffn_gate.weight"))
+        #expect(kind(Self.file(tensors: Self.tensors().filter { $0.0 != "blk.0.attn_v.weight" })) == .unexpectedTensor("blk.0.attn_v.weight"))
+        var f16Norm = Self.tensors()
+        f16Norm[1].2 = 1
+        #expect(kind(Self.file(tensors: f16Norm)) == .unsupportedOperation("import F16 as a fixed-point vector"))
+    }
+}
