@@ -61,7 +61,7 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "ChainLearnBench",
                           dependencies: ["CLPrimitives", "CLCrypto", "CLBLS12381", "CLEVM", "CLFPVM", "CLML", "COpenSSL", "CRV32Reference",
-                                         "CLStateTest",
+                                         "CLStateTest", "CLGGUF",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Sources/ChainLearnBench", swiftSettings: strict),
 

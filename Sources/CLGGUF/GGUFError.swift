@@ -41,6 +41,14 @@ public struct GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
         case nonFiniteValue
         /// An operation asked of a tensor type that does not support it (e.g. dequantizing Q5_K).
         case unsupportedOperation(String)
+        /// A block scale or minimum of the named tensor too large for the import's 32-bit fixed point.
+        case scaleOutOfRange(String)
+        /// A value of the named tensor too large for the import's 32-bit fixed point.
+        case valueOutOfRange(String)
+        /// A metadata key the import needs is absent or of the wrong type.
+        case missingMetadata(String)
+        /// A tensor the import needs is absent, or has another type or shape than the model's parameters say.
+        case unexpectedTensor(String)
     }
 
     /// The class of failure.

@@ -15,6 +15,8 @@ struct Bench: ParsableCommand {
             MLCNNBench.self,
             MLFPVMBench.self,
             EVMBenchCommand.self,
+            TokenizerBench.self,
+            GGUFImportBench.self,
             BLSBench.self,
         ]
     )

@@ -21,6 +21,7 @@ struct ChainLearn: AsyncParsableCommand {
             ReceiptCommand.self,
             GasCommand.self,
             MLCommand.self,
+            LLMCommand.self,
             TaskCommand.self,
             DemoCommand.self,
         ]
