@@ -23,20 +23,29 @@ public protocol GameAnswers: AnyObject, Sendable {
     func vet(_ task: TaskView, taskId: UInt64, client: MarketClient, policy: AgentPolicy) async throws(DisputeError)
 }
 
-extension Trace: GameAnswers {
+/// A party of a one-phase task: it answers the only phase from its own `stateHash(at:)` and proves steps from
+/// its trace; there is no phase below.
+public protocol OnePhaseAnswers: GameAnswers {
+    /// Its state hash at `step`.
+    func stateHash(at step: UInt64) throws(DisputeError) -> Bytes32
+    /// The FPVM trace it proves steps from (nil when it computed none).
+    var proofTrace: Trace? { get }
+}
+
+extension OnePhaseAnswers {
     /// One phase.
     public var phaseCount: Int { 1 }
 
-    /// S_step of this one-phase trace (`path` must be empty).
+    /// `stateHash(at:)` (`path` must be empty).
     public func stateHash(path: [UInt64], at step: UInt64) throws(DisputeError) -> Bytes32 {
-        guard path.isEmpty else { throw .protocolViolation("\(spec.name): a one-phase trace has no phase below the first") }
+        guard path.isEmpty else { throw .protocolViolation("a one-phase task has no phase below the first") }
         return try stateHash(at: step)
     }
 
-    /// This trace (`path` must be empty).
+    /// `proofTrace` (`path` must be empty).
     public func stepTrace(path: [UInt64]) throws(DisputeError) -> Trace? {
-        guard path.isEmpty else { throw .protocolViolation("\(spec.name): a one-phase trace has no phase below the first") }
-        return self
+        guard path.isEmpty else { throw .protocolViolation("a one-phase task has no phase below the first") }
+        return proofTrace
     }
 
     /// None: a one-phase task has no phase below.
@@ -44,6 +53,11 @@ extension Trace: GameAnswers {
 
     /// None: a one-phase task has no phase below.
     public func forgedLowerClaim(path: [UInt64], asserted: Bytes32) throws(DisputeError) -> LowerClaim? { nil }
+}
+
+extension Trace: OnePhaseAnswers {
+    /// Itself.
+    public var proofTrace: Trace? { self }
 
     /// `AgentPolicy.vet(task, against: self)`, and the task must be a one-phase one.
     public func vet(_ task: TaskView, taskId: UInt64, client: MarketClient, policy: AgentPolicy) async throws(DisputeError) {
@@ -52,27 +66,9 @@ extension Trace: GameAnswers {
     }
 }
 
-extension Claim: GameAnswers {
-    /// One phase.
-    public var phaseCount: Int { 1 }
-
-    /// The claimed S_step (`path` must be empty).
-    public func stateHash(path: [UInt64], at step: UInt64) throws(DisputeError) -> Bytes32 {
-        guard path.isEmpty else { throw .protocolViolation("a one-phase claim has no phase below the first") }
-        return try stateHash(at: step)
-    }
-
+extension Claim: OnePhaseAnswers {
     /// The honest trace behind the claim (nil for one that computed nothing).
-    public func stepTrace(path: [UInt64]) throws(DisputeError) -> Trace? {
-        guard path.isEmpty else { throw .protocolViolation("a one-phase claim has no phase below the first") }
-        return trace
-    }
-
-    /// None: a one-phase task has no phase below.
-    public func lowerClaim(path: [UInt64], asserted: Bytes32) throws(DisputeError) -> LowerClaim? { nil }
-
-    /// None: a one-phase task has no phase below.
-    public func forgedLowerClaim(path: [UInt64], asserted: Bytes32) throws(DisputeError) -> LowerClaim? { nil }
+    public var proofTrace: Trace? { trace }
 
     /// The trace's check (skipped for a claim that computed nothing) and the step bound.
     public func vet(_ task: TaskView, taskId: UInt64, client: MarketClient, policy: AgentPolicy) async throws(DisputeError) {
