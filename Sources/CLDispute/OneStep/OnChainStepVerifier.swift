@@ -39,7 +39,8 @@ public struct StepCallOutcome: Equatable, Sendable {
 
     /// The result.
     public var result: Result
-    /// Gas of the whole transaction (intrinsic, calldata and execution; Cancun pricing).
+    /// Gas of the whole transaction (intrinsic, calldata and execution, under the chain's fork: from
+    /// Prague at least the EIP-7623 calldata floor).
     public var transactionGas: UInt64
     /// Gas of the transaction's calldata and base cost alone (21,000 + 4 per zero byte + 16 per other byte).
     public var intrinsicGas: UInt64
@@ -156,7 +157,8 @@ public final class OnChainStepVerifier {
         }
     }
 
-    /// Cancun intrinsic gas of a call transaction with `calldata` and no access list.
+    /// Intrinsic gas of a call transaction with `calldata` and no access list (the same in Cancun,
+    /// Prague and Osaka; Prague's calldata floor is a lower bound on the total, not part of this).
     public static func intrinsicGas(calldata: [UInt8]) -> UInt64 {
         var gas: UInt64 = 21_000
         for byte in calldata { gas += byte == 0 ? 4 : 16 }

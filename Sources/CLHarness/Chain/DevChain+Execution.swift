@@ -135,7 +135,7 @@ extension DevChain {
         let timestamp = timestampForNextBlock()
         let environment = nextBlockEnvironment(timestamp: timestamp)
         let evmState = CLEVM.WorldState(backend: ChainStateBackend(chain: self))
-        let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: .zero, gasPrice: .zero))
+        let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: .zero, gasPrice: .zero), rules: config.rules)
         var included: [Transaction] = [], senders: [Address] = [], receipts: [Receipt] = []
         var gasUsed: UInt64 = 0
         for (tx, sender) in transactions {
@@ -249,7 +249,7 @@ extension DevChain {
         }
         if !request.hasFees { environment.baseFee = .zero }
         let evmState = CLEVM.WorldState(backend: backend)
-        let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: sender, gasPrice: .zero))
+        let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: sender, gasPrice: .zero), rules: config.rules)
         evm.tracer = tracer
         let nonce = backend.account(at: sender)?.nonce ?? 0
         let tx = transaction(for: request, nonce: nonce, chainBaseFee: environment.baseFee)
@@ -271,7 +271,7 @@ extension DevChain {
     /// Builds an unsigned transaction from a request, filling defaults (EIP-1559 unless a gas price is given).
     public func transaction(for request: CallRequest, nonce: UInt64, chainBaseFee: UInt256) -> Transaction {
         var tx = Transaction(type: .dynamicFee, chainID: config.chainID, nonce: request.nonce ?? nonce,
-                             gasLimit: request.gas ?? config.gasLimit, to: request.to, value: request.value,
+                             gasLimit: request.gas ?? config.defaultCallGas, to: request.to, value: request.value,
                              data: request.data, accessList: request.accessList)
         if let gasPrice = request.gasPrice, request.maxFeePerGas == nil {
             tx.type = request.accessList.isEmpty ? .legacy : .accessList
@@ -293,7 +293,7 @@ extension DevChain {
     public func estimateGas(_ request: CallRequest, block number: UInt64? = nil, meter: ExecutionMeter? = nil)
         throws(ChainError) -> GasEstimate {
         var probe = request
-        let cap = request.gas ?? config.gasLimit
+        let cap = request.gas ?? config.defaultCallGas
         probe.gas = cap
         let first = try simulate(probe, block: number, meter: meter)
         guard first.status == .success else { return .failed(first) }
