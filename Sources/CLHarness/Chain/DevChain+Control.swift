@@ -68,7 +68,7 @@ extension DevChain {
             case .gas(let gas): filled.gas = gas
             case .failed(let outcome):
                 if outcome.status == .revert { throw .reverted(outcome.output) }
-                throw .rejected("gas required exceeds allowance (\(config.gasLimit)): \(outcome.status)")
+                throw .rejected("gas required exceeds allowance (\(config.defaultCallGas)): \(outcome.status)")
             }
         }
         let baseFee = head.header.nextBaseFee

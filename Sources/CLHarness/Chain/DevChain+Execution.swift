@@ -127,9 +127,15 @@ extension DevChain {
         }
     }
 
+    /// Bytes reserved for the header, the withdrawals and the list prefixes when a block's size is
+    /// checked against EIP-7934's limit (a dev-chain header encodes to about 600 bytes).
+    static let blockOverheadAllowance = 2048
+
     /// Mines one block holding `transactions` (each already validated statelessly). A transaction the
     /// EVM refuses is left out; when `strict` is set the block is not mined at all and the error thrown.
-    /// The block and its state are committed to the database in one transaction.
+    /// Under Osaka a transaction that would take the block's RLP past EIP-7934's limit is left out the
+    /// same way (the transactions' encodings are counted, plus `blockOverheadAllowance` for the header
+    /// and list prefixes). The block and its state are committed to the database in one transaction.
     @discardableResult
     func mine(_ transactions: [(Transaction, Address)], strict: Bool) throws(ChainError) -> Block {
         let timestamp = timestampForNextBlock()
@@ -138,7 +144,16 @@ extension DevChain {
         let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: .zero, gasPrice: .zero), rules: config.rules)
         var included: [Transaction] = [], senders: [Address] = [], receipts: [Receipt] = []
         var gasUsed: UInt64 = 0
+        var blockBytes = DevChain.blockOverheadAllowance
         for (tx, sender) in transactions {
+            if let limit = config.rules.maxBlockSize {
+                let size = tx.encoded.count + 8
+                if blockBytes + size > limit {
+                    if strict { throw .rejected("block rlp size exceeds the limit of \(limit) bytes (EIP-7934)") }
+                    continue
+                }
+                blockBytes += size
+            }
             do {
                 let result = try evm.executeTransaction(DevChain.evmTransaction(tx, sender: sender),
                                                         blockGasAvailable: config.gasLimit - gasUsed)
