@@ -141,6 +141,9 @@ public struct TransactionResult: Sendable {
     public var effectiveGasPrice: UInt256
     /// Blob gas used (EIP-4844).
     public var blobGasUsed: UInt64
+    /// Gas used after the refund but before the EIP-7623 floor (equal to `gasUsed` unless the floor
+    /// raised it).
+    public var gasUsedBeforeFloor: UInt64
 }
 
 /// EIP-4844 constants (the per-fork limits are `ForkRules.blobs`).

@@ -107,7 +107,8 @@ extension EVM {
         // Phase 4: refunds (then the EIP-7623 floor), fees, cleanup.
         let gasUsedBeforeRefund = tx.gasLimit - UInt64(result.gasLeft)
         let refund = UInt64(max(0, min(Int(gasUsedBeforeRefund / 5), state.refund)))
-        let gasLeft = tx.gasLimit - max(gasUsedBeforeRefund - refund, floor)
+        let gasUsedBeforeFloor = gasUsedBeforeRefund - refund
+        let gasLeft = tx.gasLimit - max(gasUsedBeforeFloor, floor)
         state.addBalance(sender, UInt256(gasLeft) &* effectiveGasPrice)
         let priorityFee = effectiveGasPrice &- baseFee
         let coinbaseFee = UInt256(tx.gasLimit - gasLeft) &* priorityFee
@@ -121,7 +122,8 @@ extension EVM {
         state.finishTransaction()
         return TransactionResult(status: result.status, gasUsed: tx.gasLimit - gasLeft, refund: refund, logs: logs,
                                  createdAddress: createdAddress, output: result.output,
-                                 effectiveGasPrice: effectiveGasPrice, blobGasUsed: blobGasUsed)
+                                 effectiveGasPrice: effectiveGasPrice, blobGasUsed: blobGasUsed,
+                                 gasUsedBeforeFloor: gasUsedBeforeFloor)
     }
 
     /// Runs a call without changing the state (eth_call, eth_estimateGas): every change is

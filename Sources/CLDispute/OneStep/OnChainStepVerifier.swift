@@ -47,8 +47,13 @@ public struct StepCallOutcome: Equatable, Sendable {
     /// The calldata sent (replayable with `chainlearn call`).
     public var calldata: [UInt8]
 
-    /// Execution gas: what the contract's code used (`transactionGas - intrinsicGas`).
-    public var executionGas: UInt64 { transactionGas - intrinsicGas }
+    /// Gas of the transaction before the EIP-7623 calldata floor (`transactionGas` under Cancun, or
+    /// when the floor does not bind).
+    public var gasBeforeFloor: UInt64
+
+    /// Execution gas: what the contract's code used (`gasBeforeFloor - intrinsicGas`; the floor is
+    /// not execution).
+    public var executionGas: UInt64 { gasBeforeFloor - intrinsicGas }
 
     /// The post-state hash, or nil when the call reverted.
     public var postStateHash: Bytes32? {
@@ -203,6 +208,7 @@ public final class OnChainStepVerifier {
             result = .reverted("\(outcome.status)")
         }
         return StepCallOutcome(result: result, transactionGas: outcome.gasUsed,
-                               intrinsicGas: Self.intrinsicGas(calldata: calldata), calldata: calldata)
+                               intrinsicGas: Self.intrinsicGas(calldata: calldata), calldata: calldata,
+                               gasBeforeFloor: outcome.gasUsedBeforeFloor)
     }
 }

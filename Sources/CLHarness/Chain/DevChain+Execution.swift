@@ -51,8 +51,10 @@ public struct CallOutcome: Sendable {
     public var status: ExecutionStatus
     /// Return or revert data.
     public var output: [UInt8]
-    /// Gas used (after refunds).
+    /// Gas used (after refunds, and from Prague at least the EIP-7623 calldata floor).
     public var gasUsed: UInt64
+    /// Gas used after refunds but before the calldata floor (`gasUsed` when the floor did not bind).
+    public var gasUsedBeforeFloor: UInt64
 }
 
 /// A call request as eth_call / eth_estimateGas / eth_sendTransaction describe it.
@@ -276,7 +278,8 @@ extension DevChain {
             var output = result.output
             // A successful creation returns the deployed code, as geth's eth_call does.
             if let created = result.createdAddress, result.status == .success { output = evmState.account(created).code }
-            return CallOutcome(status: result.status, output: output, gasUsed: result.gasUsed)
+            return CallOutcome(status: result.status, output: output, gasUsed: result.gasUsed,
+                               gasUsedBeforeFloor: result.gasUsedBeforeFloor)
         } catch {
             throw .rejected(DevChain.message(for: error, sender: sender, tx: tx,
                                              balance: backend.account(at: sender)?.balance ?? .zero, baseFee: environment.baseFee))
