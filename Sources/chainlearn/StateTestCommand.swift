@@ -28,7 +28,7 @@ struct StateTestCommand: ParsableCommand {
         let fork = hardfork
         StateTestRunner.onLargeStack {
             let runner = StateTestRunner(fork: fork)
-            let tracer = tracing ? EIP3155Tracer() : nil
+            let tracer = tracing ? EIP3155Tracer(fork: fork) : nil
             if let tracer {
                 runner.tracer = tracer
                 runner.onTransactionEnd = { output, gasUsed, error, root, passed in
