@@ -12,7 +12,7 @@ extension EVM {
             state.transfer(from: state.account(message.caller), to: state.account(message.target), value: message.value)
         }
         let result: FrameResult
-        if let precompile = Precompile(address: message.codeAddress) {
+        if let precompile = Precompile(address: message.codeAddress), rules.has(precompile) {
             result = runPrecompile(precompile, input: message.input, gas: message.gas)
         } else {
             let codeAccount = state.account(message.codeAddress)

@@ -45,6 +45,7 @@ extension EVM {
             return jumpBitmap[Int(truncatingIfNeeded: d.w0 >> 6)] & (1 << (d.w0 & 63)) != 0
         }
         let table = packedTraits
+        let hasCLZ = clzDefined
         let tracing = tracer != nil
         let selfAddress = message.target
 
@@ -93,6 +94,10 @@ extension EVM {
             case 0x1b: stack[n &- 2] = stack[n &- 1].shl(stack[n &- 2]); n &-= 1
             case 0x1c: stack[n &- 2] = stack[n &- 1].shr(stack[n &- 2]); n &-= 1
             case 0x1d: stack[n &- 2] = stack[n &- 1].sar(stack[n &- 2]); n &-= 1
+            case 0x1e:
+                // CLZ (EIP-7939): only Osaka's table defines 0x1e; elsewhere the row is undefined.
+                guard hasCLZ else { status = .invalidOpcode; break loop }
+                stack[n &- 1] = UInt256(UInt64(256 &- stack[n &- 1].bitWidth))
             case 0x20:
                 let offset = stack[n &- 1], size = stack[n &- 2]
                 guard memory.expand(offset: offset, size: size, gas: &gas) else { status = .outOfGas; break loop }
@@ -182,7 +187,7 @@ extension EVM {
                 } else {
                     stack[n &- 1] = .zero
                 }
-            case 0x4a: stack[n] = block.blobBaseFee; n &+= 1
+            case 0x4a: stack[n] = blobBaseFee; n &+= 1
             case 0x50: n &-= 1
             case 0x51:
                 let offset = stack[n &- 1]

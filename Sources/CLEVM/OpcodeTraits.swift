@@ -1,5 +1,5 @@
 /// One row of the opcode traits table: the single source of truth for an opcode's
-/// name, immediate size, stack shape and static gas (Cancun).
+/// name, immediate size, stack shape and static gas (per fork: see `OpcodeTable`).
 ///
 /// The step loop reads this row before it runs an instruction: it checks the stack
 /// bounds (`stackIn` items needed, `stackGrowth` net items added) and charges
@@ -41,14 +41,32 @@ public struct OpcodeTraits: Sendable {
     }
 }
 
-/// The Cancun opcode table.
+/// The opcode tables, one per fork: Cancun's is built row by row, each later fork's is a copy of
+/// the previous one with its new rows patched in (as evmone builds its tables).
 public enum OpcodeTable {
-    /// Traits of all 256 opcodes, indexed by opcode byte.
+    /// Traits of all 256 opcodes under Cancun, indexed by opcode byte.
     public static let cancun: [OpcodeTraits] = buildCancun()
+    /// Prague: Cancun's table (Prague adds no opcode).
+    public static let prague: [OpcodeTraits] = cancun
+    /// Osaka: Prague plus CLZ (0x1e, 5 gas, EIP-7939).
+    public static let osaka: [OpcodeTraits] = {
+        var t = prague
+        t[0x1e] = OpcodeTraits("CLZ", gas: 5, pops: 1, pushes: 1)
+        return t
+    }()
 
-    /// Mnemonic of `opcode`, or `0xNN` hex text for an undefined one.
-    public static func name(of opcode: UInt8) -> String {
-        let row = cancun[Int(opcode)]
+    /// The table of `fork`.
+    public static func table(for fork: Hardfork) -> [OpcodeTraits] {
+        switch fork {
+        case .cancun: cancun
+        case .prague: prague
+        case .osaka: osaka
+        }
+    }
+
+    /// Mnemonic of `opcode` under `fork`, or `0xNN` hex text for one undefined there.
+    public static func name(of opcode: UInt8, fork: Hardfork = .cancun) -> String {
+        let row = table(for: fork)[Int(opcode)]
         if row.isDefined { return row.name.description }
         let digits = Array("0123456789abcdef")
         return "0x" + String(digits[Int(opcode >> 4)]) + String(digits[Int(opcode & 15)])

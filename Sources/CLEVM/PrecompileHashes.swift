@@ -69,6 +69,25 @@ enum ModExp {
         return max(200, g)
     }
 
+    /// Osaka's price (EIP-7883) after its bounds (EIP-7823): nil (the call fails) when a length field
+    /// exceeds 1,024 bytes; else max(500, complexity × iterations), where complexity is 16 up to
+    /// 32-byte operands and 2 × words(max(bLen, mLen))² above, and an exponent past 32 bytes counts
+    /// 16 iterations per extra byte.
+    static func osakaGasCost(input: [UInt8]) -> Int? {
+        let limit = UInt256(1024 as UInt64)
+        let bLen = lengthField(input, 0), eLen = lengthField(input, 32), mLen = lengthField(input, 64)
+        guard bLen <= limit, eLen <= limit, mLen <= limit else { return nil }
+        let b = Int(bLen.w0), e = Int(eLen.w0), m = Int(mLen.w0)
+        let longest = max(b, m)
+        let words = (longest + 7) / 8
+        let complexity = longest > 32 ? 2 * words * words : 16
+        let headBytes = slice(input, 96 + b, min(e, 32))
+        let headBits = (UInt256(bigEndianBytes: headBytes) ?? .zero).bitWidth
+        var iterations = max(headBits - 1, 0)
+        if e > 32 { iterations += 16 * (e - 32) }
+        return max(500, complexity * max(iterations, 1))
+    }
+
     /// base^exp mod m, as long as the modulus.
     static func run(input: [UInt8]) -> PrecompileOutput {
         let b = Int(lengthField(input, 0).w0), e = Int(lengthField(input, 32).w0), m = Int(lengthField(input, 64).w0)

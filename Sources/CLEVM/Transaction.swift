@@ -99,6 +99,8 @@ public enum TransactionError: Error, Sendable, Equatable, CustomStringConvertibl
     case blobFeeBelowBlobBaseFee
     /// An envelope type this fork does not know.
     case unsupportedType(UInt8)
+    /// Gas limit above the fork's per-transaction cap (EIP-7825).
+    case gasLimitAboveCap(cap: UInt64, limit: UInt64)
 
     /// A short reason.
     public var description: String {
@@ -116,6 +118,7 @@ public enum TransactionError: Error, Sendable, Equatable, CustomStringConvertibl
         case .invalidBlobVersionedHash: "blob versioned hash with wrong version"
         case .blobFeeBelowBlobBaseFee: "max fee per blob gas below blob base fee"
         case .unsupportedType(let t): "unsupported transaction type \(t)"
+        case .gasLimitAboveCap(let cap, let limit): "gas limit \(limit) exceeds the transaction gas cap \(cap)"
         }
     }
 }
@@ -138,12 +141,15 @@ public struct TransactionResult: Sendable {
     public var effectiveGasPrice: UInt256
     /// Blob gas used (EIP-4844).
     public var blobGasUsed: UInt64
+    /// Gas used after the refund but before the EIP-7623 floor (equal to `gasUsed` unless the floor
+    /// raised it).
+    public var gasUsedBeforeFloor: UInt64
 }
 
-/// EIP-4844 constants for Cancun.
+/// EIP-4844 constants (the per-fork limits are `ForkRules.blobs`).
 public enum BlobParameters {
     /// Gas per blob.
     public static let gasPerBlob: UInt64 = 131_072
-    /// Most blob gas in a block (six blobs).
+    /// Most blob gas in a Cancun block (six blobs; `BlobSchedule.maxBlobGas` in general).
     public static let maxBlobGasPerBlock: UInt64 = 786_432
 }

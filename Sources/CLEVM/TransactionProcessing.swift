@@ -3,7 +3,7 @@ import CLPrimitives
 extension EVM {
     /// Validates and executes one transaction in the current block.
     ///
-    /// The four phases: (1) validation against the sender's account and the block (an invalid
+    /// The four phases: (1) validation against the fork's rules, the sender's account and the block (an invalid
     /// transaction throws and changes nothing); (2) buying gas and bumping the nonce; (3) running
     /// the top message call or create with the EIP-2929 warm set pre-filled; (4) refunds capped
     /// at a fifth of the gas used (EIP-3529), the priority fee to the coinbase, and deletion of
@@ -18,8 +18,10 @@ extension EVM {
         throws(TransactionError) -> TransactionResult {
         // Phase 1: validation.
         guard tx.type <= 3 else { throw .unsupportedType(tx.type) }
-        let intrinsic = tx.intrinsicGas
-        if intrinsic > tx.gasLimit { throw .intrinsicGasTooLow(intrinsic: intrinsic, limit: tx.gasLimit) }
+        let (intrinsic, floor) = rules.intrinsicGas(tx)
+        let least = max(intrinsic, floor)
+        if least > tx.gasLimit { throw .intrinsicGasTooLow(intrinsic: least, limit: tx.gasLimit) }
+        if let cap = rules.transactionGasCap, tx.gasLimit > cap { throw .gasLimitAboveCap(cap: cap, limit: tx.gasLimit) }
         if tx.nonce == UInt64.max { throw .nonceIsMax }
         if tx.to == nil && tx.data.count > EVM.maxInitcodeSize { throw .initcodeTooLarge(size: tx.data.count) }
         if tx.gasLimit > (blockGasAvailable ?? block.gasLimit) { throw .gasLimitExceedsBlock }
@@ -45,9 +47,12 @@ extension EVM {
             if tx.to == nil { throw .invalidBlobTransaction("contract creation") }
             if tx.blobVersionedHashes.isEmpty { throw .invalidBlobTransaction("no blobs") }
             for hash in tx.blobVersionedHashes where hash[0] != 0x01 { throw .invalidBlobVersionedHash }
-            blobGasUsed = BlobParameters.gasPerBlob * UInt64(tx.blobVersionedHashes.count)
-            if blobGasUsed > BlobParameters.maxBlobGasPerBlock { throw .invalidBlobTransaction("too many blobs") }
-            let blobPrice = block.blobBaseFee
+            let blobCount = UInt64(tx.blobVersionedHashes.count)
+            blobGasUsed = BlobParameters.gasPerBlob * blobCount
+            if blobGasUsed > rules.blobs.maxBlobGas || blobCount > rules.maxBlobsPerTransaction {
+                throw .invalidBlobTransaction("too many blobs")
+            }
+            let blobPrice = blobBaseFee
             if tx.maxFeePerBlobGas < blobPrice { throw .blobFeeBelowBlobBaseFee }
             blobFee = UInt256(blobGasUsed) &* blobPrice
             maxBlobFee = UInt256(blobGasUsed) &* tx.maxFeePerBlobGas
@@ -71,7 +76,7 @@ extension EVM {
         // Phase 3: run the top frame.
         state.warmAddress(block.coinbase)
         state.warmAddress(tx.sender)
-        for precompile in Precompile.allCases { state.warmAddress(precompile.address) }
+        for precompile in rules.precompiles { state.warmAddress(precompile.address) }
         for entry in tx.accessList {
             state.warmAddress(entry.address)
             for key in entry.storageKeys { state.warmSlot(SlotKey(entry.address, key)) }
@@ -99,10 +104,11 @@ extension EVM {
             }
         }
 
-        // Phase 4: refunds, fees, cleanup.
+        // Phase 4: refunds (then the EIP-7623 floor), fees, cleanup.
         let gasUsedBeforeRefund = tx.gasLimit - UInt64(result.gasLeft)
         let refund = UInt64(max(0, min(Int(gasUsedBeforeRefund / 5), state.refund)))
-        let gasLeft = UInt64(result.gasLeft) + refund
+        let gasUsedBeforeFloor = gasUsedBeforeRefund - refund
+        let gasLeft = tx.gasLimit - max(gasUsedBeforeFloor, floor)
         state.addBalance(sender, UInt256(gasLeft) &* effectiveGasPrice)
         let priorityFee = effectiveGasPrice &- baseFee
         let coinbaseFee = UInt256(tx.gasLimit - gasLeft) &* priorityFee
@@ -116,7 +122,8 @@ extension EVM {
         state.finishTransaction()
         return TransactionResult(status: result.status, gasUsed: tx.gasLimit - gasLeft, refund: refund, logs: logs,
                                  createdAddress: createdAddress, output: result.output,
-                                 effectiveGasPrice: effectiveGasPrice, blobGasUsed: blobGasUsed)
+                                 effectiveGasPrice: effectiveGasPrice, blobGasUsed: blobGasUsed,
+                                 gasUsedBeforeFloor: gasUsedBeforeFloor)
     }
 
     /// Runs a call without changing the state (eth_call, eth_estimateGas): every change is
@@ -129,7 +136,7 @@ extension EVM {
         state.warmAddress(from)
         state.warmAddress(to)
         state.warmAddress(block.coinbase)
-        for precompile in Precompile.allCases { state.warmAddress(precompile.address) }
+        for precompile in rules.precompiles { state.warmAddress(precompile.address) }
         let message = Message(kind: .call, caller: from, target: to, codeAddress: to, value: value, input: data,
                               gas: gas, depth: 0, isStatic: false, transfersValue: !value.isZero)
         let result = call(message)

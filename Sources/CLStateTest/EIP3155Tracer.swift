@@ -7,16 +7,21 @@ import Foundation
 public final class EIP3155Tracer: EVMTracer {
     private let handle: FileHandle
     private var buffer = ""
+    /// The fork whose mnemonics name the opcodes (CLZ is `0x1e` before Osaka).
+    private let fork: Hardfork
 
-    /// Creates a tracer writing to `handle`.
-    public init(handle: FileHandle = .standardError) { self.handle = handle }
+    /// Creates a tracer writing to `handle`, naming opcodes as `fork` defines them.
+    public init(handle: FileHandle = .standardError, fork: Hardfork = .cancun) {
+        self.handle = handle
+        self.fork = fork
+    }
 
     /// See `EVMTracer`.
     public func step(_ s: TraceStep) {
         var line = "{\"pc\":\(s.pc),\"op\":\(s.opcode),\"gas\":\"\(hex(s.gas))\",\"gasCost\":\"\(hex(s.gasCost))\""
         line += ",\"memSize\":\(s.memorySize),\"stack\":["
         line += s.stack.map { "\"\($0.hexQuantity)\"" }.joined(separator: ",")
-        line += "],\"depth\":\(s.depth),\"refund\":\(s.refund),\"opName\":\"\(OpcodeTable.name(of: s.opcode))\""
+        line += "],\"depth\":\(s.depth),\"refund\":\(s.refund),\"opName\":\"\(OpcodeTable.name(of: s.opcode, fork: fork))\""
         if let error = s.error { line += ",\"error\":\"\(error)\"" }
         line += "}\n"
         write(line)

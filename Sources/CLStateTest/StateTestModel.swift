@@ -15,8 +15,11 @@ public struct StateTest: Sendable {
     public var preStorage: [Address: [UInt256: UInt256]]
     /// The transaction template (one value per index list).
     public var transaction: TransactionTemplate
+    /// Expected results per fork (only forks the EVM implements; others are ignored).
+    public var expectations: [Hardfork: [Expectation]]
+
     /// Expected results for the Cancun fork.
-    public var cancun: [Expectation]
+    public var cancun: [Expectation] { expectations[.cancun] ?? [] }
 }
 
 /// The `transaction` section: lists of data, gas limits and values, indexed by each post entry.
@@ -195,10 +198,12 @@ extension StateTest {
         for fork in post.keys where !knownForks.contains(fork) {
             throw StateTestError("\(name).post: unknown fork '\(fork)'")
         }
-        var expectations: [Expectation] = []
-        if let entries = post["Cancun"] {
-            for (i, e) in try JSONField.list(entries, "\(name).post.Cancun").enumerated() {
-                let path = "\(name).post.Cancun[\(i)]"
+        var byFork: [Hardfork: [Expectation]] = [:]
+        for fork in Hardfork.allCases {
+            guard let entries = post[fork.fixtureName] else { continue }
+            var expectations: [Expectation] = []
+            for (i, e) in try JSONField.list(entries, "\(name).post.\(fork.fixtureName)").enumerated() {
+                let path = "\(name).post.\(fork.fixtureName)[\(i)]"
                 let entry = try JSONField.object(e, path)
                 let indexes = try JSONField.object(entry["indexes"], "\(path).indexes")
                 guard let d = indexes["data"] as? Int, let g = indexes["gas"] as? Int, let v = indexes["value"] as? Int,
@@ -211,8 +216,9 @@ extension StateTest {
                     logsHash: try JSONField.bytes32(entry["logs"], "\(path).logs"),
                     expectException: entry["expectException"] as? String))
             }
+            byFork[fork] = expectations
         }
-        return StateTest(name: name, block: block, pre: pre, preStorage: storage, transaction: tx, cancun: expectations)
+        return StateTest(name: name, block: block, pre: pre, preStorage: storage, transaction: tx, expectations: byFork)
     }
 
     static func parseTransaction(_ t: [String: Any], _ path: String) throws(StateTestError) -> TransactionTemplate {

@@ -2,7 +2,7 @@ import CLEVM
 import CLPrimitives
 import Foundation
 
-/// The outcome of one `post.Cancun[i]` case.
+/// The outcome of one `post.<fork>[i]` case.
 public struct CaseOutcome: Sendable {
     /// Passed, failed, or skipped.
     public enum Verdict: String, Sendable { case passed, failed, skipped }
@@ -10,7 +10,7 @@ public struct CaseOutcome: Sendable {
     public var file: String
     /// Test name.
     public var test: String
-    /// Position in `post.Cancun`.
+    /// Position in `post.<fork>`.
     public var position: Int
     /// Data, gas and value indexes.
     public var indexes: (data: Int, gas: Int, value: Int)
@@ -44,16 +44,18 @@ public struct StateTestSummary: Sendable {
     public init() {}
 }
 
-/// Runs GeneralStateTests files for their Cancun entries.
+/// Runs GeneralStateTests files for the entries of one fork (`post.Cancun`, `post.Prague` or `post.Osaka`).
 public final class StateTestRunner {
+    /// The fork whose entries run, under that fork's rules.
+    public let fork: Hardfork
     /// Receives EIP-3155 steps when tracing.
     public var tracer: (any EVMTracer)?
     /// Called after each transaction when tracing, with the EIP-3155 summary line values.
     public var onTransactionEnd: ((_ output: [UInt8], _ gasUsed: UInt64, _ error: String?, _ root: Bytes32,
                                    _ passed: Bool) -> Void)?
 
-    /// Creates a runner.
-    public init() {}
+    /// Creates a runner for `fork`'s entries.
+    public init(fork: Hardfork = .cancun) { self.fork = fork }
 
     /// Expands folders into their `.json` files (sorted); files are kept as given.
     public static func collectFiles(_ paths: [String]) -> [String] {
@@ -75,7 +77,7 @@ public final class StateTestRunner {
         return out
     }
 
-    /// Runs every Cancun case of one file; a file that cannot be read or parsed is reported
+    /// Runs every case of the runner's fork in one file; a file that cannot be read or parsed is reported
     /// in `summary.fileErrors` and counted as one failure.
     public func runFile(_ path: String, into summary: inout StateTestSummary, outcomes: ((CaseOutcome) -> Void)? = nil) {
         let tests: [StateTest]
@@ -92,7 +94,7 @@ public final class StateTestRunner {
             return
         }
         for test in tests {
-            for expectation in test.cancun {
+            for expectation in test.expectations[fork] ?? [] {
                 let outcome = runCase(test, expectation, file: path)
                 switch outcome.verdict {
                 case .passed: summary.passed += 1
@@ -111,7 +113,8 @@ public final class StateTestRunner {
         let backend = InMemoryBackend(accounts: test.pre, storages: test.preStorage)
         let world = WorldState(backend: backend)
         let template = test.transaction
-        let evm = EVM(state: world, block: test.block, context: TransactionContext(origin: template.sender, gasPrice: .zero))
+        let evm = EVM(state: world, block: test.block, context: TransactionContext(origin: template.sender, gasPrice: .zero),
+                      rules: ForkRules.of(fork))
         evm.tracer = tracer
 
         var rejection: String?

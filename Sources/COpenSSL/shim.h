@@ -4,3 +4,5 @@
 #include <openssl/crypto.h>
 #include <openssl/provider.h>
 #include <openssl/err.h>
+#include <openssl/ec.h>
+#include <openssl/obj_mac.h>

@@ -15,6 +15,9 @@ struct EVMRunCommand: ParsableCommand {
     @Argument(help: "JSON file: a list of cases {env, pre, tx}.")
     var path: String
 
+    @Option(help: "Fork the cases run under: cancun, prague or osaka.")
+    var hardfork: Hardfork = .cancun
+
     func run() throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         guard let cases = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
@@ -22,11 +25,12 @@ struct EVMRunCommand: ParsableCommand {
         }
         let box = LinesBox()
         box.cases = cases
+        let rules = ForkRules.of(hardfork)
         StateTestRunner.onLargeStack {
             var lines: [String] = []
             for (i, c) in box.cases.enumerated() {
                 do {
-                    lines.append(try EVMRunCase.run(c))
+                    lines.append(try EVMRunCase.run(c, rules: rules))
                 } catch {
                     lines.append("{\"case\":\(i),\"error\":\"\(error)\"}")
                 }
@@ -69,7 +73,7 @@ enum EVMRunCase {
         return a
     }
 
-    static func run(_ c: [String: Any]) throws -> String {
+    static func run(_ c: [String: Any], rules: ForkRules) throws -> String {
         guard let env = c["env"] as? [String: Any], let pre = c["pre"] as? [String: Any],
               let t = c["tx"] as? [String: Any] else { throw Failure(description: "case needs env, pre, tx") }
         var accounts: [Address: AccountInfo] = [:]
@@ -90,7 +94,8 @@ enum EVMRunCase {
             timestamp: try word(env["timestamp"]).w0, gasLimit: try word(env["gasLimit"]).w0,
             prevRandao: try word(env["prevRandao"]).bytes32, baseFee: try word(env["baseFee"]),
             excessBlobGas: 0, chainId: try word(env["chainId"]))
-        let evm = EVM(state: world, block: block, context: TransactionContext(origin: try address(t["sender"]), gasPrice: .zero))
+        let evm = EVM(state: world, block: block, context: TransactionContext(origin: try address(t["sender"]), gasPrice: .zero),
+                      rules: rules)
         let toText = (t["to"] as? String) ?? ""
         let tx = Transaction(type: 0, sender: try address(t["sender"]), nonce: try word(t["nonce"]).w0,
                              gasLimit: try word(t["gas"]).w0, to: toText.isEmpty ? nil : try address(toText),

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CLDispute
+import CLEVM
+import CLHarness
 import CLFPVM
 import CLPrimitives
 import Foundation
@@ -33,6 +35,8 @@ struct GasStepCommand: ParsableCommand {
     var preimage: [String] = []
     @Flag(help: "Give the guest the key of the first --preimage as its input.") var inputPreimageKey = false
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Option(help: "Fork of the dev chain the step runs on: cancun, prague (calldata floor) or osaka.")
+    var hardfork: Hardfork = .newest
     @Option(help: "Write an SVG chart of transaction gas by class to this file.") var svg: String?
 
     func run() throws {
@@ -51,13 +55,15 @@ struct GasStepCommand: ParsableCommand {
             input = firstKey.bytes
         }
         let vm = try program.makeVM(input: input, oracle: store)
-        let verifier = try OnChainStepVerifier()
+        var config = DevChainConfig()
+        config.hardfork = hardfork
+        let verifier = try OnChainStepVerifier(chain: try DevChain(config: config))
         let profiler = StepGasProfiler(samplesPerClass: samples, seed: seed, stepLimit: maxSteps)
         let report = try profiler.profile(vm, on: verifier)
         if json {
             print(Self.json(report))
         } else {
-            print(Self.table(report))
+            print(Self.table(report, fork: hardfork))
         }
         if let svg {
             try Data(GasChart.svg(report).utf8).write(to: URL(fileURLWithPath: svg))
@@ -66,8 +72,8 @@ struct GasStepCommand: ParsableCommand {
         if !report.mismatches.isEmpty { throw ExitCode(1) }
     }
 
-    static func table(_ report: StepGasProfiler.Report) -> String {
-        var lines = ["\(report.steps) steps; gas of RV32Step.step (Cancun), min / median / max",
+    static func table(_ report: StepGasProfiler.Report, fork: Hardfork) -> String {
+        var lines = ["\(report.steps) steps; gas of RV32Step.step (\(fork.fixtureName)), min / median / max",
                      "class            executed   sampled   execution gas              transaction gas"]
         for c in report.classes {
             let e = c.execution, t = c.transaction

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLEVM
 import CLHarness
 import Foundation
 
@@ -17,6 +18,8 @@ struct NodeCommand: ParsableCommand {
     @Option(help: "Number of funded accounts.") var accounts = 10
     @Option(help: "Initial balance of each account, in ether.") var balance: UInt64 = 10_000
     @Option(help: "Block gas limit.") var gasLimit: UInt64 = 30_000_000
+    @Option(help: "Fork the chain runs: cancun, prague or osaka (the newest by default, as Anvil).")
+    var hardfork: Hardfork = .newest
     @Option(help: "Mine a block every N seconds instead of one per transaction.") var blockTime: Double?
     @Flag(help: "fsync every block (survives power loss, slower).") var syncFull = false
     @Option(help: "Largest request body accepted, in bytes.") var maxBodyBytes = 5 * 1024 * 1024
@@ -37,6 +40,7 @@ struct NodeCommand: ParsableCommand {
         config.gasLimit = gasLimit
         config.databasePath = inMemory ? nil : db
         config.synchronousFull = syncFull
+        config.hardfork = hardfork
         let chain: DevChain
         do { chain = try DevChain(config: config) } catch { throw CLIError("cannot open the chain: \(error)") }
         let server = RPCServer(chain: chain, limits: limits.rpcLimits)
@@ -48,7 +52,7 @@ struct NodeCommand: ParsableCommand {
         }
         if let blockTime { server.startIntervalMining(seconds: blockTime) }
         if !quiet {
-            print("chainlearn node: chain id \(chainId), head block \(chain.blockNumber), \(inMemory ? "in memory" : "database \(db)")")
+            print("chainlearn node: chain id \(chainId), hardfork \(hardfork), head block \(chain.blockNumber), \(inMemory ? "in memory" : "database \(db)")")
             print("Available accounts (mnemonic: \(mnemonic)):")
             for (i, address) in chain.accounts.enumerated() {
                 let key = chain.key(for: address).map { $0.secret.hex } ?? ""

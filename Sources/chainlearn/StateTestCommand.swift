@@ -1,12 +1,13 @@
 import ArgumentParser
+import CLEVM
 import CLStateTest
 import Foundation
 
-/// `chainlearn statetest`: runs ethereum/tests GeneralStateTests files for their Cancun entries.
+/// `chainlearn statetest`: runs ethereum/tests GeneralStateTests files for one fork's entries.
 struct StateTestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "statetest",
-        abstract: "Run Ethereum GeneralStateTests (Cancun entries): check post-state roots and logs hashes.")
+        abstract: "Run Ethereum GeneralStateTests (one fork's entries): check post-state roots and logs hashes.")
 
     @Argument(help: "State-test JSON files or folders (searched recursively).")
     var paths: [String]
@@ -17,13 +18,17 @@ struct StateTestCommand: ParsableCommand {
     @Flag(help: "Write EIP-3155 JSON trace lines to stderr.")
     var trace = false
 
+    @Option(help: "Fork whose post entries run: cancun, prague or osaka.")
+    var hardfork: Hardfork = .cancun
+
     func run() throws {
         let files = StateTestRunner.collectFiles(paths)
         let box = SummaryBox()
         let tracing = trace
+        let fork = hardfork
         StateTestRunner.onLargeStack {
-            let runner = StateTestRunner()
-            let tracer = tracing ? EIP3155Tracer() : nil
+            let runner = StateTestRunner(fork: fork)
+            let tracer = tracing ? EIP3155Tracer(fork: fork) : nil
             if let tracer {
                 runner.tracer = tracer
                 runner.onTransactionEnd = { output, gasUsed, error, root, passed in

@@ -4,6 +4,7 @@ import json
 import threading
 import time
 
+import pytest
 import requests
 
 from conftest import Node
@@ -12,6 +13,15 @@ LOOP = "0x5b600056"  # JUMPDEST PUSH1 0 JUMP: runs until its gas is gone
 # 1,000 PUSH1 0, then a JUMPDEST/PUSH2/JUMP loop: every step of the trace carries a 1,000-deep stack.
 DEEP_LOOP = "0x" + "6000" * 1000 + "5b6107d056"
 THREE_LOGS = "0x" + "60006000a0" * 3 + "00"  # LOG0 three times
+
+
+@pytest.fixture
+def cancun_node():
+    """A node pinned to Cancun: the two tests below size their work by 30M-gas transactions and calls,
+    which Osaka's (the default fork's) 16,777,216 transaction gas cap (EIP-7825) would refuse or cap."""
+    n = Node("--hardfork", "cancun")
+    yield n
+    n.stop()
 
 
 def peak_rss_bytes(node) -> int:
@@ -36,7 +46,8 @@ def test_fee_history_percentiles_are_capped_at_100(node):
     assert node.alive() and peak_rss_bytes(node) < 1 << 30
 
 
-def test_deep_stack_trace_of_30m_gas_is_refused_within_the_memory_limit(node):
+def test_deep_stack_trace_of_30m_gas_is_refused_within_the_memory_limit(cancun_node):
+    node = cancun_node
     dev = node.rpc("eth_accounts")["result"][0]
     target = "0x" + "de" * 20
     node.rpc("anvil_setCode", [target, DEEP_LOOP])
@@ -91,7 +102,8 @@ def test_default_limits_refuse_the_reviews_requests(node):
     assert node.alive()
 
 
-def test_a_batch_of_heavy_calls_is_cut_off_and_does_not_stall_other_clients(node):
+def test_a_batch_of_heavy_calls_is_cut_off_and_does_not_stall_other_clients(cancun_node):
+    node = cancun_node
     looper = "0x" + "10" * 20
     node.rpc("anvil_setCode", [looper, LOOP])
     batch = [{"jsonrpc": "2.0", "id": i, "method": "eth_call", "params": [{"to": looper}, "latest"]} for i in range(1000)]

@@ -39,15 +39,21 @@ public struct StepCallOutcome: Equatable, Sendable {
 
     /// The result.
     public var result: Result
-    /// Gas of the whole transaction (intrinsic, calldata and execution; Cancun pricing).
+    /// Gas of the whole transaction (intrinsic, calldata and execution, under the chain's fork: from
+    /// Prague at least the EIP-7623 calldata floor).
     public var transactionGas: UInt64
     /// Gas of the transaction's calldata and base cost alone (21,000 + 4 per zero byte + 16 per other byte).
     public var intrinsicGas: UInt64
     /// The calldata sent (replayable with `chainlearn call`).
     public var calldata: [UInt8]
 
-    /// Execution gas: what the contract's code used (`transactionGas - intrinsicGas`).
-    public var executionGas: UInt64 { transactionGas - intrinsicGas }
+    /// Gas of the transaction before the EIP-7623 calldata floor (`transactionGas` under Cancun, or
+    /// when the floor does not bind).
+    public var gasBeforeFloor: UInt64
+
+    /// Execution gas: what the contract's code used (`gasBeforeFloor - intrinsicGas`; the floor is
+    /// not execution).
+    public var executionGas: UInt64 { gasBeforeFloor - intrinsicGas }
 
     /// The post-state hash, or nil when the call reverted.
     public var postStateHash: Bytes32? {
@@ -156,7 +162,8 @@ public final class OnChainStepVerifier {
         }
     }
 
-    /// Cancun intrinsic gas of a call transaction with `calldata` and no access list.
+    /// Intrinsic gas of a call transaction with `calldata` and no access list (the same in Cancun,
+    /// Prague and Osaka; Prague's calldata floor is a lower bound on the total, not part of this).
     public static func intrinsicGas(calldata: [UInt8]) -> UInt64 {
         var gas: UInt64 = 21_000
         for byte in calldata { gas += byte == 0 ? 4 : 16 }
@@ -201,6 +208,7 @@ public final class OnChainStepVerifier {
             result = .reverted("\(outcome.status)")
         }
         return StepCallOutcome(result: result, transactionGas: outcome.gasUsed,
-                               intrinsicGas: Self.intrinsicGas(calldata: calldata), calldata: calldata)
+                               intrinsicGas: Self.intrinsicGas(calldata: calldata), calldata: calldata,
+                               gasBeforeFloor: outcome.gasUsedBeforeFloor)
     }
 }

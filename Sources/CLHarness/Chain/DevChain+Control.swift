@@ -35,6 +35,12 @@ extension DevChain {
             throw .rejected("nonce too low: address \(sender.checksummed), tx: \(tx.nonce) state: \(account.nonce)")
         }
         if tx.gasLimit > config.gasLimit { throw .rejected("exceeds block gas limit") }
+        let rules = config.rules
+        if let cap = rules.transactionGasCap, tx.gasLimit > cap {
+            throw .rejected("transaction gas limit too high (cap: \(cap), tx: \(tx.gasLimit))")
+        }
+        let floor = rules.intrinsicGas(DevChain.evmTransaction(tx, sender: sender)).floor
+        if tx.gasLimit < floor { throw .rejected("insufficient gas for floor data gas cost: have \(tx.gasLimit), want \(floor)") }
         let baseFee = head.header.nextBaseFee
         if tx.feeCap < baseFee {
             throw .rejected("max fee per gas less than block base fee: address \(sender.checksummed), maxFeePerGas: \(tx.feeCap), baseFee: \(baseFee)")
@@ -62,7 +68,7 @@ extension DevChain {
             case .gas(let gas): filled.gas = gas
             case .failed(let outcome):
                 if outcome.status == .revert { throw .reverted(outcome.output) }
-                throw .rejected("gas required exceeds allowance (\(config.gasLimit)): \(outcome.status)")
+                throw .rejected("gas required exceeds allowance (\(config.defaultCallGas)): \(outcome.status)")
             }
         }
         let baseFee = head.header.nextBaseFee

@@ -51,8 +51,10 @@ public struct CallOutcome: Sendable {
     public var status: ExecutionStatus
     /// Return or revert data.
     public var output: [UInt8]
-    /// Gas used (after refunds).
+    /// Gas used (after refunds, and from Prague at least the EIP-7623 calldata floor).
     public var gasUsed: UInt64
+    /// Gas used after refunds but before the calldata floor (`gasUsed` when the floor did not bind).
+    public var gasUsedBeforeFloor: UInt64
 }
 
 /// A call request as eth_call / eth_estimateGas / eth_sendTransaction describe it.
@@ -127,18 +129,33 @@ extension DevChain {
         }
     }
 
+    /// Bytes reserved for the header, the withdrawals and the list prefixes when a block's size is
+    /// checked against EIP-7934's limit (a dev-chain header encodes to about 600 bytes).
+    static let blockOverheadAllowance = 2048
+
     /// Mines one block holding `transactions` (each already validated statelessly). A transaction the
     /// EVM refuses is left out; when `strict` is set the block is not mined at all and the error thrown.
-    /// The block and its state are committed to the database in one transaction.
+    /// Under Osaka a transaction that would take the block's RLP past EIP-7934's limit is left out the
+    /// same way (the transactions' encodings are counted, plus `blockOverheadAllowance` for the header
+    /// and list prefixes). The block and its state are committed to the database in one transaction.
     @discardableResult
     func mine(_ transactions: [(Transaction, Address)], strict: Bool) throws(ChainError) -> Block {
         let timestamp = timestampForNextBlock()
         let environment = nextBlockEnvironment(timestamp: timestamp)
         let evmState = CLEVM.WorldState(backend: ChainStateBackend(chain: self))
-        let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: .zero, gasPrice: .zero))
+        let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: .zero, gasPrice: .zero), rules: config.rules)
         var included: [Transaction] = [], senders: [Address] = [], receipts: [Receipt] = []
         var gasUsed: UInt64 = 0
+        var blockBytes = DevChain.blockOverheadAllowance
         for (tx, sender) in transactions {
+            if let limit = config.rules.maxBlockSize {
+                let size = tx.encoded.count + 8
+                if blockBytes + size > limit {
+                    if strict { throw .rejected("block rlp size exceeds the limit of \(limit) bytes (EIP-7934)") }
+                    continue
+                }
+                blockBytes += size
+            }
             do {
                 let result = try evm.executeTransaction(DevChain.evmTransaction(tx, sender: sender),
                                                         blockGasAvailable: config.gasLimit - gasUsed)
@@ -249,7 +266,7 @@ extension DevChain {
         }
         if !request.hasFees { environment.baseFee = .zero }
         let evmState = CLEVM.WorldState(backend: backend)
-        let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: sender, gasPrice: .zero))
+        let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: sender, gasPrice: .zero), rules: config.rules)
         evm.tracer = tracer
         let nonce = backend.account(at: sender)?.nonce ?? 0
         let tx = transaction(for: request, nonce: nonce, chainBaseFee: environment.baseFee)
@@ -261,7 +278,8 @@ extension DevChain {
             var output = result.output
             // A successful creation returns the deployed code, as geth's eth_call does.
             if let created = result.createdAddress, result.status == .success { output = evmState.account(created).code }
-            return CallOutcome(status: result.status, output: output, gasUsed: result.gasUsed)
+            return CallOutcome(status: result.status, output: output, gasUsed: result.gasUsed,
+                               gasUsedBeforeFloor: result.gasUsedBeforeFloor)
         } catch {
             throw .rejected(DevChain.message(for: error, sender: sender, tx: tx,
                                              balance: backend.account(at: sender)?.balance ?? .zero, baseFee: environment.baseFee))
@@ -271,7 +289,7 @@ extension DevChain {
     /// Builds an unsigned transaction from a request, filling defaults (EIP-1559 unless a gas price is given).
     public func transaction(for request: CallRequest, nonce: UInt64, chainBaseFee: UInt256) -> Transaction {
         var tx = Transaction(type: .dynamicFee, chainID: config.chainID, nonce: request.nonce ?? nonce,
-                             gasLimit: request.gas ?? config.gasLimit, to: request.to, value: request.value,
+                             gasLimit: request.gas ?? config.defaultCallGas, to: request.to, value: request.value,
                              data: request.data, accessList: request.accessList)
         if let gasPrice = request.gasPrice, request.maxFeePerGas == nil {
             tx.type = request.accessList.isEmpty ? .legacy : .accessList
@@ -293,7 +311,7 @@ extension DevChain {
     public func estimateGas(_ request: CallRequest, block number: UInt64? = nil, meter: ExecutionMeter? = nil)
         throws(ChainError) -> GasEstimate {
         var probe = request
-        let cap = request.gas ?? config.gasLimit
+        let cap = request.gas ?? config.defaultCallGas
         probe.gas = cap
         let first = try simulate(probe, block: number, meter: meter)
         guard first.status == .success else { return .failed(first) }

@@ -83,7 +83,7 @@ extension DevChain {
         let environment = BlockEnvironment(coinbase: h.coinbase, number: h.number, timestamp: h.timestamp, gasLimit: h.gasLimit,
                                            prevRandao: h.mixHash, baseFee: h.baseFeePerGas, chainId: UInt256(config.chainID))
         let evm = EVM(state: CLEVM.WorldState(backend: backend), block: environment,
-                      context: TransactionContext(origin: .zero, gasPrice: .zero))
+                      context: TransactionContext(origin: .zero, gasPrice: .zero), rules: config.rules)
         var gasUsed: UInt64 = 0
         for i in 0..<stored.index {
             let result = try? evm.executeTransaction(DevChain.evmTransaction(block.transactions[i], sender: block.senders[i]),

@@ -1,3 +1,4 @@
+import CLEVM
 import CLPrimitives
 
 /// How a dev chain is set up.
@@ -22,6 +23,15 @@ public struct DevChainConfig: Sendable {
     public var synchronousFull = false
     /// Genesis timestamp; nil for the current time.
     public var genesisTimestamp: UInt64?
+    /// The fork every block runs under (the newest, Osaka, unless set: Anvil's default is its newest too).
+    public var hardfork: Hardfork = .newest
+
+    /// The rules of `hardfork`.
+    public var rules: ForkRules { ForkRules.of(hardfork) }
+
+    /// Gas of a call or estimate that names none: the block gas limit, capped by the fork's
+    /// per-transaction cap (EIP-7825), as geth and Anvil cap it.
+    public var defaultCallGas: UInt64 { min(gasLimit, rules.transactionGasCap ?? gasLimit) }
 
     /// The defaults: chain 31337, the development mnemonic, ten accounts, in memory.
     public init() {}

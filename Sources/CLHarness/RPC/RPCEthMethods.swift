@@ -82,7 +82,7 @@ extension RPCServer {
             case .gas(let gas): return RPCFormat.quantity(gas)
             case .failed(let outcome):
                 if outcome.status == .revert { throw .reverted(outcome.output) }
-                    throw .server("gas required exceeds allowance (\(request.gas ?? min(chain.config.gasLimit, limits.gasCap))): \(outcome.status)")
+                    throw .server("gas required exceeds allowance (\(request.gas ?? min(chain.config.defaultCallGas, limits.gasCap))): \(outcome.status)")
             }
         case "eth_sendRawTransaction":
             let raw = try RPCParams.bytes(try p.required(0, "transaction"), "transaction")
@@ -147,11 +147,13 @@ extension RPCServer {
         }
     }
 
-    /// `request` with its gas limit lowered to the RPC gas cap (and, without one, the cap or the
-    /// block gas limit, whichever is lower), as geth caps eth_call and eth_estimateGas.
+    /// `request` with its gas limit lowered to the RPC gas cap and the fork's transaction gas cap
+    /// (EIP-7825; without a gas field, the block gas limit is the start), as geth caps eth_call and
+    /// eth_estimateGas.
     func capped(_ request: CallRequest) -> CallRequest {
         var request = request
-        request.gas = min(request.gas ?? chain.config.gasLimit, limits.gasCap)
+        let forkCap = chain.config.rules.transactionGasCap ?? UInt64.max
+        request.gas = min(request.gas ?? chain.config.gasLimit, limits.gasCap, forkCap)
         return request
     }
 

@@ -19,7 +19,7 @@ extension RPCServer {
         }
         let logs: [JSON] = result.steps.map { step in
             var members: [(String, JSON)] = [
-                ("pc", .int(step.pc)), ("op", .string(OpcodeTable.name(of: step.opcode))), ("gas", .int(step.gas)),
+                ("pc", .int(step.pc)), ("op", .string(OpcodeTable.name(of: step.opcode, fork: chain.config.hardfork))), ("gas", .int(step.gas)),
                 ("gasCost", .int(step.gasCost)), ("depth", .int(step.depth)),
             ]
             if !disableStack { members.append(("stack", .array(step.stack.map { .string($0.hexQuantity) }))) }
