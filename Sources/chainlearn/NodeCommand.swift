@@ -26,6 +26,8 @@ struct NodeCommand: ParsableCommand {
     @Option(help: "Seconds a keep-alive connection may stay idle.") var httpIdleTimeout = 15.0
     @Option(help: "Seconds a client has to send a whole request head.") var httpHeaderTimeout = 10.0
     @Option(help: "Seconds a client has to send a whole request body.") var httpBodyTimeout = 30.0
+    @Option(help: "Largest request head (request line and header fields), in bytes.") var maxHeaderBytes = HTTPServerLimits().maxHeaderBytes
+    @Option(help: "Threads that run JSON-RPC requests (socket I/O runs on one event loop per core).") var rpcThreads = HTTPServerLimits().workerThreads
     @OptionGroup(title: "Limits on one request's work (docs/ARCHITECTURE.md)") var limits: NodeLimitOptions
 
     func run() throws {
@@ -41,9 +43,16 @@ struct NodeCommand: ParsableCommand {
         do { chain = try DevChain(config: config) } catch { throw CLIError("cannot open the chain: \(error)") }
         let server = RPCServer(chain: chain, limits: limits.rpcLimits)
         let bound: UInt16
-        do { bound = try server.start(host: host, port: port, maxBodyBytes: maxBodyBytes,
-                                         timeouts: (max(0.5, httpIdleTimeout), max(0.5, httpHeaderTimeout), max(0.5, httpBodyTimeout)),
-                                         maxConnections: max(1, maxConnections), maxConnectionsPerClient: max(0, maxConnectionsPerClient)) } catch {
+        var http = HTTPServerLimits()
+        http.maxBodyBytes = maxBodyBytes
+        http.maxHeaderBytes = max(1024, maxHeaderBytes)
+        http.maxConnections = max(1, maxConnections)
+        http.maxConnectionsPerClient = max(0, maxConnectionsPerClient)
+        http.idleTimeout = max(0.5, httpIdleTimeout)
+        http.headerTimeout = max(0.5, httpHeaderTimeout)
+        http.bodyTimeout = max(0.5, httpBodyTimeout)
+        http.workerThreads = max(1, rpcThreads)
+        do { bound = try server.start(host: host, port: port, httpLimits: http) } catch {
             throw CLIError("cannot listen on \(host):\(port): \(error)")
         }
         if let blockTime { server.startIntervalMining(seconds: blockTime) }
