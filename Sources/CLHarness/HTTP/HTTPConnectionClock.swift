@@ -55,6 +55,15 @@ final class HTTPConnectionClock: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The client shut its sending side: a draining connection has nothing more to wait for.
+        if case .inputClosed = event as? ChannelEvent, phase == .draining {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch phase {
         case .draining:

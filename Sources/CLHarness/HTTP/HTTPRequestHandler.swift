@@ -32,6 +32,10 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     private var body: [UInt8] = []
     private var closing = false
     private var active = true
+    /// A request is with the worker pool.
+    private var inFlight = false
+    /// The client shut its sending side (a half-close): answer what is in flight, then close.
+    private var inputClosed = false
 
     init(clock: HTTPConnectionClock, limits: HTTPServerLimits, pool: HTTPWorkerPool, handler: @escaping HTTPServer.Handler) {
         self.clock = clock
@@ -79,6 +83,15 @@ final class HTTPRequestHandler: ChannelInboundHandler {
         }
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard case .inputClosed = event as? ChannelEvent else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        inputClosed = true
+        if !inFlight && !closing { context.close(promise: nil) }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         guard !closing, let parseError = error as? HTTPParserError else {
             context.close(promise: nil)
@@ -124,6 +137,7 @@ final class HTTPRequestHandler: ChannelInboundHandler {
 
     private func dispatch(context: ChannelHandlerContext, _ requestHead: HTTPRequestHead, _ body: [UInt8]) {
         let keepAlive = requestHead.isKeepAlive
+        inFlight = true
         if requestHead.method == .OPTIONS {
             var response = HTTPResponse(status: 204, body: [])
             response.headers += [("Access-Control-Allow-Methods", "POST, GET, OPTIONS"), ("Access-Control-Allow-Headers", "Content-Type")]
@@ -152,8 +166,15 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     }
 
     /// Writes `response`; then waits for the next request, or closes.
-    private func respond(context: ChannelHandlerContext, _ response: HTTPResponse, keepAlive: Bool) {
+    private func respond(context: ChannelHandlerContext, _ response: HTTPResponse, keepAlive requested: Bool) {
+        inFlight = false
         guard active else { return }
+        if inputClosed {
+            // Nothing more can come: close as soon as the answer is out.
+            write(context: context, response, keepAlive: false).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            return
+        }
+        let keepAlive = requested
         // The idle deadline starts before the end is written: writing it may hand this handler the
         // next pipelined request at once, which moves the clock on again.
         if keepAlive { clock.responseSent() }
