@@ -52,6 +52,7 @@ struct NodeCommand: ParsableCommand {
         http.headerTimeout = max(0.5, httpHeaderTimeout)
         http.bodyTimeout = max(0.5, httpBodyTimeout)
         http.workerThreads = max(1, rpcThreads)
+        NodeCommand.raiseOpenFileLimit(toFit: http.maxConnections)
         do { bound = try server.start(host: host, port: port, httpLimits: http) } catch {
             throw CLIError("cannot listen on \(host):\(port): \(error)")
         }
@@ -69,6 +70,24 @@ struct NodeCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         // SIGINT/SIGTERM end the process; every acknowledged block is already committed.
         while true { sleep(3600) }
+    }
+}
+
+extension NodeCommand {
+    /// Raises the soft open-files limit towards the hard one so that `connections` sockets fit (a
+    /// common default soft limit, 1,024, is below `--max-connections`); a refusal leaves it as it is.
+    static func raiseOpenFileLimit(toFit connections: Int) {
+        #if os(Linux)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        var limit = rlimit()
+        guard getrlimit(resource, &limit) == 0 else { return }
+        let wanted = rlim_t(connections + 256)
+        guard limit.rlim_cur < wanted else { return }
+        limit.rlim_cur = min(wanted, limit.rlim_max)
+        _ = setrlimit(resource, &limit)
     }
 }
 

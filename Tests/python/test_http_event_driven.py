@@ -3,6 +3,7 @@ strictly (a body after a missing or invalid length is never run as a request), p
 answered in order one at a time, and sizes, deadlines and per-client limits hold."""
 import json
 import pathlib
+import resource
 import select
 import socket
 import time
@@ -194,5 +195,16 @@ def test_a_client_that_half_closes_after_its_request_still_gets_the_answer():
                 answer += chunk
         assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b'{"jsonrpc":"2.0","id":1,"result":"0x7a69"}')
         assert node.alive()
+    finally:
+        node.stop()
+
+
+def test_the_node_raises_its_open_files_limit_to_fit_its_connection_limit():
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    node = Node("--max-connections", "5000")
+    try:
+        line = next(l for l in pathlib.Path(f"/proc/{node.process.pid}/limits").read_text().splitlines()
+                    if l.startswith("Max open files"))
+        assert int(line.split()[3]) >= min(hard, 5000 + 256), line
     finally:
         node.stop()
