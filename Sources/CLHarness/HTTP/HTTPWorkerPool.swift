@@ -35,8 +35,10 @@ final class HTTPWorkerPool: @unchecked Sendable {
         queue.append(entry)
         let needThread = idle == 0 && threads < limit
         if needThread { threads += 1 }
-        condition.signal()
         condition.unlock()
+        // Signalled after unlocking, so that the woken worker does not at once block on the lock
+        // (a second context switch, which costs most on a loaded machine).
+        condition.signal()
         guard needThread else { return true }
         if HTTPWorkerPool.spawn(stackSize: stackSize, { [self] in work() }) { return true }
         condition.lock()
