@@ -25,6 +25,8 @@ final class HTTPConnectionGate: @unchecked Sendable {
     private let lock = NSLock()
     private var open = 0
     private var byClient: [String: Int] = [:]
+    /// Accepted connections refused by `admit(_:)`, until their pipeline is built.
+    private var refused: [ObjectIdentifier: Refusal] = [:]
 
     /// A gate for at most `maxConnections` connections, `maxPerClient` per address (0: unlimited).
     init(maxConnections: Int, maxPerClient: Int) {
@@ -56,11 +58,47 @@ final class HTTPConnectionGate: @unchecked Sendable {
         if maxPerClient > 0, let held = byClient[client] { byClient[client] = held > 1 ? held - 1 : nil }
     }
 
+    /// Decides on a just-accepted connection, in accept order (the decision is taken before the
+    /// connection is handed to its event loop, so that a later connection on another loop cannot
+    /// take the slot of an earlier one). Its slot is given back when it closes.
+    func decide(_ child: Channel) {
+        let client = HTTPConnectionGate.clientKey(child.remoteAddress)
+        let id = ObjectIdentifier(child)
+        do throws(Refusal) {
+            try admit(client)
+            child.closeFuture.whenComplete { _ in self.release(client) }
+        } catch {
+            lock.withLock { refused[id] = error }
+            child.closeFuture.whenComplete { _ in self.lock.withLock { _ = self.refused.removeValue(forKey: id) } }
+        }
+    }
+
+    /// The refusal `decide(_:)` gave `child`, if any.
+    func refusal(for child: Channel) -> Refusal? {
+        lock.withLock { refused.removeValue(forKey: ObjectIdentifier(child)) }
+    }
+
     /// Connections open now.
     var openConnections: Int {
         lock.lock()
         defer { lock.unlock() }
         return open
+    }
+}
+
+/// On the listening channel, ahead of NIO's accept handler: has the gate decide on each accepted
+/// connection as it is accepted.
+final class HTTPAdmissionHandler: ChannelInboundHandler {
+    typealias InboundIn = Channel
+    typealias InboundOut = Channel
+
+    private let gate: HTTPConnectionGate
+
+    init(gate: HTTPConnectionGate) { self.gate = gate }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        gate.decide(unwrapInboundIn(data))
+        context.fireChannelRead(data)
     }
 }
 

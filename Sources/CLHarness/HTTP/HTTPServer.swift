@@ -63,9 +63,12 @@ public final class HTTPServer: @unchecked Sendable {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            // Out of file descriptors, accepting pauses a moment instead of spinning on the error.
+            // Out of file descriptors, accepting pauses a moment instead of spinning on the error;
+            // connection limits are decided in accept order.
             .serverChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(AcceptBackoffHandler()) }
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([AcceptBackoffHandler(), HTTPAdmissionHandler(gate: gate)])
+                }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 4)
@@ -110,14 +113,10 @@ public final class HTTPServer: @unchecked Sendable {
     static func configure(_ channel: Channel, gate: HTTPConnectionGate, limits: HTTPServerLimits, pool: HTTPWorkerPool,
                           handler: @escaping Handler) throws {
         let pipeline = channel.pipeline.syncOperations
-        let client = HTTPConnectionGate.clientKey(channel.remoteAddress)
-        do throws(HTTPConnectionGate.Refusal) {
-            try gate.admit(client)
-        } catch {
-            try pipeline.addHandler(HTTPRefusalHandler(error.response))
+        if let refusal = gate.refusal(for: channel) {
+            try pipeline.addHandler(HTTPRefusalHandler(refusal.response))
             return
         }
-        channel.closeFuture.whenComplete { _ in gate.release(client) }
         let clock = HTTPConnectionClock(limits: limits)
         try pipeline.addHandler(clock)
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
