@@ -25,6 +25,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // The JSON-RPC HTTP server (CLHarness/HTTP): event loops, HTTP/1.1 codec.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // System libraries, found with pkg-config (installed by Scripts/setup).
@@ -49,7 +51,10 @@ let package = Package(
         .target(name: "CRV32Reference", path: "Sources/CRV32Reference", cSettings: [.unsafeFlags(["-O2"])]),
 
         // Edge parts (may use Foundation: files, JSON, networking, SQLite).
-        .target(name: "CLHarness", dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLABI", "CSQLite"],
+        .target(name: "CLHarness", dependencies: ["CLPrimitives", "CLCrypto", "CLEVM", "CLABI", "CSQLite",
+                                                  .product(name: "NIOCore", package: "swift-nio"),
+                                                  .product(name: "NIOPosix", package: "swift-nio"),
+                                                  .product(name: "NIOHTTP1", package: "swift-nio")],
                 swiftSettings: strict),
         .target(name: "CLStateTest", dependencies: ["CLPrimitives", "CLCrypto", "CLEVM"], swiftSettings: strict),
         .target(name: "CLDispute", dependencies: ["CLPrimitives", "CLCrypto", "CLABI", "CLFPVM", "CLML", "CLHarness"],

@@ -29,6 +29,8 @@ struct NodeCommand: ParsableCommand {
     @Option(help: "Seconds a keep-alive connection may stay idle.") var httpIdleTimeout = 15.0
     @Option(help: "Seconds a client has to send a whole request head.") var httpHeaderTimeout = 10.0
     @Option(help: "Seconds a client has to send a whole request body.") var httpBodyTimeout = 30.0
+    @Option(help: "Largest request head (request line and header fields), in bytes.") var maxHeaderBytes = HTTPServerLimits().maxHeaderBytes
+    @Option(help: "Threads that run JSON-RPC requests (socket I/O runs on one event loop per core).") var rpcThreads = HTTPServerLimits().workerThreads
     @OptionGroup(title: "Limits on one request's work (docs/ARCHITECTURE.md)") var limits: NodeLimitOptions
 
     func run() throws {
@@ -45,9 +47,17 @@ struct NodeCommand: ParsableCommand {
         do { chain = try DevChain(config: config) } catch { throw CLIError("cannot open the chain: \(error)") }
         let server = RPCServer(chain: chain, limits: limits.rpcLimits)
         let bound: UInt16
-        do { bound = try server.start(host: host, port: port, maxBodyBytes: maxBodyBytes,
-                                         timeouts: (max(0.5, httpIdleTimeout), max(0.5, httpHeaderTimeout), max(0.5, httpBodyTimeout)),
-                                         maxConnections: max(1, maxConnections), maxConnectionsPerClient: max(0, maxConnectionsPerClient)) } catch {
+        var http = HTTPServerLimits()
+        http.maxBodyBytes = maxBodyBytes
+        http.maxHeaderBytes = max(1024, maxHeaderBytes)
+        http.maxConnections = max(1, maxConnections)
+        http.maxConnectionsPerClient = max(0, maxConnectionsPerClient)
+        http.idleTimeout = max(0.5, httpIdleTimeout)
+        http.headerTimeout = max(0.5, httpHeaderTimeout)
+        http.bodyTimeout = max(0.5, httpBodyTimeout)
+        http.workerThreads = max(1, rpcThreads)
+        NodeCommand.raiseOpenFileLimit(toFit: http.maxConnections)
+        do { bound = try server.start(host: host, port: port, httpLimits: http) } catch {
             throw CLIError("cannot listen on \(host):\(port): \(error)")
         }
         if let blockTime { server.startIntervalMining(seconds: blockTime) }
@@ -64,6 +74,24 @@ struct NodeCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         // SIGINT/SIGTERM end the process; every acknowledged block is already committed.
         while true { sleep(3600) }
+    }
+}
+
+extension NodeCommand {
+    /// Raises the soft open-files limit towards the hard one so that `connections` sockets fit (a
+    /// common default soft limit, 1,024, is below `--max-connections`); a refusal leaves it as it is.
+    static func raiseOpenFileLimit(toFit connections: Int) {
+        #if os(Linux)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        var limit = rlimit()
+        guard getrlimit(resource, &limit) == 0 else { return }
+        let wanted = rlim_t(connections + 256)
+        guard limit.rlim_cur < wanted else { return }
+        limit.rlim_cur = min(wanted, limit.rlim_max)
+        _ = setrlimit(resource, &limit)
     }
 }
 

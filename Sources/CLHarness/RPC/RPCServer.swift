@@ -30,24 +30,32 @@ public final class RPCServer: @unchecked Sendable {
         self.init(chain: chain, limits: limits)
     }
 
-    /// Listens on `host:port` (0: any free port); returns the bound port.
+    /// Listens on `host:port` (0: any free port) with these HTTP limits and deadlines; returns the bound port.
     @discardableResult
+    public func start(host: String = "127.0.0.1", port: UInt16 = 8545, httpLimits: HTTPServerLimits) throws(HTTPServerError) -> UInt16 {
+        let server = HTTPServer(host: host, port: port, limits: httpLimits) { [self] request in
+            handleHTTP(request)
+        }
+        let bound = try server.start()
+        http = server
+        return bound
+    }
+
+    /// Listens on `host:port` (0: any free port); returns the bound port.
     /// `timeouts` are the HTTP deadlines in seconds: idle keep-alive, request head, request body.
+    @discardableResult
     public func start(host: String = "127.0.0.1", port: UInt16 = 8545, maxBodyBytes: Int = 5 * 1024 * 1024,
                       timeouts: (idle: Double, header: Double, body: Double) = (15, 10, 30),
                       maxConnections: Int = 4096, maxConnectionsPerClient: Int = 0)
         throws(HTTPServerError) -> UInt16 {
-        let server = HTTPServer(host: host, port: port, maxBodyBytes: maxBodyBytes) { [self] request in
-            handleHTTP(request)
-        }
-        server.idleTimeout = timeouts.idle
-        server.headerTimeout = timeouts.header
-        server.bodyTimeout = timeouts.body
-        server.maxConnections = maxConnections
-        server.maxConnectionsPerClient = maxConnectionsPerClient
-        let bound = try server.start()
-        http = server
-        return bound
+        var limits = HTTPServerLimits()
+        limits.maxBodyBytes = maxBodyBytes
+        limits.idleTimeout = timeouts.idle
+        limits.headerTimeout = timeouts.header
+        limits.bodyTimeout = timeouts.body
+        limits.maxConnections = maxConnections
+        limits.maxConnectionsPerClient = maxConnectionsPerClient
+        return try start(host: host, port: port, httpLimits: limits)
     }
 
     /// Mines a block every `seconds` (interval mining); automine is switched off.
