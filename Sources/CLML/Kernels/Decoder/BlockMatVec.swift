@@ -61,33 +61,55 @@ public enum BlockMatVec {
                             values: UnsafePointer<Int32>, exponents: UnsafePointer<Int32>, sums: UnsafePointer<Int64>,
                             into out: UnsafeMutablePointer<Int64>) {
         let blocks = columns / blockSize
-        let stride = format.quantBytes
-        for r in rows {
-            var acc: Int64 = 0
-            for b in 0..<blocks {
-                let block = r * blocks + b
-                let q = quants + block * stride
-                let a = values + b * blockSize
-                var dot: Int32 = 0
-                switch format {
-                case .q8_0:
-                    for j in 0..<32 { dot &+= Int32(Int8(bitPattern: q[j])) &* a[j] }
-                case .q4_0, .q4_1:
-                    for j in 0..<16 {
-                        let byte = Int32(q[j])
-                        dot &+= (byte & 0x0F) &* a[j] &+ (byte &>> 4) &* a[j + 16]
-                    }
-                }
-                var t: Int64
-                switch format {
-                case .q8_0: t = Int64(scales[block]) &* Int64(dot)
-                case .q4_0: t = Int64(scales[block]) &* (Int64(dot) &- 8 &* sums[b])
-                case .q4_1: t = Int64(scales[block]) &* Int64(dot) &+ Int64(minimums![block]) &* sums[b]
-                }
-                acc &+= t &<< Int64(exponents[b])
+        switch format {
+        case .q8_0:
+            for r in rows {
+                out[r] = rowQ8(quants + r * blocks * 32, scales + r * blocks, blocks: blocks, values, exponents)
             }
-            out[r] = FixedPoint.roundingShift(acc, 24)
+        case .q4_0, .q4_1:
+            for r in rows {
+                out[r] = rowQ4(quants + r * blocks * 16, scales + r * blocks,
+                               format == .q4_1 ? minimums! + r * blocks : nil, blocks: blocks, values, exponents, sums)
+            }
         }
+    }
+
+    /// One Q8_0 row: `roundingShift(Σ_b S_b·(Σ_j q_j a_j)·2^e_b, 24)`.
+    @inlinable
+    static func rowQ8(_ q: UnsafePointer<UInt8>, _ scales: UnsafePointer<Int32>, blocks: Int,
+                      _ values: UnsafePointer<Int32>, _ exponents: UnsafePointer<Int32>) -> Int64 {
+        var acc: Int64 = 0
+        for b in 0..<blocks {
+            let w = q + b * 32, a = values + b * 32
+            var dot: Int32 = 0
+            for j in 0..<32 { dot &+= Int32(Int8(bitPattern: w[j])) &* a[j] }
+            acc &+= (Int64(scales[b]) &* Int64(dot)) &<< Int64(exponents[b])
+        }
+        return FixedPoint.roundingShift(acc, 24)
+    }
+
+    /// One Q4_0 row (`minimums` nil: `q − 8`) or Q4_1 row (`S_b·Σ q_j a_j + M_b·Σ a_j`).
+    @inlinable
+    static func rowQ4(_ q: UnsafePointer<UInt8>, _ scales: UnsafePointer<Int32>, _ minimums: UnsafePointer<Int32>?,
+                      blocks: Int, _ values: UnsafePointer<Int32>, _ exponents: UnsafePointer<Int32>,
+                      _ sums: UnsafePointer<Int64>) -> Int64 {
+        var acc: Int64 = 0
+        for b in 0..<blocks {
+            let w = q + b * 16, a = values + b * 32
+            var dot: Int32 = 0
+            for j in 0..<16 {
+                let byte = Int32(w[j])
+                dot &+= (byte & 0x0F) &* a[j] &+ (byte &>> 4) &* a[j + 16]
+            }
+            let t: Int64
+            if let minimums {
+                t = Int64(scales[b]) &* Int64(dot) &+ Int64(minimums[b]) &* sums[b]
+            } else {
+                t = Int64(scales[b]) &* (Int64(dot) &- 8 &* sums[b])
+            }
+            acc &+= t &<< Int64(exponents[b])
+        }
+        return FixedPoint.roundingShift(acc, 24)
     }
 
     /// Row `row` of the matrix as Q16 values (`roundingShift(element·2^24, 8)`), for embedding lookups.
