@@ -27,8 +27,11 @@ CLI = ROOT / ".build" / "release" / "chainlearn"
 
 
 def nll(logits, target):
-    top = max(logits)
-    return top + math.log(sum(math.exp(v - top) for v in logits)) - logits[target]
+    """-ln softmax(logits)[target] in binary64 (numpy), from one row of llama.cpp's float logits."""
+    import numpy as np
+    row = logits.astype(np.float64)
+    top = row.max()
+    return float(top + np.log(np.exp(row - top).sum()) - row[target])
 
 
 def llama_quality(llama_cpp, model, ids, threads):
@@ -42,7 +45,7 @@ def llama_quality(llama_cpp, model, ids, threads):
     for i in range(len(ids) - 1):
         row = scores[i]
         predictions.append(int(row.argmax()))
-        losses.append(nll([float(v) for v in row], ids[i + 1]))
+        losses.append(nll(row, ids[i + 1]))
     return predictions, losses, seconds
 
 

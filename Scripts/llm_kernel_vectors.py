@@ -56,7 +56,7 @@ def quantize(x):
     for b in range(0, len(x), 32):
         block = x[b:b + 32]
         e = max(0, max(abs(v) for v in block).bit_length() - 15)
-        a = [rshift(v, e) for v in block]
+        a = [min(rshift(v, e), (1 << 15) - 1) for v in block]
         values += a
         exponents.append(e)
         sums.append(sum(a))

@@ -50,7 +50,7 @@ final class PackedMatrix: @unchecked Sendable {
 /// A Q16 vector quantized per block of 32 for `BlockMatVec` (its values, exponents and sums).
 final class QuantizedVector: @unchecked Sendable {
     let capacity: Int
-    let values: UnsafeMutableBufferPointer<Int32>
+    let values: UnsafeMutableBufferPointer<Int16>
     let exponents: UnsafeMutableBufferPointer<Int32>
     let sums: UnsafeMutableBufferPointer<Int64>
 

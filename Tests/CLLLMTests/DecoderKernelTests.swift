@@ -23,7 +23,7 @@ import TestSupport
             let quants = Self.ints(c, "quants").map { UInt8($0) }, scales = Self.ints(c, "scales").map { Int32($0) }
             let minimums = Self.ints(c, "minimums").map { Int32($0) } + [0]
             let x = Self.ints(c, "x").map { Int64($0) }
-            var values = [Int32](repeating: 0, count: columns), exponents = [Int32](repeating: 0, count: columns / 32)
+            var values = [Int16](repeating: 0, count: columns), exponents = [Int32](repeating: 0, count: columns / 32)
             var sums = [Int64](repeating: 0, count: columns / 32), out = [Int64](repeating: 0, count: rows)
             BlockMatVec.quantize(x, count: columns, values: &values, exponents: &exponents, sums: &sums)
             BlockMatVec.rows(0..<rows, format: format, columns: columns, quants: quants, scales: scales,

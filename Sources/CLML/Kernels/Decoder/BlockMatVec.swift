@@ -3,8 +3,8 @@
 ///
 /// The rule (docs/PROTOCOL.md, "Integer decoder"):
 /// 1. The activation vector `x` (Q16, Int64) is cut into blocks of 32. Block `b` gets the exponent
-///    `e_b = max(0, bitWidth(max_j |x_j|) − 15)` and the values `a_j = roundingShift(x_j, e_b)`
-///    (`FixedPoint.roundingShift`: halves toward +∞), so `|a_j| ≤ 2^15`; `e_b = 0` keeps the block exact.
+///    `e_b = max(0, bitWidth(max_j |x_j|) − 15)` and the Int16 values `a_j = min(roundingShift(x_j, e_b),
+///    2^15 − 1)` (`FixedPoint.roundingShift`: halves toward +∞); `e_b = 0` keeps the block exact.
 /// 2. Weight block `b` of row `r`, with integers `q_j` and scale `S_b` (and minimum `M_b`) in Q24, gives the
 ///    exact integer `T_b`: Q8_0 `S_b·Σ q_j a_j`; Q4_0 `S_b·Σ (q_j − 8) a_j`; Q4_1 `S_b·Σ q_j a_j + M_b·Σ a_j`.
 /// 3. The row's output is `y_r = roundingShift(Σ_b T_b·2^e_b, 24)` in Q16.
@@ -29,10 +29,10 @@ public enum BlockMatVec {
     /// The largest magnitude bit width of a quantized activation.
     public static let activationBits = 15
 
-    /// Step 1 of the rule: quantizes `x` (a multiple of 32 long) into `values` (same length), one exponent
+    /// Step 1 of the rule (Int16 values, so that the products vectorize as 16-bit multiplies): quantizes `x` (a multiple of 32 long) into `values` (same length), one exponent
     /// and one sum `Σ a_j` per block into `exponents` and `sums`.
     @inlinable
-    public static func quantize(_ x: UnsafePointer<Int64>, count: Int, values: UnsafeMutablePointer<Int32>,
+    public static func quantize(_ x: UnsafePointer<Int64>, count: Int, values: UnsafeMutablePointer<Int16>,
                                 exponents: UnsafeMutablePointer<Int32>, sums: UnsafeMutablePointer<Int64>) {
         var b = 0
         while b * blockSize < count {
@@ -43,8 +43,8 @@ public enum BlockMatVec {
             let e = max(0, width - activationBits)
             var total: Int64 = 0
             for j in 0..<blockSize {
-                let a = FixedPoint.roundingShift(x[base + j], Int64(e))
-                values[base + j] = Int32(truncatingIfNeeded: a)
+                let a = min(FixedPoint.roundingShift(x[base + j], Int64(e)), Int64(Int16.max))
+                values[base + j] = Int16(truncatingIfNeeded: a)
                 total &+= a
             }
             exponents[b] = Int32(e)
@@ -58,7 +58,7 @@ public enum BlockMatVec {
     @inlinable
     public static func rows(_ rows: Range<Int>, format: Format, columns: Int, quants: UnsafePointer<UInt8>,
                             scales: UnsafePointer<Int32>, minimums: UnsafePointer<Int32>?,
-                            values: UnsafePointer<Int32>, exponents: UnsafePointer<Int32>, sums: UnsafePointer<Int64>,
+                            values: UnsafePointer<Int16>, exponents: UnsafePointer<Int32>, sums: UnsafePointer<Int64>,
                             into out: UnsafeMutablePointer<Int64>) {
         let blocks = columns / blockSize
         switch format {
@@ -77,12 +77,12 @@ public enum BlockMatVec {
     /// One Q8_0 row: `roundingShift(Σ_b S_b·(Σ_j q_j a_j)·2^e_b, 24)`.
     @inlinable
     static func rowQ8(_ q: UnsafePointer<UInt8>, _ scales: UnsafePointer<Int32>, blocks: Int,
-                      _ values: UnsafePointer<Int32>, _ exponents: UnsafePointer<Int32>) -> Int64 {
+                      _ values: UnsafePointer<Int16>, _ exponents: UnsafePointer<Int32>) -> Int64 {
         var acc: Int64 = 0
         for b in 0..<blocks {
             let w = q + b * 32, a = values + b * 32
             var dot: Int32 = 0
-            for j in 0..<32 { dot &+= Int32(Int8(bitPattern: w[j])) &* a[j] }
+            for j in 0..<32 { dot &+= Int32(Int8(bitPattern: w[j])) &* Int32(a[j]) }
             acc &+= (Int64(scales[b]) &* Int64(dot)) &<< Int64(exponents[b])
         }
         return FixedPoint.roundingShift(acc, 24)
@@ -91,15 +91,15 @@ public enum BlockMatVec {
     /// One Q4_0 row (`minimums` nil: `q − 8`) or Q4_1 row (`S_b·Σ q_j a_j + M_b·Σ a_j`).
     @inlinable
     static func rowQ4(_ q: UnsafePointer<UInt8>, _ scales: UnsafePointer<Int32>, _ minimums: UnsafePointer<Int32>?,
-                      blocks: Int, _ values: UnsafePointer<Int32>, _ exponents: UnsafePointer<Int32>,
+                      blocks: Int, _ values: UnsafePointer<Int16>, _ exponents: UnsafePointer<Int32>,
                       _ sums: UnsafePointer<Int64>) -> Int64 {
         var acc: Int64 = 0
         for b in 0..<blocks {
             let w = q + b * 16, a = values + b * 32
             var dot: Int32 = 0
             for j in 0..<16 {
-                let byte = Int32(w[j])
-                dot &+= (byte & 0x0F) &* a[j] &+ (byte &>> 4) &* a[j + 16]
+                let byte = w[j]
+                dot &+= Int32(byte & 0x0F) &* Int32(a[j]) &+ Int32(byte &>> 4) &* Int32(a[j + 16])
             }
             let t: Int64
             if let minimums {
