@@ -73,7 +73,8 @@ struct LLMGenerateCommand: ParsableCommand {
             }
         }
         let promptIDs = loaded.tokenizer.encode(text, parseSpecial: chat)
-        let decoder = try loaded.decoder(context: context ?? max(promptIDs.count + n, 1), threads: threads)
+        let trained = loaded.weights.hyperparameters.contextLength
+        let decoder = try loaded.decoder(context: context ?? min(max(promptIDs.count + n, 1), trained), threads: threads)
         var generated: [Int32] = []
         let start = monotonicSeconds()
         var logits: [Int64]

@@ -25,6 +25,10 @@ struct LLMPerplexityCommand: ParsableCommand {
         var ids = loaded.tokenizer.encode(text)
         if let limit = tokens { ids = Array(ids.prefix(limit)) }
         guard ids.count >= 2 else { throw MLCommandError(description: "\(file): fewer than two tokens") }
+        let trained = loaded.weights.hyperparameters.contextLength
+        guard ids.count <= trained else {
+            throw MLCommandError(description: "\(LlamaDecoderError(.promptTooLong(tokens: ids.count, context: trained))) (use --tokens)")
+        }
         let decoder = try loaded.decoder(context: ids.count, threads: threads)
         var predictions: [Int] = [], nll: [Double] = []
         let start = monotonicSeconds()
