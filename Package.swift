@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "CLML", targets: ["CLML"]),
         .library(name: "CLDispute", targets: ["CLDispute"]),
         .library(name: "CLGGUF", targets: ["CLGGUF"]),
+        .library(name: "CLLLM", targets: ["CLLLM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -46,6 +47,7 @@ let package = Package(
         .target(name: "CLFPVM", dependencies: ["CLPrimitives"], swiftSettings: strict),
         .target(name: "CLML", dependencies: ["CLPrimitives", "CLFPVM"], swiftSettings: strict),
         .target(name: "CLGGUF", swiftSettings: strict),
+        .target(name: "CLLLM", dependencies: ["CLML", "CLGGUF"], swiftSettings: strict),
 
         // Benchmark reference only: a plain C switch-dispatch RV32IM interpreter (chainlearn-bench fpvm).
         .target(name: "CRV32Reference", path: "Sources/CRV32Reference", cSettings: [.unsafeFlags(["-O2"])]),
@@ -61,7 +63,7 @@ let package = Package(
                 swiftSettings: strict),
         .executableTarget(name: "chainlearn",
                           dependencies: ["CLPrimitives", "CLCrypto", "CLABI", "CLEVM", "CLHarness", "CLFPVM", "CLML",
-                                         "CLDispute", "CLStateTest", "CLGGUF",
+                                         "CLDispute", "CLStateTest", "CLGGUF", "CLLLM",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "ChainLearnBench",
@@ -81,6 +83,7 @@ let package = Package(
         .testTarget(name: "CLFPVMTests", dependencies: ["CLFPVM", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLMLTests", dependencies: ["CLML", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLGGUFTests", dependencies: ["CLGGUF", "CLPrimitives", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLLLMTests", dependencies: ["CLLLM", "CLML", "CLGGUF", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLDisputeTests", dependencies: ["CLDispute", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLContractTests",
                     dependencies: ["CLFPVM", "CLEVM", "CLHarness", "CLABI", "CLDispute", "TestSupport"],
