@@ -25,8 +25,8 @@ public final class Trace: @unchecked Sendable {
     public private(set) var standardOutput: [UInt8] = []
     private var checkpoints: [(step: UInt64, vm: FPVM)] = []
     private var hashes: [UInt64: Bytes32] = [:]
-    /// The VM of the last state asked for (a private copy): bisection asks for states that close in on one step,
-    /// so the next one is usually just after it and runs from here rather than from a checkpoint.
+    /// The VM of the last state asked for (the trace's own, never handed out): bisection asks for states that
+    /// close in on one step, so the next one is usually just after it and runs on from here.
     private var lastAsked: (step: UInt64, vm: FPVM)?
     private let maxCheckpoints = 64
 
@@ -67,13 +67,24 @@ public final class Trace: @unchecked Sendable {
 
     /// The VM at `step` (a fresh copy the caller may run on).
     public func vm(at step: UInt64) throws(DisputeError) -> FPVM {
+        try positioned(at: step).snapshot()
+    }
+
+    /// The trace's own VM at `step`: the last state asked for, run forward in place when `step` lies after it and
+    /// before the next checkpoint (bisection closes in on one step, so most questions are answered this way),
+    /// else a copy of the nearest earlier checkpoint run forward. Callers only read it.
+    private func positioned(at step: UInt64) throws(DisputeError) -> FPVM {
         let target = min(step, haltingStep)
         var base = checkpoints[0]
         for checkpoint in checkpoints where checkpoint.step <= target { base = checkpoint }
-        if let last = lastAsked, last.step <= target, last.step > base.step { base = last }
-        let vm = base.vm.snapshot()
+        let vm: FPVM
+        if let last = lastAsked, last.step <= target, last.step >= base.step {
+            vm = last.vm
+        } else {
+            vm = base.vm.snapshot()
+        }
         do { try vm.run(until: target) } catch { throw .execution("\(spec.name): \(error)") }
-        lastAsked = (target, vm.snapshot())
+        lastAsked = (target, vm)
         return vm
     }
 
@@ -82,7 +93,7 @@ public final class Trace: @unchecked Sendable {
         if step > haltingStep && !halted { throw .execution("\(spec.name): step \(step) is past the step limit \(haltingStep)") }
         if step >= haltingStep { return finalStateHash }
         if let known = hashes[step] { return known }
-        let hash = try vm(at: step).stateHash
+        let hash = try positioned(at: step).stateHash
         hashes[step] = hash
         return hash
     }
