@@ -19,6 +19,8 @@ struct DemoPlan: Sendable {
     var challengerAnswers: @Sendable () -> any GameAnswers
     /// Seconds of the challenger's up-front computation (its FPVM trace, or the native graph trace).
     var traceSeconds: Double
+    /// The same in CPU seconds of the process (the graph trace uses every core).
+    var traceCPUSeconds: Double
     /// The FPVM steps of the whole run (one phase) or the graph's nodes (two phases).
     var steps: UInt64
     var phases: Int
@@ -33,9 +35,10 @@ extension Demo {
         let fee = UInt256(100_000_000_000_000_000 as UInt64)
         switch task {
         case .onePhase(let spec):
-            let traceStart = Date()
+            let traceStart = Date(), traceCPUStart = ComputeClock.processSeconds()
             let trace = try Trace(spec: spec, stepLimit: Demo.maxSteps, progress: progress)
             let traceSeconds = Date().timeIntervalSince(traceStart)
+            let traceCPUSeconds = ComputeClock.processSeconds() - traceCPUStart
             log?("trace: \(trace.haltingStep) steps in \(String(format: "%.2f", traceSeconds)) s, final state \(trace.finalStateHash.hex.prefix(18))…, output \(trace.output.hex.prefix(18))…")
             // Any step is disputable: a preimage-read step's part (at most 4096 bytes) is proven on-chain first.
             let wrongStep = max(1, trace.haltingStep * 2 / 3)
@@ -48,14 +51,15 @@ extension Demo {
                     try await requester.request(spec, maxSteps: Demo.maxSteps, fee: fee, commitWindow: 60, revealWindow: 60,
                                                 challengePeriod: 600)
                 },
-                challengerAnswers: { trace }, traceSeconds: traceSeconds, steps: trace.haltingStep, phases: 1,
+                challengerAnswers: { trace }, traceSeconds: traceSeconds, traceCPUSeconds: traceCPUSeconds, steps: trace.haltingStep, phases: 1,
                 states: { _, _ in trace.haltingStep + 1 })
         case .twoPhase(let name, let graph, let nodeProgram, let wrongNode):
             let verifier = requester.deployment.verifier
-            let traceStart = Date()
+            let traceStart = Date(), traceCPUStart = ComputeClock.processSeconds()
             let timed: GraphTrace
             do { timed = try GraphTrace(model: graph.model, inputs: graph.inputs) } catch { throw .execution("\(name): \(error)") }
             let traceSeconds = Date().timeIntervalSince(traceStart)
+            let traceCPUSeconds = ComputeClock.processSeconds() - traceCPUStart
             log?("native graph trace: \(timed.steps.count) nodes in \(String(format: "%.4f", traceSeconds)) s, S_0 \(timed.initialRoot.hex.prefix(18))…, S_N \(timed.root(after: timed.steps.count).hex.prefix(18))…")
             let requesterView = try GraphDispute(name: name, graph: timed, nodeProgram: nodeProgram, verifier: verifier)
             func claim(_ strategy: GraphSubmitterStrategy) throws(DisputeError) -> GraphClaim {
@@ -73,7 +77,7 @@ extension Demo {
                     // Same graph, fresh node traces: each task's challenger computes its own phase 2.
                     (try? GraphDispute(name: name, graph: timed, nodeProgram: nodeProgram, verifier: verifier)) ?? requesterView
                 },
-                traceSeconds: traceSeconds, steps: UInt64(timed.steps.count), phases: 2,
+                traceSeconds: traceSeconds, traceCPUSeconds: traceCPUSeconds, steps: UInt64(timed.steps.count), phases: 2,
                 states: { positions, answers throws(DisputeError) -> UInt64 in
                     let graphStates = UInt64(timed.steps.count) + 1
                     guard let k = positions.first, let dispute = answers as? GraphDispute else { return graphStates }

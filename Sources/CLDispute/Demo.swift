@@ -47,6 +47,9 @@ public struct TaskOutcome: Sendable {
     /// Seconds the honest challenger spent computing: its trace (whole FPVM run, or the native graph trace)
     /// and every answer it gave in this task's games (node traces included).
     public var challengerComputeSeconds: Double = 0
+    /// The same in CPU seconds (the answering threads', and the process's for the up-front trace), which other
+    /// load on the machine does not inflate.
+    public var challengerCPUSeconds: Double = 0
     /// States the honest challenger had to be able to produce: every FPVM step of the whole run (one phase,
     /// O(m·n)); the graph states and the disputed node's FPVM steps (two phases, O(m + n)).
     public var statesToProduce: UInt64 = 0
@@ -89,6 +92,7 @@ public struct DemoSummary: Sendable {
                          ("rounds_per_phase", .array(task.roundsPerPhase.map { .number(String($0)) })),
                          ("positions", .array(task.positions.map { .number(String($0)) })),
                          ("challenger_compute_seconds", .number(String(format: "%.4f", task.challengerComputeSeconds))),
+                         ("challenger_cpu_seconds", .number(String(format: "%.4f", task.challengerCPUSeconds))),
                          ("states_to_produce", .number(String(task.statesToProduce)))])
             })),
             ("parties", .array(parties.map { party in
@@ -226,6 +230,7 @@ public final class Demo: @unchecked Sendable {
             }
             outcome.burned = try await clients[0].burned() &- burnedBefore
             outcome.challengerComputeSeconds = plan.traceSeconds + answers.seconds
+            outcome.challengerCPUSeconds = plan.traceCPUSeconds + answers.cpuSeconds
             outcome.statesToProduce = try plan.states(outcome.positions, answers.inner)
             outcomes.append(outcome)
         }

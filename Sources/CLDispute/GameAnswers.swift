@@ -135,18 +135,26 @@ public final class TimedAnswers: GameAnswers, @unchecked Sendable {
     public let inner: any GameAnswers
     private let clock = ContinuousClock()
     private var elapsed: Duration = .zero
+    private var cpu: Double = 0
 
     /// Times `inner`.
     public init(_ inner: any GameAnswers) { self.inner = inner }
 
-    /// Seconds spent in the wrapped calls so far.
+    /// Wall-clock seconds spent in the wrapped calls so far.
     public var seconds: Double {
         Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
+    /// CPU seconds of the calling threads in the wrapped calls so far (each call computes on its own thread).
+    public var cpuSeconds: Double { cpu }
+
     private func timed<T>(_ body: () throws(DisputeError) -> T) throws(DisputeError) -> T {
         let start = clock.now
-        defer { elapsed += clock.now - start }
+        let startCPU = ComputeClock.threadSeconds()
+        defer {
+            elapsed += clock.now - start
+            cpu += ComputeClock.threadSeconds() - startCPU
+        }
         return try body()
     }
 

@@ -60,7 +60,7 @@ public struct TaskSpec: Sendable {
         var store = PreimageStore()
         for data in preimages { store.add(data) }
         do {
-            return try GuestProgram(elf: program).makeVM(input: input, oracle: store)
+            return try ProgramImages.shared.makeVM(program: program, input: input, oracle: store)
         } catch {
             throw .execution("\(name): \(error)")
         }

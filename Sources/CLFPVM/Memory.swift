@@ -66,19 +66,22 @@ public final class Memory {
 
     /// An empty (all-zero) memory.
     public init() {
-        // calloc: the OS hands out zeroed pages lazily, so a table (8 MiB of nil entries) costs memory only
-        // where pages are used, and a copy for a checkpoint does not clear 8 MiB first.
-        guard let raw = calloc(MemoryLayout32.pageCount, MemoryLayout<UnsafeMutableRawPointer?>.stride) else {
-            fatalError("out of memory for the FPVM page table")
-        }
+        // An anonymous mapping: the OS hands out zeroed pages lazily, so a table (8 MiB of nil entries) costs
+        // memory only where pages are used, and a copy for a checkpoint never clears 8 MiB first (calloc does,
+        // once the allocator serves such blocks from its heap instead of fresh mappings).
+        let raw = mmap(nil, Memory.tableBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let raw, raw != MAP_FAILED else { fatalError("out of memory for the FPVM page table") }
         table = raw.bindMemory(to: UnsafeMutableRawPointer?.self, capacity: MemoryLayout32.pageCount)
     }
+
+    /// Bytes of the page table.
+    static let tableBytes = MemoryLayout32.pageCount * MemoryLayout<UnsafeMutableRawPointer?>.stride
 
     deinit {
         for index in pageIndexes {
             if let page = table[Int(index)] { release(page) }
         }
-        free(table)
+        munmap(UnsafeMutableRawPointer(table), Memory.tableBytes)
     }
 
     /// Drops one owner of a page record; frees it with the last.

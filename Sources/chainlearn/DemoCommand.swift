@@ -27,7 +27,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// The model and input paths for a fixture name or a path.
     static func files(model: String, input: String?) -> (model: String, input: String) {
-        let fixtures = ["fashion-mlp": "fashion-sample", "fashion-cnn": "fashion-sample", "attention-block": "attention-input"]
+        let fixtures = ["fashion-mlp": "fashion-sample", "fashion-cnn": "fashion-sample", "fashion-cnn-tiled": "fashion-sample",
+                        "attention-block": "attention-input"]
         if let sample = fixtures[model] { return ("Fixtures/ml/\(model).clml", input ?? "Fixtures/ml/\(sample).clt") }
         return (model, input ?? "Fixtures/ml/fashion-sample.clt")
     }

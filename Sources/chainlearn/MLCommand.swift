@@ -7,7 +7,7 @@ import Foundation
 struct MLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ml", abstract: "Run and evaluate fixed-point models.",
-        subcommands: [MLRunCommand.self, MLEvalCommand.self, MLTraceCommand.self])
+        subcommands: [MLRunCommand.self, MLEvalCommand.self, MLTraceCommand.self, MLTileCommand.self])
 }
 
 /// Where a model runs.

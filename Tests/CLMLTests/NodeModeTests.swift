@@ -15,7 +15,7 @@ import TestSupport
         return try GraphTrace(model: graph, inputs: try GraphStateTests.inputs(input))
     }
 
-    static let models = [("ml/fashion-cnn.clml", "ml/fashion-sample.clt"), ("ml/fashion-mlp.clml", "ml/fashion-sample.clt"),
+    static let models = [("ml/fashion-cnn.clml", "ml/fashion-sample.clt"), ("ml/fashion-cnn-tiled.clml", "ml/fashion-sample.clt"), ("ml/fashion-mlp.clml", "ml/fashion-sample.clt"),
                          ("ml/attention-block.clml", "ml/attention-input.clt"),
                          ("ml/graph-state-model.clml", "ml/graph-state-input.clt")]
 

@@ -24,6 +24,26 @@ public enum ElementwiseKernels {
         return out
     }
 
+    /// The operands joined along `axis` (their other dimensions are equal): for each index of the dimensions
+    /// before the axis, every operand's block of `shape[axis] · (inner size)` values in operand order.
+    public static func concatenate(_ parts: [Tensor], axis: Int) -> [Int32] {
+        var outer = 1
+        for d in 0..<axis { outer *= parts[0].shape[d] }
+        var inner = 1
+        for d in (axis + 1)..<parts[0].shape.count { inner *= parts[0].shape[d] }
+        var total = 0
+        for part in parts { total += part.count }
+        var out: [Int32] = []
+        out.reserveCapacity(total)
+        for block in 0..<outer {
+            for part in parts {
+                let width = part.shape[axis] * inner
+                out.append(contentsOf: part.values[(block * width)..<((block + 1) * width)])
+            }
+        }
+        return out
+    }
+
     /// `y = max(x, zeroPoint)`.
     public static func relu(_ x: [Int32], zeroPoint: Int32) -> [Int32] {
         var out = x

@@ -162,6 +162,61 @@ public enum LinearKernels {
         }
     }
 
+    /// Convolutions of at most this many output channels skip the unfolded rows (`convolutionChannelsDirect`).
+    public static let directConvolutionChannels = 2
+
+    /// The shape parameters of a 2-D convolution over `[channels, height, width]`.
+    public struct ConvolutionGeometry {
+        public var channels, height, width, kernelHeight, kernelWidth, strideH, strideW, padH, padW, outHeight, outWidth: Int
+    }
+
+    /// `convolutionChannels` without unfolded rows: each tap's products are accumulated straight from the centred
+    /// input, over the output columns whose tap lands inside the image (the columns `unfoldRows` fills; the others
+    /// hold zeros there and add nothing). Per output position the same products are summed in the same order
+    /// into the same 32-bit accumulator, so the result is identical.
+    public static func convolutionChannelsDirect(
+        centered: UnsafePointer<Int16>, geometry g: ConvolutionGeometry, weights: UnsafePointer<Int8>, bias: UnsafePointer<Int32>,
+        channels: Range<Int>, stage: OutputStage, output: UnsafeMutablePointer<Int32>, byteInputs: Bool
+    ) {
+        let positions = g.outHeight * g.outWidth
+        let depth = g.channels * g.kernelHeight * g.kernelWidth
+        let accumulator = UnsafeMutablePointer<Int32>.allocate(capacity: max(positions, 1))
+        defer { accumulator.deallocate() }
+        for o in channels {
+            accumulator.initialize(repeating: 0, count: positions)
+            var k = 0
+            for c in 0..<g.channels {
+                for ky in 0..<g.kernelHeight {
+                    for kx in 0..<g.kernelWidth {
+                        let w = weights[o * depth + k]
+                        k += 1
+                        if w == 0 { continue }
+                        let firstColumn = max(0, (g.padW - kx + g.strideW - 1) / g.strideW)
+                        let reach = g.width - 1 + g.padW - kx
+                        let lastColumn = reach < 0 ? 0 : min(g.outWidth, reach / g.strideW + 1)
+                        if firstColumn >= lastColumn { continue }
+                        for oy in 0..<g.outHeight {
+                            let iy = oy * g.strideH - g.padH + ky
+                            if iy < 0 || iy >= g.height { continue }
+                            let sourceRow = (c * g.height + iy) * g.width - g.padW + kx
+                            let target = accumulator + oy * g.outWidth
+                            if byteInputs {
+                                let w16 = Int16(w)
+                                for ox in firstColumn..<lastColumn { target[ox] &+= Int32(w16 &* centered[sourceRow + ox * g.strideW]) }
+                            } else {
+                                let w32 = Int32(w)
+                                for ox in firstColumn..<lastColumn { target[ox] &+= w32 &* Int32(centered[sourceRow + ox * g.strideW]) }
+                            }
+                        }
+                    }
+                }
+            }
+            let offset = Int64(bias[o])
+            let target = output + o * positions
+            for p in 0..<positions { target[p] = stage.finish(Int64(accumulator[p]) + offset) }
+        }
+    }
+
     /// `Y[m, n] = stage(Σ_k (A[m, k] − za)(B[k, n] − zb))` for two computed tensors.
     public static func matmul(
         _ a: [Int32], _ b: [Int32], rows: Int, depth: Int, columns: Int,

@@ -49,13 +49,18 @@ public enum Operator: UInt16, Sendable {
     /// Attributes: score multiplier and shift (q·k into Q16 logits, 1/√Dh included), output multiplier
     /// and shift (of Σ p_Q15·v), cache capacity in positions.
     case attention = 18
+    /// Concatenation of one or more operands along an axis (the tiles of a split node, docs/PROTOCOL.md,
+    /// "Graph tiling"). Every operand has the node's type and rank and equal dimensions except along the axis.
+    /// Attribute: the axis.
+    case concat = 19
 
-    /// How many inputs the operator takes.
+    /// How many inputs the operator takes, or -1 when it takes any number from 1 to 255 (concat).
     public var inputCount: Int {
         switch self {
         case .linear, .conv2d, .layerNorm: return 3
         case .matmul, .add, .mul, .rmsNorm, .embedding, .rotaryEmbedding: return 2
         case .attention: return 3
+        case .concat: return -1
         case .relu, .maxPool, .averagePool, .reshape, .flatten, .softmax, .gelu, .silu: return 1
         }
     }
@@ -77,6 +82,7 @@ public enum Operator: UInt16, Sendable {
         case .gelu, .silu: return 6
         case .embedding, .rotaryEmbedding: return 0
         case .attention: return 5
+        case .concat: return 1
         }
     }
 }

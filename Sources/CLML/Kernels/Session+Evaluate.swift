@@ -46,6 +46,8 @@ extension Session {
                 average: node.op == .averagePool)
         case .reshape, .flatten:
             values = x.values
+        case .concat:
+            values = ElementwiseKernels.concatenate(operands, axis: Int(a[0]))
         case .softmax:
             let width = x.shape[x.shape.count - 1]
             values = NormKernels.softmax(
@@ -149,6 +151,26 @@ extension Session {
         } else {
             return convolutionWide(x, weights: weights, weightShape: weightShape, bias: bias, strides: strides,
                                    padding: padding, zeroPoint: zeroPoint, outputShape: outputShape, stage: stage)
+        }
+        if channels <= LinearKernels.directConvolutionChannels {
+            // A conv of one or two output channels (a tile, docs/PROTOCOL.md "Graph tiling") reads the input in
+            // place: unfolding it would cost more than the multiply-accumulates.
+            let geometry = LinearKernels.ConvolutionGeometry(
+                channels: x.shape[0], height: x.shape[1], width: x.shape[2], kernelHeight: weightShape[2],
+                kernelWidth: weightShape[3], strideH: strides.0, strideW: strides.1, padH: padding.0, padW: padding.1,
+                outHeight: outputShape[1], outWidth: outputShape[2])
+            centered.withUnsafeBufferPointer { xs in
+                weights.withUnsafeBufferPointer { ws in
+                    bias.withUnsafeBufferPointer { bs in
+                        out.withUnsafeMutableBufferPointer { ys in
+                            LinearKernels.convolutionChannelsDirect(
+                                centered: xs.baseAddress!, geometry: geometry, weights: ws.baseAddress!, bias: bs.baseAddress!,
+                                channels: 0..<channels, stage: stage, output: ys.baseAddress!, byteInputs: byteInputs)
+                        }
+                    }
+                }
+            }
+            return out
         }
         let rows = LinearKernels.unfoldRows(
             centered, channels: x.shape[0], height: x.shape[1], width: x.shape[2],

@@ -4,8 +4,9 @@ public enum ShapeInference {
     public static func outputShape(
         of node: Node, at index: Int, inputs: [ValueInfo], constants: [Tensor], nodes: [Node], shapes: [[Int]]
     ) throws(MLError) -> [Int] {
-        if node.inputs.count != node.op.inputCount {
-            throw MLError.wrongInputCount(node: index, expected: node.op.inputCount, actual: node.inputs.count)
+        let operandCount = node.op.inputCount
+        if operandCount >= 0 && node.inputs.count != operandCount || operandCount < 0 && !(1...255).contains(node.inputs.count) {
+            throw MLError.wrongInputCount(node: index, expected: max(operandCount, 1), actual: node.inputs.count)
         }
         let expected = node.op.attributeCount
         if expected >= 0 && node.attributes.count != expected || expected < 0 && node.attributes.isEmpty {
@@ -115,6 +116,18 @@ public enum ShapeInference {
             try requirePositive(4)
             if dims[0].count != 3 || dims[0] != dims[1] || dims[0] != dims[2] { throw bad }
             return dims[0]
+        case .concat:
+            let rank = dims[0].count
+            if a[0] < 0 || Int(a[0]) >= rank { throw MLError.badAttribute(node: index, index: 0) }
+            let axis = Int(a[0])
+            var shape = dims[0]
+            shape[axis] = 0
+            for position in 0..<dims.count {
+                if types[position] != node.dtype || dims[position].count != rank { throw bad }
+                for d in 0..<rank where d != axis && dims[position][d] != dims[0][d] { throw bad }
+                shape[axis] += dims[position][axis]
+            }
+            return shape
         }
     }
 }
