@@ -35,6 +35,9 @@ extension Demo {
         let fee = UInt256(100_000_000_000_000_000 as UInt64)
         switch task {
         case .onePhase(let spec):
+            // The program hash (every party computes it to vet the task; the two-phase `GraphDispute` does so when
+            // it is made) loads the program's base image, so neither game's timed trace pays for loading it.
+            _ = try spec.programHash()
             let traceStart = Date(), traceCPUStart = ComputeClock.processSeconds()
             let trace = try Trace(spec: spec, stepLimit: Demo.maxSteps, progress: progress)
             let traceSeconds = Date().timeIntervalSince(traceStart)

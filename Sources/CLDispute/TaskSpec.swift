@@ -37,8 +37,7 @@ public struct TaskSpec: Sendable {
     /// and the memory proof of the input leaf against it.
     public func baseState() throws(DisputeError) -> (state: VMState, inputProof: MemoryProof) {
         do {
-            let vm = try GuestProgram(elf: program).makeVM(input: [UInt8](repeating: 0, count: Self.inputSize))
-            return (vm.state, vm.memory.proof(MemoryMap.inputBase))
+            return try ProgramImages.shared.baseState(program: program)
         } catch {
             throw .execution("\(name): \(error)")
         }

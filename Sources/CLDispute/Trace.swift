@@ -37,7 +37,7 @@ public final class Trace: @unchecked Sendable {
         initialStateHash = vm.stateHash
         finalState = vm.state
         outputProof = MemoryProof.empty
-        var interval: UInt64 = 1 << 18
+        var interval: UInt64 = 1 << 15
         checkpoints = [(0, vm.snapshot())]
         while !vm.exited && vm.step < stepLimit {
             do { try vm.run(until: min(vm.step + interval, stepLimit)) } catch { throw .execution("\(spec.name): \(error)") }

@@ -71,16 +71,17 @@ func nodeTaskRoot(_ task: [UInt8]) throws(NodeModeFailure) -> Bytes32 {
     }
     guard let model = fetchPair(record.model) else { throw NodeModeFailure(status: .stateRejected) }
     var descriptorReader = ByteReader(fetchIndexed(model.left.bytes))
-    let descriptor: ModelFormat.Descriptor
+    if position < 1 { throw NodeModeFailure(status: .badRequest) }
+    let index = position - 1
+    // Only what node k needs: the inputs, the constants' quantisation, earlier nodes' types and node k.
+    let descriptor: ModelFormat.NodeView
     do throws(MLError) {
-        descriptor = try ModelFormat.decodeDescriptor(&descriptorReader)
+        descriptor = try ModelFormat.decodeNodeView(&descriptorReader, node: index)
     } catch {
         throw NodeModeFailure(status: .modelRejected)
     }
-    let inputCount = descriptor.inputs.count, nodeCount = descriptor.nodes.count
-    if position < 1 || position > nodeCount { throw NodeModeFailure(status: .badRequest) }
-    let index = position - 1
-    let node = descriptor.nodes[index]
+    let inputCount = descriptor.inputs.count, nodeCount = descriptor.nodeCount
+    guard let node = descriptor.node else { throw NodeModeFailure(status: .badRequest) }
     let depth = GraphState.depth(leaves: inputCount + nodeCount)
 
     // The computed operands, each from its slot of S_{k-1}.
@@ -98,7 +99,7 @@ func nodeTaskRoot(_ task: [UInt8]) throws(NodeModeFailure) -> Bytes32 {
         case .node(let k):
             if k >= index { throw NodeModeFailure(status: .modelRejected) }
             tensor = try slotTensor(root: record.values, slot: inputCount + k, depth: depth)
-            if tensor.dtype != descriptor.nodes[k].dtype || !tensor.isInRange { throw NodeModeFailure(status: .inputRejected) }
+            if tensor.dtype != descriptor.nodeTypes[k] || !tensor.isInRange { throw NodeModeFailure(status: .inputRejected) }
         case .constant:
             continue
         }
@@ -107,7 +108,7 @@ func nodeTaskRoot(_ task: [UInt8]) throws(NodeModeFailure) -> Bytes32 {
     }
 
     // The node's constants, each from its slot of the constants tree; then the node itself.
-    let constantCount = descriptor.constantHashes.count
+    let constantCount = descriptor.constantQuantization.count
     let constantDepth = GraphState.depth(leaves: constantCount)
     var failure = GuestStatus.evaluationFailed
     let output: Tensor

@@ -1,3 +1,7 @@
+#if !CHAINLEARN_GUEST
+import CLPrimitives  // the guest build compiles Bytes32.swift into its own module
+#endif
+
 /// Reads little-endian fields from a byte array, reporting a typed error instead of running past its end.
 public struct ByteReader {
     /// The bytes being read.
@@ -22,7 +26,7 @@ public struct ByteReader {
     /// Reads one byte.
     public mutating func u8() throws(MLError) -> UInt8 {
         try require(1)
-        let value = bytes[offset]
+        let value = bytes.withUnsafeBufferPointer { $0[offset] }
         offset += 1
         return value
     }
@@ -30,7 +34,8 @@ public struct ByteReader {
     /// Reads a little-endian `UInt16`.
     public mutating func u16() throws(MLError) -> UInt16 {
         try require(2)
-        let value = UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+        let at = offset
+        let value = bytes.withUnsafeBufferPointer { UInt16($0[at]) | UInt16($0[at &+ 1]) << 8 }
         offset += 2
         return value
     }
@@ -38,8 +43,11 @@ public struct ByteReader {
     /// Reads a little-endian `UInt32`.
     public mutating func u32() throws(MLError) -> UInt32 {
         try require(4)
-        var value: UInt32 = 0
-        for index in 0..<4 { value |= UInt32(bytes[offset + index]) << UInt32(8 * index) }
+        // In range after `require`: the buffer reads skip the array's own bounds checks (hot in the guest).
+        let at = offset
+        let value = bytes.withUnsafeBufferPointer {
+            UInt32($0[at]) | UInt32($0[at &+ 1]) << 8 | UInt32($0[at &+ 2]) << 16 | UInt32($0[at &+ 3]) << 24
+        }
         offset += 4
         return value
     }
@@ -47,6 +55,15 @@ public struct ByteReader {
     /// Reads a little-endian `Int32`.
     public mutating func i32() throws(MLError) -> Int32 {
         Int32(bitPattern: try u32())
+    }
+
+    /// Reads 32 raw bytes as a word, without an intermediate array.
+    public mutating func bytes32() throws(MLError) -> Bytes32 {
+        try require(32)
+        let at = offset
+        let value = bytes.withUnsafeBytes { Bytes32(copying: UnsafeRawBufferPointer(rebasing: $0[at..<(at + 32)])) }
+        offset += 32
+        return value
     }
 
     /// Reads `count` raw bytes.

@@ -180,6 +180,7 @@ public enum LinearKernels {
     ) {
         let positions = g.outHeight * g.outWidth
         let depth = g.channels * g.kernelHeight * g.kernelWidth
+        let stride = g.strideW
         let accumulator = UnsafeMutablePointer<Int32>.allocate(capacity: max(positions, 1))
         defer { accumulator.deallocate() }
         for o in channels {
@@ -198,14 +199,24 @@ public enum LinearKernels {
                         for oy in 0..<g.outHeight {
                             let iy = oy * g.strideH - g.padH + ky
                             if iy < 0 || iy >= g.height { continue }
-                            let sourceRow = (c * g.height + iy) * g.width - g.padW + kx
+                            // In range by the column bounds: the first tap read is at or after the row's start.
+                            var source = (c * g.height + iy) * g.width - g.padW + kx + firstColumn * stride
                             let target = accumulator + oy * g.outWidth
+                            var ox = firstColumn
                             if byteInputs {
                                 let w16 = Int16(w)
-                                for ox in firstColumn..<lastColumn { target[ox] &+= Int32(w16 &* centered[sourceRow + ox * g.strideW]) }
+                                while ox < lastColumn {
+                                    target[ox] &+= Int32(w16 &* centered[source])
+                                    ox &+= 1
+                                    source &+= stride
+                                }
                             } else {
                                 let w32 = Int32(w)
-                                for ox in firstColumn..<lastColumn { target[ox] &+= w32 &* Int32(centered[sourceRow + ox * g.strideW]) }
+                                while ox < lastColumn {
+                                    target[ox] &+= w32 &* Int32(centered[source])
+                                    ox &+= 1
+                                    source &+= stride
+                                }
                             }
                         }
                     }

@@ -83,6 +83,62 @@ public enum ModelFormat {
 
     /// Decodes a descriptor at the reader's position.
     public static func decodeDescriptor(_ reader: inout ByteReader) throws(MLError) -> Descriptor {
+        let (inputs, constantCount, nodeCount) = try decodeHeader(&reader)
+        var hashes: [Bytes32] = []
+        var constantQuantization: [Quantization] = []
+        hashes.reserveCapacity(constantCount)
+        constantQuantization.reserveCapacity(constantCount)
+        for _ in 0..<constantCount {
+            hashes.append(try reader.bytes32())
+            constantQuantization.append(try readQuantization(&reader))
+        }
+        var nodes: [Node] = []
+        nodes.reserveCapacity(nodeCount)
+        for _ in 0..<nodeCount { nodes.append(try decodeNode(&reader, position: nodes.count)) }
+        return Descriptor(inputs: inputs, constantHashes: hashes, constantQuantization: constantQuantization, nodes: nodes)
+    }
+
+    /// What node mode needs of a descriptor to run node `index` (docs/PROTOCOL.md, "Node mode"): the graph
+    /// inputs, the constants' quantisation, the element types of the nodes before it and node `index` itself,
+    /// with every field up to the end of node `index` checked as `decodeDescriptor` checks it and nothing after.
+    public struct NodeView: Sendable {
+        /// The graph inputs.
+        public var inputs: [ValueInfo]
+        /// The constants' quantisation parameters (one per constant).
+        public var constantQuantization: [Quantization]
+        /// The number of nodes the descriptor declares.
+        public var nodeCount: Int
+        /// The element types of nodes `0 ..< index`.
+        public var nodeTypes: [DType]
+        /// Node `index`, or nil when the descriptor has no such node.
+        public var node: Node?
+    }
+
+    /// Decodes the descriptor at the reader's position as far as node `index` (skipping the constant hashes
+    /// and the operands and attributes of the nodes before it).
+    public static func decodeNodeView(_ reader: inout ByteReader, node index: Int) throws(MLError) -> NodeView {
+        let (inputs, constantCount, nodeCount) = try decodeHeader(&reader)
+        var constantQuantization: [Quantization] = []
+        constantQuantization.reserveCapacity(constantCount)
+        for _ in 0..<constantCount {
+            try reader.skip(32)
+            constantQuantization.append(try readQuantization(&reader))
+        }
+        var view = NodeView(inputs: inputs, constantQuantization: constantQuantization, nodeCount: nodeCount, nodeTypes: [], node: nil)
+        if index < 0 || index >= nodeCount { return view }
+        view.nodeTypes.reserveCapacity(index)
+        for position in 0..<index {
+            let start = reader.offset
+            let (_, dtype, operandCount, attributeCount) = try decodeNodeHead(&reader, position: position, start: start)
+            try reader.skip(4 * operandCount + 4 * attributeCount + 12)
+            view.nodeTypes.append(dtype)
+        }
+        view.node = try decodeNode(&reader, position: index)
+        return view
+    }
+
+    /// The header and graph inputs: (inputs, constant count, node count).
+    static func decodeHeader(_ reader: inout ByteReader) throws(MLError) -> ([ValueInfo], Int, Int) {
         if try reader.take(4) != magic { throw MLError.badMagic }
         let fileVersion = try reader.u16()
         if fileVersion != version { throw MLError.unsupportedVersion(fileVersion) }
@@ -112,39 +168,41 @@ public enum ModelFormat {
             }
             inputs.append(ValueInfo(dtype: dtype, shape: shape, quantization: try readQuantization(&reader)))
         }
-        var hashes: [Bytes32] = []
-        var constantQuantization: [Quantization] = []
-        for _ in 0..<constantCount {
-            try reader.require(32)
-            hashes.append(Bytes32(bytes: try reader.take(32)) ?? Bytes32.zero)
-            constantQuantization.append(try readQuantization(&reader))
+        return (inputs, constantCount, nodeCount)
+    }
+
+    /// A node record's first 8 bytes: operator, element type, operand count, attribute count (checked).
+    static func decodeNodeHead(_ reader: inout ByteReader, position: Int, start: Int) throws(MLError) -> (Operator, DType, Int, Int) {
+        let opCode = try reader.u16()
+        guard let op = Operator(rawValue: opCode) else { throw MLError.unknownOperator(opCode) }
+        let typeCode = try reader.u8()
+        guard let dtype = DType(rawValue: typeCode) else { throw MLError.unknownDType(typeCode) }
+        let operandCount = Int(try reader.u8())
+        let attributeCount = Int(try reader.u16())
+        if try reader.u16() != 0 { throw MLError.reservedNotZero(offset: start + 6) }
+        if attributeCount > maxAttributes {
+            throw MLError.wrongAttributeCount(node: position, expected: maxAttributes, actual: attributeCount)
         }
-        var nodes: [Node] = []
-        for _ in 0..<nodeCount {
-            let start = reader.offset
-            let opCode = try reader.u16()
-            guard let op = Operator(rawValue: opCode) else { throw MLError.unknownOperator(opCode) }
-            let typeCode = try reader.u8()
-            guard let dtype = DType(rawValue: typeCode) else { throw MLError.unknownDType(typeCode) }
-            let operandCount = Int(try reader.u8())
-            let attributeCount = Int(try reader.u16())
-            if try reader.u16() != 0 { throw MLError.reservedNotZero(offset: start + 6) }
-            if attributeCount > maxAttributes {
-                throw MLError.wrongAttributeCount(node: nodes.count, expected: maxAttributes, actual: attributeCount)
+        return (op, dtype, operandCount, attributeCount)
+    }
+
+    /// One node record.
+    static func decodeNode(_ reader: inout ByteReader, position: Int) throws(MLError) -> Node {
+        let start = reader.offset
+        let (op, dtype, operandCount, attributeCount) = try decodeNodeHead(&reader, position: position, start: start)
+        var operands: [ValueReference] = []
+        operands.reserveCapacity(operandCount)
+        for operand in 0..<operandCount {
+            guard let reference = ValueReference(encoded: try reader.u32()) else {
+                throw MLError.badReference(node: position, input: operand)
             }
-            var operands: [ValueReference] = []
-            for position in 0..<operandCount {
-                guard let reference = ValueReference(encoded: try reader.u32()) else {
-                    throw MLError.badReference(node: nodes.count, input: position)
-                }
-                operands.append(reference)
-            }
-            var attributes: [Int32] = []
-            for _ in 0..<attributeCount { attributes.append(try reader.i32()) }
-            let quantization = try readQuantization(&reader)
-            nodes.append(Node(op: op, dtype: dtype, inputs: operands, attributes: attributes, quantization: quantization))
+            operands.append(reference)
         }
-        return Descriptor(inputs: inputs, constantHashes: hashes, constantQuantization: constantQuantization, nodes: nodes)
+        var attributes: [Int32] = []
+        attributes.reserveCapacity(attributeCount)
+        for _ in 0..<attributeCount { attributes.append(try reader.i32()) }
+        let quantization = try readQuantization(&reader)
+        return Node(op: op, dtype: dtype, inputs: operands, attributes: attributes, quantization: quantization)
     }
 
     /// Decodes a whole model file, checking every constant against its hash and validating the graph.
