@@ -144,6 +144,12 @@ public final class LlamaDecoder {
         return try step(prompt[prompt.count - 1])
     }
 
+    /// The token drawn from `logits` at generation step `step` with seeded integer sampling (`TokenSampler`;
+    /// greedy when the temperature is 0).
+    public static func sample(_ logits: [Int64], parameters: TokenSampler.Parameters, step: Int) -> Int32 {
+        logits.withUnsafeBufferPointer { Int32(TokenSampler.pick($0, parameters: parameters, step: UInt32(truncatingIfNeeded: step))) }
+    }
+
     /// The greedy choice from `logits`: the largest, the lowest id among equals.
     public static func greedy(_ logits: [Int64]) -> Int32 {
         logits.withUnsafeBufferPointer { Int32(DecoderKernels.argmax($0.baseAddress!, count: $0.count)) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLGGUF
 import CLLLM
+import CLML
 import Foundation
 
 /// A GGUF model loaded for decoding: its tokenizer, chat template (if any) and integer weights.
@@ -41,10 +42,11 @@ struct LoadedModel {
 /// Seconds since an arbitrary start, for throughput reports.
 func monotonicSeconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
-/// `chainlearn llm generate MODEL.gguf --prompt TEXT [-n N] [--chat] [--json]`: greedy decoding, streamed.
+/// `chainlearn llm generate MODEL.gguf --prompt TEXT [-n N] [--chat] [--json] [--temperature T --top-k K --seed S]`:
+/// greedy decoding, or seeded integer sampling, streamed.
 struct LLMGenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "generate", abstract: "Greedy generation with the integer decoder, streaming tokens as they come.")
+        commandName: "generate", abstract: "Greedy or seeded-sampling generation with the integer decoder, streaming tokens as they come.")
 
     @Argument(help: "The .gguf model file (LLaMA architecture; Q8_0, Q4_0 or Q4_1 matrices).") var model: String
     @Option(help: "The prompt text.") var prompt: String
@@ -53,10 +55,20 @@ struct LLMGenerateCommand: ParsableCommand {
     @Flag(help: "Print one JSON object at the end (ids, text, timings) instead of streaming text.") var json = false
     @Option(help: "Threads for the products and attention heads.") var threads = 2
     @Option(help: "Context positions (default: the model's, at most 8192).") var context: Int?
+    @Option(help: "Sampling temperature, rounded to Q16 (0: greedy).") var temperature = 0.0
+    @Option(help: "Sample among the K largest logits (0: all).") var topK = 40
+    @Option(help: "The sampling seed.") var seed: UInt64 = 0
+
+    /// The sampler's parameters.
+    var sampling: TokenSampler.Parameters {
+        TokenSampler.Parameters(temperatureQ16: Int64((temperature * 65536).rounded()), topK: topK, seed: seed)
+    }
 
     func validate() throws {
         guard n >= 0 else { throw ValidationError("-n must be at least 0") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard temperature >= 0, temperature <= 1000 else { throw ValidationError("--temperature must be in 0 … 1000") }
+        guard topK >= 0 else { throw ValidationError("--top-k must be at least 0") }
     }
 
     func run() throws {
@@ -81,7 +93,7 @@ struct LLMGenerateCommand: ParsableCommand {
         do { logits = try decoder.prefill(promptIDs) } catch { throw MLCommandError(description: "\(error)") }
         let prefilled = monotonicSeconds()
         while generated.count < n {
-            let next = LlamaDecoder.greedy(logits)
+            let next = LlamaDecoder.sample(logits, parameters: sampling, step: generated.count)
             if stops.contains(next) { break }
             generated.append(next)
             if !json {
@@ -100,7 +112,7 @@ struct LLMGenerateCommand: ParsableCommand {
                 "prompt_ids": promptIDs.map(Int.init), "ids": generated.map(Int.init), "text": output,
                 "prompt_seconds": prefilled - start, "generation_seconds": end - prefilled,
                 "prompt_tokens_per_second": promptRate, "generation_tokens_per_second": generationRate,
-                "threads": threads]
+                "threads": threads, "temperature_q16": sampling.temperatureQ16, "top_k": topK, "seed": seed]
             let encoded = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
             FileHandle.standardOutput.write(encoded)
             print()
