@@ -203,6 +203,26 @@ public enum LinearKernels {
                             var source = (c * g.height + iy) * g.width - g.padW + kx + firstColumn * stride
                             let target = accumulator + oy * g.outWidth
                             var ox = firstColumn
+                            if stride == 1 {
+                                // Contiguous taps: a plain loop the native compiler vectorises.
+                                let row = centered + source, out = target + firstColumn
+                                let count = lastColumn - firstColumn
+                                var i = 0
+                                if byteInputs {
+                                    let w16 = Int16(w)
+                                    while i < count {
+                                        out[i] &+= Int32(w16 &* row[i])
+                                        i &+= 1
+                                    }
+                                } else {
+                                    let w32 = Int32(w)
+                                    while i < count {
+                                        out[i] &+= w32 &* Int32(row[i])
+                                        i &+= 1
+                                    }
+                                }
+                                continue
+                            }
                             if byteInputs {
                                 let w16 = Int16(w)
                                 while ox < lastColumn {
