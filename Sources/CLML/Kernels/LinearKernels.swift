@@ -13,13 +13,20 @@ public enum LinearKernels {
 
     /// Centres `values` by `zeroPoint` into 16 bits when every result fits in ±`limit`; `nil` otherwise.
     public static func centeredNarrow(_ values: [Int32], zeroPoint: Int32, limit: Int32) -> [Int16]? {
-        var out = [Int16](repeating: 0, count: values.count)
-        for index in 0..<values.count {
-            let centered = Int64(values[index]) - Int64(zeroPoint)
-            if centered > Int64(limit) || centered < -Int64(limit) { return nil }
-            out[index] = Int16(truncatingIfNeeded: centered)
+        // Filled without a zeroing pass first (every element is written, or the result is dropped).
+        var fits = true
+        let out = [Int16](unsafeUninitializedCapacity: values.count) { buffer, initialized in
+            values.withUnsafeBufferPointer { source in
+                let zero = Int64(zeroPoint), bound = Int64(limit)
+                for index in 0..<source.count {
+                    let centered = Int64(source[index]) &- zero
+                    if centered > bound || centered < -bound { fits = false; break }
+                    buffer[index] = Int16(truncatingIfNeeded: centered)
+                }
+            }
+            initialized = fits ? values.count : 0
         }
-        return out
+        return fits ? out : nil
     }
 
     /// Centres `values` by `zeroPoint` into 64 bits.
