@@ -18,7 +18,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(help: "Print only the summary, as a JSON object.") var json = false
     @Option(help: "Use this JSON-RPC endpoint instead of an in-process chain.") var rpcUrl: String?
     @Option(help: "The ML guest ELF.") var guest = "Fixtures/ml/ml-guest.elf"
-    @Option(help: "The model: fashion-mlp, fashion-cnn, attention-block (the fixtures) or a .clml path.") var model = "fashion-mlp"
+    @Option(help: "The model: fashion-mlp, fashion-cnn, fashion-cnn-tiled, attention-block (the fixtures) or a .clml path.") var model = "fashion-mlp"
     @Option(help: "The input tensor (.clt); default: the named model's fixture input.") var input: String?
     @Option(help: "Phases of the dispute game: 1 (the whole run in the FPVM) or 2 (graph nodes natively, then one node in the FPVM).")
     var phases = 1
