@@ -24,6 +24,7 @@ struct ChainLearn: AsyncParsableCommand {
             LLMCommand.self,
             TaskCommand.self,
             DemoCommand.self,
+            AttentionCommand.self,
         ]
     )
 }
