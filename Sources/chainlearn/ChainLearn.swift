@@ -25,6 +25,7 @@ struct ChainLearn: AsyncParsableCommand {
             TaskCommand.self,
             DemoCommand.self,
             AttentionCommand.self,
+            SimCommand.self,
         ]
     )
 }
