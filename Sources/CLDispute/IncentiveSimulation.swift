@@ -144,3 +144,25 @@ public enum IncentiveSimulation {
                                 accusationsPerTask: Double(accusations) / tasks)
     }
 }
+
+/// The mechanism's extra cost per request (the paper's formula): a bond G held at interest r per request and a
+/// response transaction of cost t sent with probability p_t cost r·G + t·p_t; with p_t·G = C (checking just
+/// pays) it is least, 2√(r·t·C), at G = √(t·C/r) and p_t = √(r·C/t).
+public struct AttentionCost: Sendable, Equatable {
+    /// The optimal bond.
+    public var bond: Double
+    /// The optimal selection probability.
+    public var selection: Double
+    /// The least extra cost per request.
+    public var cost: Double
+
+    /// The optimum for interest `r`, response cost `t` and computation cost `c`.
+    public static func optimum(rate r: Double, responseCost t: Double, computeCost c: Double) -> AttentionCost {
+        AttentionCost(bond: (t * c / r).squareRoot(), selection: (r * c / t).squareRoot(), cost: 2 * (r * t * c).squareRoot())
+    }
+
+    /// r·G + t·p_t for given G and p_t.
+    public static func cost(rate r: Double, responseCost t: Double, bond g: Double, selection p: Double) -> Double {
+        r * g + t * p
+    }
+}

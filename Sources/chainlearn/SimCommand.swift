@@ -7,7 +7,7 @@ import Foundation
 /// `chainlearn sim ...`: simulations of the protocol's incentives.
 struct SimCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sim", abstract: "Simulate the protocol's incentives.",
-                                                    subcommands: [SimIncentivesCommand.self])
+                                                    subcommands: [SimIncentivesCommand.self, SimCostCommand.self])
 }
 
 /// One point of the sweep over p_t · G / C.
@@ -151,5 +151,31 @@ struct SimIncentivesCommand: AsyncParsableCommand {
         svg += "<polyline fill=\"none\" stroke=\"steelblue\" stroke-width=\"2\" points=\"\(path)\"/>\n"
         for (x, y) in zip(xs, ys) { svg += "<circle cx=\"\(px(x))\" cy=\"\(py(y))\" r=\"3\" fill=\"steelblue\"/>\n" }
         return svg + "</svg>\n"
+    }
+}
+
+struct SimCostCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cost",
+        abstract: "The attention challenge's extra cost per request: r·G + t·p_t, least 2√(r·t·C) at G = √(t·C/r), p_t = √(r·C/t).")
+    @Option(help: "r: the bond's interest per request.") var rate = 0.001
+    @Option(help: "C: the computation cost of one request ($).") var computeCost = 0.001
+    @Option(help: "t: the cost of a response ($); default from --response-gas, --gas-price-gwei and --eth-usd.") var responseCost: Double?
+    @Option(help: "Gas of one response (measured: `chainlearn demo --attention --json`).") var responseGas: Double = 0
+    @Option(help: "Gas of one accusation (measured likewise).") var accusationGas: Double = 0
+    @Option(help: "Gas price in gwei.") var gasPriceGwei = 1.0
+    @Option(help: "US dollars per ether.") var ethUsd = 3000.0
+
+    func run() async throws {
+        guard rate > 0, computeCost > 0 else { throw ValidationError("--rate and --compute-cost must be positive") }
+        let dollarsPerGas = gasPriceGwei * 1e-9 * ethUsd
+        let t = responseCost ?? responseGas * dollarsPerGas
+        guard t > 0 else { throw ValidationError("give --response-cost or --response-gas") }
+        let best = AttentionCost.optimum(rate: rate, responseCost: t, computeCost: computeCost)
+        print("r = \(rate), t = \(t) $, C = \(computeCost) $")
+        print("optimum: G = \(best.bond) $, p_t = \(best.selection), extra cost per request r·G + t·p_t = \(best.cost) $ (= 2√(r·t·C))")
+        if accusationGas > 0 {
+            print("an accusation costs \(accusationGas * dollarsPerGas) $ (paid only when a selected validator failed; it earns G/2 = \(best.bond / 2) $)")
+        }
     }
 }
