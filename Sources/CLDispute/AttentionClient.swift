@@ -1,4 +1,5 @@
 import CLABI
+import CLHarness
 import CLPrimitives
 
 /// Deployment parameters of an AttentionChallenge: the bond G, the selection threshold T = p_t · 2^256 and

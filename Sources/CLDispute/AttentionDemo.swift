@@ -99,8 +99,7 @@ public final class AttentionDemo: @unchecked Sendable {
             honest.narrate = log
             lazy.narrate = log
             let driver = TaskDriver(submitters: [submitter], challengers: [challenger], observer: markets[0], parameters: parameters)
-            driver.others = [{ id throws(DisputeError) in try await honest.poll(taskId: id) },
-                             { id throws(DisputeError) in try await lazy.poll(taskId: id) }]
+            driver.attentionValidators = [honest, lazy]
             try await driver.run(taskId: taskId)
             let paidBefore = try await clients[0].credits(of: connections[submitterIndex].address)
             let burnedBefore = try await clients[0].burned()
