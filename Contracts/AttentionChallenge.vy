@@ -78,6 +78,8 @@ struct Enrollment:
     classId: bytes32
     seq: uint256
     enrolledAt: uint256
+    # The task's commit deadline (fixed at request): responses are accepted before it.
+    responseDeadline: uint256
 
 
 event ClassDefined:
@@ -256,7 +258,8 @@ def enroll(taskId: uint256, classId: bytes32):
     assert task.challengeDeadline < block.timestamp + accusationWindow, "challenge period outlasts the accusation window"
     seq: uint256 = self.enrollCount + 1
     self.enrollCount = seq
-    self.enrollments[taskId] = Enrollment(classId=classId, seq=seq, enrolledAt=block.timestamp)
+    self.enrollments[taskId] = Enrollment(classId=classId, seq=seq, enrolledAt=block.timestamp,
+                                          responseDeadline=task.commitDeadline)
     log TaskEnrolled(taskId=taskId, classId=classId, seq=seq, responseDeadline=task.commitDeadline,
                      accusationDeadline=block.timestamp + accusationWindow)
 
@@ -269,8 +272,7 @@ def respond(taskId: uint256, response: bytes32):
     """
     enrollment: Enrollment = self.enrollments[taskId]
     assert enrollment.seq != 0, "task not enrolled"
-    task: MarketTask = staticcall TaskMarket(market).tasks(taskId)
-    assert block.timestamp < task.commitDeadline, "response window closed"
+    assert block.timestamp < enrollment.responseDeadline, "response window closed"
     assert self._owes(enrollment, msg.sender), "not a validator of this task"
     assert response != empty(bytes32), "zero response"
     assert convert(response, uint256) < threshold, "response not below the threshold"

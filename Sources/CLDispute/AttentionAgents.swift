@@ -58,9 +58,8 @@ public final class AttentionValidator: @unchecked Sendable {
             return 0
         }
         guard try await client.response(taskId: taskId, validator: address) == .zero else { return 0 }
-        let task = try await client.market.task(taskId)
         let now = try await client.market.connection.latestTimestamp()
-        guard UInt256(now) &+ UInt256(leadTime) < task.commitDeadline else { return 0 }
+        guard UInt256(now) &+ UInt256(leadTime) < enrollment.responseDeadline else { return 0 }
         let threshold = try await client.threshold()
         let response: Bytes32
         switch strategy {

@@ -148,9 +148,9 @@ public struct AttentionClient: Sendable {
 
     /// A task's enrollment (seq 0: none).
     public func enrollment(_ taskId: UInt64) async throws(DisputeError) -> AttentionEnrollment {
-        let fields = try Self.fields(try await call("enrollments", [.uint(UInt256(taskId))]), count: 3, "enrollments")
+        let fields = try Self.fields(try await call("enrollments", [.uint(UInt256(taskId))]), count: 4, "enrollments")
         return AttentionEnrollment(classId: try MarketClient.word(fields[0]), seq: try MarketClient.uint(fields[1]),
-                                   enrolledAt: try MarketClient.uint(fields[2]))
+                                   enrolledAt: try MarketClient.uint(fields[2]), responseDeadline: try MarketClient.uint(fields[3]))
     }
 
     /// A validator's bond record for a class.

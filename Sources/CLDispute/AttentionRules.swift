@@ -32,12 +32,15 @@ public struct AttentionEnrollment: Sendable, Equatable {
     public var seq: UInt256
     /// When it was enrolled; accusations close `accusationWindow` seconds later.
     public var enrolledAt: UInt256
+    /// The task's commit deadline: responses are accepted before it.
+    public var responseDeadline: UInt256
 
     /// An enrollment record.
-    public init(classId: Bytes32, seq: UInt256, enrolledAt: UInt256) {
+    public init(classId: Bytes32, seq: UInt256, enrolledAt: UInt256, responseDeadline: UInt256 = .zero) {
         self.classId = classId
         self.seq = seq
         self.enrolledAt = enrolledAt
+        self.responseDeadline = responseDeadline
     }
 }
 
