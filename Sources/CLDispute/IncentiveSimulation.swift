@@ -161,6 +161,15 @@ public struct AttentionCost: Sendable, Equatable {
         AttentionCost(bond: (t * c / r).squareRoot(), selection: (r * c / t).squareRoot(), cost: 2 * (r * t * c).squareRoot())
     }
 
+    /// The optimum when the bond must be at least `minimumBond` (a credible accusation: G/2 above the gas of one
+    /// `accuse`): G = max(√(t·C/r), minimumBond), p_t = C/G.
+    public static func optimum(rate r: Double, responseCost t: Double, computeCost c: Double, minimumBond: Double) -> AttentionCost {
+        let free = optimum(rate: r, responseCost: t, computeCost: c)
+        guard minimumBond > free.bond else { return free }
+        return AttentionCost(bond: minimumBond, selection: c / minimumBond,
+                             cost: cost(rate: r, responseCost: t, bond: minimumBond, selection: c / minimumBond))
+    }
+
     /// r·G + t·p_t for given G and p_t.
     public static func cost(rate r: Double, responseCost t: Double, bond g: Double, selection p: Double) -> Double {
         r * g + t * p

@@ -175,7 +175,12 @@ struct SimCostCommand: AsyncParsableCommand {
         print("r = \(rate), t = \(t) $, C = \(computeCost) $")
         print("optimum: G = \(best.bond) $, p_t = \(best.selection), extra cost per request r·G + t·p_t = \(best.cost) $ (= 2√(r·t·C))")
         if accusationGas > 0 {
-            print("an accusation costs \(accusationGas * dollarsPerGas) $ (paid only when a selected validator failed; it earns G/2 = \(best.bond / 2) $)")
+            let accusation = accusationGas * dollarsPerGas
+            print("an accusation costs \(accusation) $ (paid only when a selected validator failed; it earns G/2 = \(best.bond / 2) $)")
+            if best.bond / 2 <= accusation {
+                let credible = AttentionCost.optimum(rate: rate, responseCost: t, computeCost: computeCost, minimumBond: 2 * accusation)
+                print("with G/2 at least the accusation's cost: G = \(credible.bond) $, p_t = \(credible.selection), extra cost per request \(credible.cost) $")
+            }
         }
     }
 }
