@@ -114,6 +114,9 @@ public final class AttentionDemo: @unchecked Sendable {
                                                defeated: defeated, validators: [], paidToSubmitter: .zero, burned: .zero)
             let enrollment = try await clients[0].enrollment(taskId)
             let finalResult = try await clients[0].finalResult(taskId: taskId)
+            if finalResult == nil {
+                log?("task \(taskId) has no final result: nobody can be accused with the defeated result")
+            }
             let now = try await connections[0].latestTimestamp()
             for index in [3, 5] {
                 let validator = connections[index].address
