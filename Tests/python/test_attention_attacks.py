@@ -140,6 +140,8 @@ def test_a_lazy_selected_validator_is_accused_an_honest_or_unselected_one_owes_n
         f.respond(task_id, attention_hash(task_id, chain.final_state, late).to_bytes(32, "big")).call({"from": late})
     with pytest.raises(ContractLogicError, match="response not below the threshold"):
         f.respond(task_id, threshold.to_bytes(32, "big")).call({"from": unselected})
+    with pytest.raises(ContractLogicError, match="response not below the threshold"):
+        f.respond(task_id, attention_hash(task_id, chain.final_state, unselected).to_bytes(32, "big")).call({"from": unselected})
     with pytest.raises(ContractLogicError, match="zero response"):
         f.respond(task_id, bytes(32)).call({"from": honest})
     with pytest.raises(ContractLogicError, match="task not enrolled"):
