@@ -103,3 +103,25 @@ def test_the_attention_demo_accuses_the_lazy_validator_and_the_cheater_cannot_ac
     assert all(v["verdict"] == "no final result" and not v["accused"] for v in cheating["validators"])
     assert int(cheating["paid_to_submitter_wei"]) == 0
     assert summary["gas"]["respond"]["count"] == 2 and summary["gas"]["accuse"]["count"] == 1
+
+
+def test_the_incentive_simulation_crosses_at_one_and_bad_inputs_are_refused(tmp_path):
+    svg = tmp_path / "plot.svg"
+    out = json.loads(cli("sim", "incentives", "--json", "--compute-cost", "1", "--tasks", "5000",
+                         "--ratios", "0.5,0.8,1.25,2", "--svg", str(svg)))
+    points = {p["ratio"]: p for p in out["points"]}
+    # Measured, not computed: the lazy validators' loss is their simulated selections times G.
+    assert all(points[r]["u_check_minus_u_lazy_over_c"] < 0 and not points[r]["validators_check"] for r in (0.5, 0.8))
+    assert all(points[r]["u_check_minus_u_lazy_over_c"] > 0 and points[r]["validators_check"] for r in (1.25, 2))
+    assert all(p["submitter_cheats"] == (not p["validators_check"]) for p in out["points"])
+    assert svg.read_text().startswith("<svg") and "p_t·G = C" in svg.read_text()
+    best = cli("sim", "cost", "--rate", "0.001", "--compute-cost", "0.001", "--response-cost", "1")
+    assert "G = 1.0 $, p_t = 0.001," in best and "= 0.002 $" in best
+    for args, reason in ((["sim", "incentives", "--selection", "0"], "--selection must be in (0, 1]"),
+                         (["sim", "incentives", "--ratios", "a,-1"], "--ratios must be positive"),
+                         (["sim", "cost", "--rate", "0"], "must be positive"),
+                         (["attention", "deploy", "--selection", "3/2"], "--selection is N/D"),
+                         (["attention", "deploy", "--bond", "1"], "--bond must be at least 2 wei"),
+                         (["attention", "validate", "--attention", "0x00", "--task", "1", "--strategy", "sleepy"], "--strategy is honest")):
+        result = subprocess.run([str(BINARY), *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert result.returncode != 0 and reason in result.stderr, (args, result.stderr)
