@@ -2,7 +2,7 @@ import CLABI
 import CLPrimitives
 import Foundation
 
-/// The five compiled contracts of the protocol (Contracts/artifacts/*.json, built by Scripts/build-contracts).
+/// The compiled contracts of the protocol (Contracts/artifacts/*.json, built by Scripts/build-contracts).
 public struct ContractSet: Sendable {
     /// PreimageOracle: proven preimage parts the one-step contract reads.
     public let oracle: ContractArtifact
@@ -14,6 +14,8 @@ public struct ContractSet: Sendable {
     public let market: ContractArtifact
     /// ZKStubPhaseTransitionVerifier: the (stub) phase-transition check of two-phase games.
     public let verifier: ContractArtifact
+    /// AttentionChallenge: bonded validators and the attention challenge (deployed on its own, next to a market).
+    public let attention: ContractArtifact
 
     /// The artifacts directory of this source tree (used when no other is given).
     public static var defaultDirectory: URL {
@@ -38,6 +40,7 @@ public struct ContractSet: Sendable {
         game = try load("DisputeGame")
         market = try load("TaskMarket")
         verifier = try load("ZKStubPhaseTransitionVerifier")
+        attention = try load("AttentionChallenge")
     }
 }
 

@@ -15,6 +15,8 @@ public final class TaskDriver: @unchecked Sendable {
     public let parameters: MarketParameters
     /// Called after every pass (the demo prints the event feed here).
     public var afterPass: (@Sendable () async -> Void)?
+    /// The attention challenge's validators, polled in every pass after the challengers.
+    public var attentionValidators: [AttentionValidator] = []
 
     /// A driver over these agents.
     public init(submitters: [SubmitterAgent], challengers: [ChallengerAgent], observer: MarketClient, parameters: MarketParameters) {
@@ -33,6 +35,7 @@ public final class TaskDriver: @unchecked Sendable {
             var sent = 0
             for agent in submitters { sent += try await agent.poll(taskId: taskId, stake: parameters.submitterStake) }
             for agent in challengers { sent += try await agent.poll(taskId: taskId, stake: parameters.challengerStake) }
+            for agent in attentionValidators { sent += try await agent.poll(taskId: taskId) }
             await afterPass?()
             if sent > 0 { continue }
             let task = try await observer.task(taskId)

@@ -24,6 +24,8 @@ struct ChainLearn: AsyncParsableCommand {
             LLMCommand.self,
             TaskCommand.self,
             DemoCommand.self,
+            AttentionCommand.self,
+            SimCommand.self,
         ]
     )
 }

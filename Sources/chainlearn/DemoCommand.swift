@@ -24,6 +24,10 @@ struct DemoCommand: AsyncParsableCommand {
     var phases = 1
     @Option(help: "Two phases: the graph position (1 … N) whose node the dishonest submitter gets wrong; default the middle.")
     var wrongNode: UInt64?
+    @Flag(help: "The attention challenge: an honest and a lazy bonded validator (the lazy one is accused), then a cheating submitter.")
+    var attention = false
+    @Option(help: "With --attention: the selection probability p_t as N/D (default 1/1, so the lazy validator is surely selected).")
+    var selection = "1/1"
 
     /// The model and input paths for a fixture name or a path.
     static func files(model: String, input: String?) -> (model: String, input: String) {
@@ -34,6 +38,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if attention { return try await runAttention() }
         let (model, input) = Self.files(model: model, input: input)
         guard phases == 1 || phases == 2 else { throw ValidationError("--phases must be 1 or 2") }
         let files = TaskFiles(guest: guest, model: model, input: input)
