@@ -106,6 +106,11 @@ struct NodeLimitOptions: ParsableArguments {
     @Option(help: "Most blocks one anvil_mine/evm_mine may mine.") var maxMineBlocks = RPCLimits().maxMineBlocks
     @Option(help: "Most gas for one eth_call, eth_estimateGas run or trace.") var rpcGasCap = RPCLimits().gasCap
     @Option(help: "Most estimated bytes one debug_traceTransaction may hold.") var maxTraceBytes = RPCLimits().maxTraceBytes
+    @Option(help: "Seconds an installed filter lives without being polled.") var filterTimeout = RPCLimits().filterTimeout
+    @Option(help: "Most filters installed at once.") var maxFilters = RPCLimits().maxFilters
+    @Option(help: "Most unread entries one filter may gather before it is removed.") var maxFilterEntries = RPCLimits().maxFilterEntries
+    @Option(help: "Most subscriptions one WebSocket connection may hold (more: the connection is closed).")
+    var maxSubscriptions = RPCLimits().maxSubscriptionsPerConnection
 
     /// The limits these flags give.
     var rpcLimits: RPCLimits {
@@ -119,6 +124,10 @@ struct NodeLimitOptions: ParsableArguments {
         limits.maxMineBlocks = max(1, maxMineBlocks)
         limits.gasCap = max(21_000, rpcGasCap)
         limits.maxTraceBytes = max(0, maxTraceBytes)
+        limits.filterTimeout = max(0.1, filterTimeout)
+        limits.maxFilters = max(1, maxFilters)
+        limits.maxFilterEntries = max(1, maxFilterEntries)
+        limits.maxSubscriptionsPerConnection = max(1, maxSubscriptions)
         return limits
     }
 }

@@ -220,6 +220,7 @@ extension DevChain {
         nextTimestamp = nil
         recentHashes[header.number] = block.hash
         if header.number >= 257 { recentHashes[header.number - 257] = nil }
+        notifyBlock(block)
         return block
     }
 

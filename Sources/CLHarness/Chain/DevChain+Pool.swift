@@ -39,6 +39,7 @@ extension DevChain {
             }
             guard DevChain.isSufficientBump(tx, over: pool[index].0) else { throw .rejected("replacement transaction underpriced") }
             pool[index] = (tx, sender)
+            notifyPending(tx.hash)
             return tx.hash
         }
         if tx.nonce > next {
@@ -61,6 +62,7 @@ extension DevChain {
         } else {
             pool.append((tx, sender))
         }
+        notifyPending(tx.hash)
         promote(sender)
         return tx.hash
     }
@@ -86,6 +88,7 @@ extension DevChain {
             } else {
                 pool.append((tx, sender))
             }
+            notifyPending(tx.hash)
         }
         if queued[sender]?.isEmpty == true { queued[sender] = nil }
     }

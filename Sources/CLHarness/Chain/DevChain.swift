@@ -61,6 +61,8 @@ public final class DevChain: @unchecked Sendable {
     public var automine = true
     /// Recent block hashes for BLOCKHASH.
     var recentHashes: [UInt64: Bytes32] = [:]
+    /// Told of new blocks and pending transactions (`DevChain+Observers`).
+    var observers: [any ChainObserver] = []
 
     /// What evm_snapshot saves.
     struct Snapshot {

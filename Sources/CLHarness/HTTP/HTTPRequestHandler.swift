@@ -13,7 +13,7 @@ import NIOHTTP1
 /// read as the next request), and anything but exactly one valid length or a lone `chunked`.
 /// A refused request is answered (400, 411, 413 or 431) and its connection closed; nothing after it
 /// on that connection is parsed or run.
-final class HTTPRequestHandler: ChannelInboundHandler {
+final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 

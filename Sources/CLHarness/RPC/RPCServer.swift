@@ -12,6 +12,10 @@ public final class RPCServer: @unchecked Sendable {
     public var maxBatchSize: Int { limits.maxBatchSize }
     /// `web3_clientVersion`.
     public static let clientVersion = "chainlearn/0.1.0/linux/swift6"
+    /// Installed filters (`RPCFilters`).
+    let filters: FilterRegistry
+    /// WebSocket subscriptions (`RPCSubscriptions`).
+    let subscriptions: SubscriptionHub
     private var http: HTTPServer?
     private var miningTimer: Thread?
     private let stopLock = NSLock()
@@ -21,6 +25,10 @@ public final class RPCServer: @unchecked Sendable {
     public init(chain: DevChain, limits: RPCLimits = RPCLimits()) {
         self.chain = chain
         self.limits = limits
+        filters = FilterRegistry(timeout: limits.filterTimeout, maxEntries: limits.maxFilterEntries, maxFilters: limits.maxFilters)
+        chain.addObserver(filters)
+        subscriptions = SubscriptionHub(maxPerConnection: limits.maxSubscriptionsPerConnection)
+        chain.addObserver(subscriptions)
     }
 
     /// A server for `chain` taking batches of up to `maxBatchSize` requests, other limits at their defaults.
@@ -36,6 +44,8 @@ public final class RPCServer: @unchecked Sendable {
         let server = HTTPServer(host: host, port: port, limits: httpLimits) { [self] request in
             handleHTTP(request)
         }
+        subscriptions.server = self
+        server.webSocket = subscriptions
         let bound = try server.start()
         http = server
         return bound
@@ -99,7 +109,10 @@ public final class RPCServer: @unchecked Sendable {
     }
 
     /// Answers one HTTP body: a request object or a batch array. Returns the response body.
-    public func handle(body: [UInt8]) -> [UInt8] {
+    public func handle(body: [UInt8]) -> [UInt8] { handle(body: body, session: nil) }
+
+    /// Answers one body for `session` (a WebSocket connection's, which eth_subscribe needs; nil over HTTP).
+    func handle(body: [UInt8], session: RPCSession?) -> [UInt8] {
         let parsed: JSON
         do { parsed = try JSON.parse(body) } catch {
             return RPCServer.errorResponse(id: .null, .parseError(error.description)).serialized
@@ -116,7 +129,7 @@ public final class RPCServer: @unchecked Sendable {
             var first = true
             var tooLarge = false
             for item in items {
-                guard var response = handle(request: item, meter: meter) else { continue }
+                guard var response = handle(request: item, meter: meter, session: session) else { continue }
                 if tooLarge { response = RPCServer.errorResponse(id: item["id"] ?? .null, RPCServer.responseTooLarge(limits)) }
                 var bytes = response.serialized
                 if !tooLarge && out.count + bytes.count + 1 > limits.maxResponseBytes {
@@ -130,7 +143,7 @@ public final class RPCServer: @unchecked Sendable {
             out.append(UInt8(ascii: "]"))
             return out
         default:
-            guard let response = handle(request: parsed, meter: meter) else { return [] }
+            guard let response = handle(request: parsed, meter: meter, session: session) else { return [] }
             let bytes = response.serialized
             if bytes.count > limits.maxResponseBytes {
                 return RPCServer.errorResponse(id: parsed["id"] ?? .null, RPCServer.responseTooLarge(limits)).serialized
@@ -151,7 +164,7 @@ public final class RPCServer: @unchecked Sendable {
     }
 
     /// Answers one request object; nil for a notification (no id).
-    func handle(request: JSON, meter: ExecutionMeter = ExecutionMeter()) -> JSON? {
+    func handle(request: JSON, meter: ExecutionMeter = ExecutionMeter(), session: RPCSession? = nil) -> JSON? {
         guard case .object = request else { return RPCServer.errorResponse(id: .null, .invalidRequest("expected an object")) }
         let id = request["id"]
         if let id {
@@ -172,7 +185,7 @@ public final class RPCServer: @unchecked Sendable {
                 throw RPCLimits.exceeded("batch gas budget of \(limits.maxBatchGas) used up (--max-batch-gas)")
             }
             let params = try RPCParams(request["params"])
-            result = .success(try dispatch(method, params, meter))
+            result = .success(try dispatch(method, params, meter, session: session))
         } catch {
             result = .failure(error)
         }
@@ -184,10 +197,13 @@ public final class RPCServer: @unchecked Sendable {
     }
 
     /// Calls the handler of `method`.
-    func dispatch(_ method: String, _ params: RPCParams, _ meter: ExecutionMeter) throws(RPCError) -> JSON {
+    func dispatch(_ method: String, _ params: RPCParams, _ meter: ExecutionMeter, session: RPCSession? = nil) throws(RPCError) -> JSON {
         if let result = try ethMethod(method, params, meter) { return result }
         if let result = try devMethod(method, params, meter) { return result }
         if let result = try poolMethod(method, params) { return result }
+        if let result = try filterMethod(method, params) { return result }
+        if let result = try subscriptionMethod(method, params, session: session) { return result }
+        if let result = try proofMethod(method, params) { return result }
         throw .methodNotFound(method)
     }
 }
