@@ -132,6 +132,12 @@ final class WebSocketHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let connection, !done else { return }
         let frame = unwrapInboundIn(data)
+        // No extension is negotiated, so a reserved bit set fails the connection (RFC 6455 §5.2).
+        guard !frame.rsv1, !frame.rsv2, !frame.rsv3 else {
+            waiting = []
+            connection.close(code: .protocolError)
+            return
+        }
         switch frame.opcode {
         case .text, .binary:
             guard !connection.isClosing else { return }
