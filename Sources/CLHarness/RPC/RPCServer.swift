@@ -157,7 +157,8 @@ public final class RPCServer: @unchecked Sendable {
     }
 
     /// Methods that run the EVM and so draw on a batch's gas budget.
-    static let executingMethods: Set<String> = ["eth_call", "eth_estimateGas", "debug_traceTransaction", "debug_traceCall"]
+    static let executingMethods: Set<String> = ["eth_call", "eth_estimateGas", "debug_traceTransaction", "debug_traceCall",
+                                                "debug_traceBlockByNumber", "debug_traceBlockByHash", "eth_createAccessList"]
 
     static func errorResponse(id: JSON, _ error: RPCError) -> JSON {
         .object([("jsonrpc", .string("2.0")), ("id", id), ("error", error.json)])
@@ -204,6 +205,7 @@ public final class RPCServer: @unchecked Sendable {
         if let result = try filterMethod(method, params) { return result }
         if let result = try subscriptionMethod(method, params, session: session) { return result }
         if let result = try proofMethod(method, params) { return result }
+        if let result = try traceMethod(method, params, meter) { return result }
         throw .methodNotFound(method)
     }
 }
