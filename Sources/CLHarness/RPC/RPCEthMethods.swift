@@ -153,7 +153,7 @@ extension RPCServer {
     func capped(_ request: CallRequest) -> CallRequest {
         var request = request
         let forkCap = chain.config.rules.transactionGasCap ?? UInt64.max
-        request.gas = min(request.gas ?? chain.config.gasLimit, limits.gasCap, forkCap)
+        request.gas = min(request.gas ?? chain.gasLimit, limits.gasCap, forkCap)
         return request
     }
 

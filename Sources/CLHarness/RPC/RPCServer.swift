@@ -20,6 +20,8 @@ public final class RPCServer: @unchecked Sendable {
     private var miningTimer: Thread?
     private let stopLock = NSLock()
     private var stopped = false
+    private var miningGeneration = 0
+    private var miningSeconds = 0.0
 
     /// A server for `chain` with these limits.
     public init(chain: DevChain, limits: RPCLimits = RPCLimits()) {
@@ -68,13 +70,21 @@ public final class RPCServer: @unchecked Sendable {
         return try start(host: host, port: port, httpLimits: limits)
     }
 
-    /// Mines a block every `seconds` (interval mining); automine is switched off.
+    /// Mines a block every `seconds` (interval mining); automine is switched off. Transactions
+    /// kept from a previous run are promoted into the pending set first. A later call replaces the
+    /// interval; `stopIntervalMining()` ends it.
     public func startIntervalMining(seconds: Double) {
         chain.setAutomine(false)
+        chain.promoteQueued()
+        let generation: Int = stopLock.withLock {
+            miningGeneration += 1
+            miningSeconds = seconds
+            return miningGeneration
+        }
         let thread = Thread { [self] in
-            while !isStopped {
+            while !isStopped && currentMiningGeneration == generation {
                 Thread.sleep(forTimeInterval: seconds)
-                if isStopped { break }
+                if isStopped || currentMiningGeneration != generation { break }
                 try? chain.mineBlocks()
             }
         }
@@ -83,6 +93,19 @@ public final class RPCServer: @unchecked Sendable {
         thread.start()
         miningTimer = thread
     }
+
+    /// Ends interval mining (blocks are then mined on request only; automine stays off).
+    public func stopIntervalMining() {
+        stopLock.withLock {
+            miningGeneration += 1
+            miningSeconds = 0
+        }
+    }
+
+    /// The interval of interval mining in seconds; 0 when off.
+    public var intervalMiningSeconds: Double { stopLock.withLock { miningSeconds } }
+
+    private var currentMiningGeneration: Int { stopLock.withLock { miningGeneration } }
 
     private var isStopped: Bool {
         stopLock.lock()
@@ -206,6 +229,9 @@ public final class RPCServer: @unchecked Sendable {
         if let result = try subscriptionMethod(method, params, session: session) { return result }
         if let result = try proofMethod(method, params) { return result }
         if let result = try traceMethod(method, params, meter) { return result }
+        if let result = try accessListMethod(method, params, meter) { return result }
+        if let result = try signingMethod(method, params) { return result }
+        if let result = try anvilMethod(method, params) { return result }
         throw .methodNotFound(method)
     }
 }
