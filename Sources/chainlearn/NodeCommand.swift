@@ -31,6 +31,8 @@ struct NodeCommand: ParsableCommand {
     @Option(help: "Seconds a client has to send a whole request body.") var httpBodyTimeout = 30.0
     @Option(help: "Largest request head (request line and header fields), in bytes.") var maxHeaderBytes = HTTPServerLimits().maxHeaderBytes
     @Option(help: "Threads that run JSON-RPC requests (socket I/O runs on one event loop per core).") var rpcThreads = HTTPServerLimits().workerThreads
+    @Option(help: "Bytes that may wait unread for one WebSocket client before it is closed.")
+    var wsMaxQueuedBytes = HTTPServerLimits().webSocketMaxQueuedBytes
     @OptionGroup(title: "Limits on one request's work (docs/ARCHITECTURE.md)") var limits: NodeLimitOptions
 
     func run() throws {
@@ -56,6 +58,7 @@ struct NodeCommand: ParsableCommand {
         http.headerTimeout = max(0.5, httpHeaderTimeout)
         http.bodyTimeout = max(0.5, httpBodyTimeout)
         http.workerThreads = max(1, rpcThreads)
+        http.webSocketMaxQueuedBytes = max(64 * 1024, wsMaxQueuedBytes)
         NodeCommand.raiseOpenFileLimit(toFit: http.maxConnections)
         do { bound = try server.start(host: host, port: port, httpLimits: http) } catch {
             throw CLIError("cannot listen on \(host):\(port): \(error)")

@@ -121,9 +121,13 @@ def test_subscribe_over_http_and_bad_subscriptions(node):
         assert [a["id"] for a in json.loads(ws.recv(timeout=10))] == [4, 5]
 
 
-def raw_upgrade(node):
+def raw_upgrade(node, receive_buffer=None):
     """A socket that has completed the opening handshake by hand."""
-    s = socket.create_connection(("127.0.0.1", node.port), timeout=10)
+    s = socket.socket()
+    if receive_buffer:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+    s.settimeout(10)
+    s.connect(("127.0.0.1", node.port))
     key = base64.b64encode(os.urandom(16)).decode()
     s.sendall((f"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
@@ -180,6 +184,22 @@ def test_bad_clients_are_dropped_alone(node):
             s = raw_upgrade(node)
             s.sendall(bytes([0x81, 0x80 | 126]) + struct.pack(">H", 1000) + os.urandom(4) + b"0123456789")
             s.close()
+        # A handshake without a key, of another version, or not a GET is answered 400 and closed.
+        for head in (b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+                     b"GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: abc\r\n"
+                     b"Sec-WebSocket-Version: 8\r\n\r\n"):
+            s = socket.create_connection(("127.0.0.1", node.port), timeout=10)
+            s.sendall(head)
+            assert s.recv(4096).startswith(b"HTTP/1.1 400")
+            assert closed_by_server(s)
+            s.close()
+        s = socket.create_connection(("127.0.0.1", node.port), timeout=10)
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_chainId"}).encode()
+        s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                  b"Sec-WebSocket-Version: 13\r\nContent-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        # (the handshake must be a GET: RFC 6455 §4.1)
+        assert s.recv(4096).startswith(b"HTTP/1.1 400")
+        s.close()
         # A frame larger than the body limit (5 MiB) is refused.
         s = raw_upgrade(node)
         s.sendall(bytes([0x81, 0x80 | 127]) + struct.pack(">Q", 1 << 40) + os.urandom(4))
@@ -208,6 +228,33 @@ def test_bad_clients_are_dropped_alone(node):
         good.send(json.dumps({"jsonrpc": "2.0", "id": 2, "method": "eth_blockNumber"}))
         assert int(json.loads(good.recv(timeout=10))["result"], 16) == http.eth.block_number
     assert node.alive()
+
+
+def test_a_client_that_does_not_read_is_dropped_alone():
+    """A subscriber that stops reading is closed once 1 MiB waits for it (`--ws-max-queued-bytes`) beyond what
+    the sockets hold; a subscriber that reads receives every head."""
+    from conftest import Node
+    node = Node("--ws-max-queued-bytes", str(1 << 20))
+    try:
+        with connect(ws_url(node), max_queue=None) as good:
+            good.send(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_subscribe", "params": ["newHeads"]}))
+            sub = json.loads(good.recv(timeout=10))["result"]
+            stalled = raw_upgrade(node, receive_buffer=4096)
+            stalled.sendall(masked_frame(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_subscribe", "params": ["newHeads"]}).encode()))
+            time.sleep(0.3)
+            for _ in range(16):
+                assert node.rpc("anvil_mine", ["0x200"])["result"] == "0x0"
+            numbers = []
+            while len(numbers) < 16 * 512:
+                note = json.loads(good.recv(timeout=30))
+                assert note["params"]["subscription"] == sub
+                numbers.append(int(note["params"]["result"]["number"], 16))
+            assert numbers == list(range(1, 16 * 512 + 1))
+            assert closed_by_server(stalled)
+            stalled.close()
+        assert node.alive()
+    finally:
+        node.stop()
 
 
 def test_websocket_connections_are_not_timed_out_like_http(node):

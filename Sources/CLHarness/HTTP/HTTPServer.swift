@@ -148,7 +148,8 @@ public final class HTTPServer: @unchecked Sendable {
         let parts = NIOLoopBound((clock, requestHandler), eventLoop: channel.eventLoop)
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: frameLimit, automaticErrorHandling: true,
-            shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
+            // Only a GET opens a WebSocket (RFC 6455 §4.1); other methods are served as HTTP.
+            shouldUpgrade: { channel, head in channel.eventLoop.makeSucceededFuture(head.method == .GET ? HTTPHeaders() : nil) },
             upgradePipelineHandler: { channel, _ in
                 channel.eventLoop.makeCompletedFuture {
                     let (clock, requestHandler) = parts.value
