@@ -6,6 +6,7 @@ extension EVM {
     /// Runs a message call: value transfer, then the target's code or a precompile.
     /// State changes are undone unless the frame succeeds.
     public func call(_ message: Message) -> FrameResult {
+        tracer?.enterFrame(message)
         let checkpoint = state.checkpoint()
         state.touch(message.target)
         if message.transfersValue && !message.value.isZero {
@@ -23,12 +24,21 @@ extension EVM {
             }
         }
         if result.status != .success { state.revert(to: checkpoint) }
+        tracer?.exitFrame(result)
         return result
     }
 
     /// Runs a create message: fresh account, initcode, then the code deposit (EIP-170, EIP-3541).
     /// The caller has checked for an address collision and bumped the creator's nonce.
     public func create(_ message: Message) -> FrameResult {
+        guard let tracer else { return runCreate(message) }
+        tracer.enterFrame(message)
+        let result = runCreate(message)
+        tracer.exitFrame(result)
+        return result
+    }
+
+    private func runCreate(_ message: Message) -> FrameResult {
         let checkpoint = state.checkpoint()
         let account = state.account(message.target)
         state.beginContractCreation(account)

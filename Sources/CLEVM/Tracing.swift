@@ -6,7 +6,8 @@ extension EVM {
                     depth: Int) {
         pendingTrace = TraceStep(pc: pc, opcode: op, gas: gas, gasCost: 0, memorySize: memory.size,
                                  stack: Array(UnsafeBufferPointer(start: stack, count: n)), depth: depth + 1,
-                                 refund: state.refund, error: nil)
+                                 refund: state.refund, error: nil,
+                                 memory: tracer?.capturesMemory == true ? memory.bytes(0, memory.size) : nil)
     }
 
     /// Emits the pending step with its cost (gas before minus gas now).

@@ -31,6 +31,8 @@ struct NodeCommand: ParsableCommand {
     @Option(help: "Seconds a client has to send a whole request body.") var httpBodyTimeout = 30.0
     @Option(help: "Largest request head (request line and header fields), in bytes.") var maxHeaderBytes = HTTPServerLimits().maxHeaderBytes
     @Option(help: "Threads that run JSON-RPC requests (socket I/O runs on one event loop per core).") var rpcThreads = HTTPServerLimits().workerThreads
+    @Option(help: "Bytes that may wait unread for one WebSocket client before it is closed.")
+    var wsMaxQueuedBytes = HTTPServerLimits().webSocketMaxQueuedBytes
     @OptionGroup(title: "Limits on one request's work (docs/ARCHITECTURE.md)") var limits: NodeLimitOptions
 
     func run() throws {
@@ -56,6 +58,7 @@ struct NodeCommand: ParsableCommand {
         http.headerTimeout = max(0.5, httpHeaderTimeout)
         http.bodyTimeout = max(0.5, httpBodyTimeout)
         http.workerThreads = max(1, rpcThreads)
+        http.webSocketMaxQueuedBytes = max(64 * 1024, wsMaxQueuedBytes)
         NodeCommand.raiseOpenFileLimit(toFit: http.maxConnections)
         do { bound = try server.start(host: host, port: port, httpLimits: http) } catch {
             throw CLIError("cannot listen on \(host):\(port): \(error)")
@@ -106,6 +109,11 @@ struct NodeLimitOptions: ParsableArguments {
     @Option(help: "Most blocks one anvil_mine/evm_mine may mine.") var maxMineBlocks = RPCLimits().maxMineBlocks
     @Option(help: "Most gas for one eth_call, eth_estimateGas run or trace.") var rpcGasCap = RPCLimits().gasCap
     @Option(help: "Most estimated bytes one debug_traceTransaction may hold.") var maxTraceBytes = RPCLimits().maxTraceBytes
+    @Option(help: "Seconds an installed filter lives without being polled.") var filterTimeout = RPCLimits().filterTimeout
+    @Option(help: "Most filters installed at once.") var maxFilters = RPCLimits().maxFilters
+    @Option(help: "Most unread entries one filter may gather before it is removed.") var maxFilterEntries = RPCLimits().maxFilterEntries
+    @Option(help: "Most subscriptions one WebSocket connection may hold (more: the connection is closed).")
+    var maxSubscriptions = RPCLimits().maxSubscriptionsPerConnection
 
     /// The limits these flags give.
     var rpcLimits: RPCLimits {
@@ -119,6 +127,10 @@ struct NodeLimitOptions: ParsableArguments {
         limits.maxMineBlocks = max(1, maxMineBlocks)
         limits.gasCap = max(21_000, rpcGasCap)
         limits.maxTraceBytes = max(0, maxTraceBytes)
+        limits.filterTimeout = max(0.1, filterTimeout)
+        limits.maxFilters = max(1, maxFilters)
+        limits.maxFilterEntries = max(1, maxFilterEntries)
+        limits.maxSubscriptionsPerConnection = max(1, maxSubscriptions)
         return limits
     }
 }

@@ -200,3 +200,15 @@ public final class ChainState: @unchecked Sendable {
         return accountTrie.rootHash()
     }
 }
+
+extension ChainState {
+    /// EIP-1186 proofs against the current state root: the account's path in the state trie and
+    /// each slot's path in the account's storage trie (roots brought up to date first).
+    public func proofs(_ address: Address, slots: [Bytes32]) -> (root: Bytes32, account: [[UInt8]], storageRoot: Bytes32, storage: [[[UInt8]]]) {
+        let root = stateRoot()
+        let storageRoot = storageRoot(address)
+        let accountProof = accountTrie.proof(forKey: address.bytes)
+        let trie = storageTries[address]
+        return (root, accountProof, storageRoot, slots.map { trie?.proof(forKey: $0.bytes) ?? [] })
+    }
+}

@@ -34,7 +34,7 @@ extension DevChain {
         if tx.nonce < account.nonce {
             throw .rejected("nonce too low: address \(sender.checksummed), tx: \(tx.nonce) state: \(account.nonce)")
         }
-        if tx.gasLimit > config.gasLimit { throw .rejected("exceeds block gas limit") }
+        if tx.gasLimit > blockGasLimit { throw .rejected("exceeds block gas limit") }
         let rules = config.rules
         if let cap = rules.transactionGasCap, tx.gasLimit > cap {
             throw .rejected("transaction gas limit too high (cap: \(cap), tx: \(tx.gasLimit))")
@@ -105,6 +105,7 @@ extension DevChain {
             let pending = pool
             pool.removeAll()
             try mine(pending, strict: false)
+            for (tx, _) in pending { try? unpersistQueued(tx.hash) }
         }
     }
 
@@ -180,6 +181,7 @@ extension DevChain {
         timeOffset = snapshot.timeOffset
         nextTimestamp = snapshot.nextTimestamp
         try persistTimeOffset()
+        for (tx, _) in pool { try? unpersistQueued(tx.hash) }
         pool.removeAll()
         for key in snapshots.keys where key >= id { snapshots[key] = nil }
         return true

@@ -100,7 +100,7 @@ extension DevChain {
     /// The environment of the block after the head.
     func nextBlockEnvironment(timestamp: UInt64) -> BlockEnvironment {
         let number = head.header.number + 1
-        return BlockEnvironment(coinbase: config.coinbase, number: number, timestamp: timestamp, gasLimit: config.gasLimit,
+        return BlockEnvironment(coinbase: config.coinbase, number: number, timestamp: timestamp, gasLimit: blockGasLimit,
                                 prevRandao: Keccak256.hash(RLP.encode(.unsigned(number))), baseFee: head.header.nextBaseFee,
                                 excessBlobGas: 0, chainId: UInt256(config.chainID))
     }
@@ -158,7 +158,7 @@ extension DevChain {
             }
             do {
                 let result = try evm.executeTransaction(DevChain.evmTransaction(tx, sender: sender),
-                                                        blockGasAvailable: config.gasLimit - gasUsed)
+                                                        blockGasAvailable: environment.gasLimit - gasUsed)
                 gasUsed += result.gasUsed
                 included.append(tx)
                 senders.append(sender)
@@ -220,6 +220,7 @@ extension DevChain {
         nextTimestamp = nil
         recentHashes[header.number] = block.hash
         if header.number >= 257 { recentHashes[header.number - 257] = nil }
+        notifyBlock(block)
         return block
     }
 

@@ -38,7 +38,10 @@ extension DevChain {
                 throw .rejected("nonce too low: address \(sender.checksummed), tx: \(tx.nonce) state: \(next)")
             }
             guard DevChain.isSufficientBump(tx, over: pool[index].0) else { throw .rejected("replacement transaction underpriced") }
+            try unpersistQueued(pool[index].0.hash)
+            try persistPending(tx, sender)
             pool[index] = (tx, sender)
+            notifyPending(tx.hash)
             return tx.hash
         }
         if tx.nonce > next {
@@ -59,8 +62,10 @@ extension DevChain {
         if automine {
             try mine([(tx, sender)], strict: true)
         } else {
+            try persistPending(tx, sender)
             pool.append((tx, sender))
         }
+        notifyPending(tx.hash)
         promote(sender)
         return tx.hash
     }
@@ -84,8 +89,10 @@ extension DevChain {
             if automine {
                 if (try? mine([(tx, sender)], strict: true)) == nil { break }
             } else {
+                try? persistPending(tx, sender)
                 pool.append((tx, sender))
             }
+            notifyPending(tx.hash)
         }
         if queued[sender]?.isEmpty == true { queued[sender] = nil }
     }
@@ -93,6 +100,12 @@ extension DevChain {
     /// Promotes every sender's ready queued transactions (before a block is mined). Caller holds the lock.
     func promoteAll() {
         for sender in Array(queued.keys) { promote(sender) }
+    }
+
+    /// Saves a pending transaction of interval mining in the `txpool` table too, so that it
+    /// survives a restart (reloaded as queued, promoted when interval mining starts again).
+    func persistPending(_ tx: Transaction, _ sender: Address) throws(ChainError) {
+        do { try store.saveQueued(tx, sender: sender) } catch { throw .storage(error.description) }
     }
 
     func unpersistQueued(_ hash: Bytes32) throws(ChainError) {

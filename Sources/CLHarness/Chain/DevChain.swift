@@ -61,6 +61,10 @@ public final class DevChain: @unchecked Sendable {
     public var automine = true
     /// Recent block hashes for BLOCKHASH.
     var recentHashes: [UInt64: Bytes32] = [:]
+    /// Told of new blocks and pending transactions (`DevChain+Observers`).
+    var observers: [any ChainObserver] = []
+    /// The gas limit of the blocks mined from now on (evm_setBlockGasLimit; the configured one at start).
+    var blockGasLimit: UInt64
 
     /// What evm_snapshot saves.
     struct Snapshot {
@@ -73,6 +77,7 @@ public final class DevChain: @unchecked Sendable {
     /// Opens the chain: resumes from the database when it holds one, else creates genesis.
     public init(config: DevChainConfig = DevChainConfig()) throws(ChainError) {
         self.config = config
+        blockGasLimit = config.gasLimit
         let wallet = HDWallet(mnemonic: config.mnemonic)
         var accounts: [Address] = []
         var keys: [Address: PrivateKey] = [:]
@@ -151,6 +156,7 @@ public final class DevChain: @unchecked Sendable {
             try store.writeStateChanges(undo, state: state, block: 0, newCode: [:])
             try store.writeBlock(genesis, firstUndo: first)
             try store.setMeta("stateRoot", header.stateRoot.bytes)
+            try store.setMeta("genesisUndo", RLP.encode(.unsigned(UInt64(try store.nextUndoSequence()))))
         }
         head = genesis
         recentHashes[0] = genesis.hash

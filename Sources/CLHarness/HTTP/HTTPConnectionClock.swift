@@ -21,7 +21,7 @@ final class HTTPConnectionClock: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
 
-    private enum Phase { case idle, head, body, busy, draining }
+    private enum Phase { case idle, head, body, busy, draining, upgraded }
 
     private let limits: HTTPServerLimits
     private var phase = Phase.idle
@@ -73,7 +73,7 @@ final class HTTPConnectionClock: ChannelInboundHandler {
         case .idle:
             phase = .head
             arm(limits.headerTimeout)
-        case .head, .body, .busy:
+        case .head, .body, .busy, .upgraded:
             break
         }
         context.fireChannelRead(data)
@@ -83,23 +83,29 @@ final class HTTPConnectionClock: ChannelInboundHandler {
 
     /// The request head was parsed: the body deadline starts.
     func headReceived() {
-        guard phase != .draining else { return }
+        guard phase != .draining, phase != .upgraded else { return }
         phase = .body
         arm(limits.bodyTimeout)
     }
 
     /// The whole request is in and being handled.
     func requestReceived() {
-        guard phase != .draining else { return }
+        guard phase != .draining, phase != .upgraded else { return }
         phase = .busy
         cancelTimer()
     }
 
     /// The response was written and the connection stays open for the next request.
     func responseSent() {
-        guard phase != .draining else { return }
+        guard phase != .draining, phase != .upgraded else { return }
         phase = .idle
         arm(limits.idleTimeout)
+    }
+
+    /// The connection became a WebSocket: no HTTP deadlines from now on (raw bytes pass through).
+    func upgraded() {
+        phase = .upgraded
+        cancelTimer()
     }
 
     /// Discards input from now on; once `written` (the last response's write) completes, shuts the
@@ -143,7 +149,7 @@ final class HTTPConnectionClock: ChannelInboundHandler {
         case .idle: context.close(promise: nil)
         case .head: answerAndDrain(.text(408, "request head not received in time"))
         case .body: answerAndDrain(.text(408, "request body not received in time"))
-        case .busy, .draining: break
+        case .busy, .draining, .upgraded: break
         }
     }
 

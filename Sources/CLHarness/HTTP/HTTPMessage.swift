@@ -109,6 +109,11 @@ public struct HTTPServerLimits: Sendable {
     public var workerThreads = 16
     /// Event-loop threads that do all socket I/O and HTTP parsing (0: one per core).
     public var eventLoopThreads = 0
+    /// Bytes of messages waiting to be written to one WebSocket client; a client that does not read
+    /// faster than it is sent to is closed past it.
+    public var webSocketMaxQueuedBytes = 16 * 1024 * 1024
+    /// Requests one WebSocket client may have waiting for an answer; the one sending more is closed.
+    public var webSocketMaxPendingRequests = 1024
 
     /// The defaults.
     public init() {}

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOWebSocket
 
 /// The top of a connection's pipeline: checks each request's framing strictly, gathers its body up
 /// to the size limit, hands the request to the worker pool and writes the answer back on the event
@@ -13,7 +14,7 @@ import NIOHTTP1
 /// read as the next request), and anything but exactly one valid length or a lone `chunked`.
 /// A refused request is answered (400, 411, 413 or 431) and its connection closed; nothing after it
 /// on that connection is parsed or run.
-final class HTTPRequestHandler: ChannelInboundHandler {
+final class HTTPRequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
@@ -93,6 +94,13 @@ final class HTTPRequestHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if !closing, error is NIOWebSocketUpgradeError {
+            // A WebSocket handshake without a valid key or version 13 (RFC 6455 §4.2.2).
+            var response = HTTPResponse.text(400, "bad WebSocket handshake (needs Sec-WebSocket-Key and Sec-WebSocket-Version: 13)")
+            response.headers.append(("Sec-WebSocket-Version", "13"))
+            refuse(context: context, response)
+            return
+        }
         guard !closing, let parseError = error as? HTTPParserError else {
             context.close(promise: nil)
             return

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOWebSocket
 
 /// An event-driven HTTP/1.1 server on swift-nio: a few event-loop threads do all socket I/O and
 /// parsing, however many connections are open; handlers run on a pool of worker threads and their
@@ -29,6 +30,10 @@ public final class HTTPServer: @unchecked Sendable {
     private var group: MultiThreadedEventLoopGroup?
     private var listener: Channel?
     private var gate: HTTPConnectionGate?
+
+    /// Serves WebSocket connections on the same port (`GET` with `Upgrade: websocket`); nil refuses
+    /// upgrades. Set before `start()`.
+    public var webSocket: (any WebSocketService)?
 
     /// The port actually bound (differs from the requested one when that was 0).
     public private(set) var port: UInt16 = 0
@@ -60,6 +65,7 @@ public final class HTTPServer: @unchecked Sendable {
         let pool = HTTPWorkerPool(limit: limits.workerThreads)
         let limits = self.limits
         let handler = self.handler
+        let webSocket = self.webSocket
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -76,7 +82,7 @@ public final class HTTPServer: @unchecked Sendable {
             .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try HTTPServer.configure(channel, gate: gate, limits: limits, pool: pool, handler: handler)
+                    try HTTPServer.configure(channel, gate: gate, limits: limits, pool: pool, handler: handler, webSocket: webSocket)
                 }
             }
         let bindHost = host == "localhost" ? "127.0.0.1" : host
@@ -111,7 +117,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Builds one accepted connection's pipeline (see the type's notes), or a refusal when the
     /// connection is over a limit.
     static func configure(_ channel: Channel, gate: HTTPConnectionGate, limits: HTTPServerLimits, pool: HTTPWorkerPool,
-                          handler: @escaping Handler) throws {
+                          handler: @escaping Handler, webSocket: (any WebSocketService)? = nil) throws {
         let pipeline = channel.pipeline.syncOperations
         if let refusal = gate.refusal(for: channel) {
             try pipeline.addHandler(HTTPRefusalHandler(refusal.response))
@@ -122,9 +128,39 @@ public final class HTTPServer: @unchecked Sendable {
         var decoderLimits = NIOHTTPDecoderLimitConfiguration()
         decoderLimits.maxHeaderListSize = limits.maxHeaderBytes
         decoderLimits.maxHeaderFieldSize = limits.maxHeaderBytes
-        try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withServerUpgrade: nil, withErrorHandling: false,
+        let requestHandler = HTTPRequestHandler(clock: clock, limits: limits, pool: pool, handler: handler)
+        let upgrade = webSocket.map { service in
+            webSocketUpgrade(channel, clock: clock, requestHandler: requestHandler, limits: limits, pool: pool, service: service)
+        }
+        try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: true, withServerUpgrade: upgrade, withErrorHandling: false,
                                                  withOutboundHeaderValidation: true, withEncoderConfiguration: .init(),
                                                  withDecoderLimitConfiguration: decoderLimits)
-        try pipeline.addHandler(HTTPRequestHandler(clock: clock, limits: limits, pool: pool, handler: handler))
+        try pipeline.addHandler(requestHandler)
+    }
+
+    /// The WebSocket upgrade (RFC 6455) of one connection: any path, frames up to the body limit.
+    /// Once upgraded, `HTTPRequestHandler` leaves the pipeline, the clock stops keeping HTTP
+    /// deadlines, and NIO's frame codec, a fragment aggregator and `WebSocketHandler` take over.
+    static func webSocketUpgrade(_ channel: Channel, clock: HTTPConnectionClock, requestHandler: HTTPRequestHandler,
+                                 limits: HTTPServerLimits, pool: HTTPWorkerPool,
+                                 service: any WebSocketService) -> NIOHTTPServerUpgradeSendableConfiguration {
+        let frameLimit = min(max(limits.maxBodyBytes, 1 << 14), Int(UInt32.max))
+        let parts = NIOLoopBound((clock, requestHandler), eventLoop: channel.eventLoop)
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: frameLimit, automaticErrorHandling: true,
+            // Only a GET opens a WebSocket (RFC 6455 §4.1); other methods are served as HTTP.
+            shouldUpgrade: { channel, head in channel.eventLoop.makeSucceededFuture(head.method == .GET ? HTTPHeaders() : nil) },
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    let (clock, requestHandler) = parts.value
+                    clock.upgraded()
+                    let pipeline = channel.pipeline.syncOperations
+                    pipeline.removeHandler(requestHandler, promise: nil)
+                    try pipeline.addHandler(NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16,
+                                                                        maxAccumulatedFrameSize: frameLimit))
+                    try pipeline.addHandler(WebSocketHandler(service: service, pool: pool, limits: limits))
+                }
+            })
+        return (upgraders: [upgrader], completionHandler: { _ in })
     }
 }

@@ -85,9 +85,6 @@ extension RPCServer {
         case "anvil_stopImpersonatingAccount":
             chain.impersonate(try RPCParams.address(try p.required(0, "address")), enabled: false)
             return .null
-        case "debug_traceTransaction":
-            let hash = try RPCParams.hash(try p.required(0, "hash"), "hash")
-            return try traceTransaction(hash, options: p.optional(1), meter: meter)
         default:
             return nil
         }

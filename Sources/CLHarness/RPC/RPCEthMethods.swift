@@ -139,7 +139,7 @@ extension RPCServer {
             guard let stored = chain.transaction(hash: hash) else { return .null }
             return RPCFormat.data(stored.transaction.encoded)
         case "eth_getLogs":
-            return try getLogs(try p.required(0, "filter"))
+            return try logs(matching: try LogFilter(try p.required(0, "filter")))
         case "eth_feeHistory":
             return try feeHistory(p)
         default:
@@ -153,7 +153,7 @@ extension RPCServer {
     func capped(_ request: CallRequest) -> CallRequest {
         var request = request
         let forkCap = chain.config.rules.transactionGasCap ?? UInt64.max
-        request.gas = min(request.gas ?? chain.config.gasLimit, limits.gasCap, forkCap)
+        request.gas = min(request.gas ?? chain.gasLimit, limits.gasCap, forkCap)
         return request
     }
 
@@ -169,67 +169,6 @@ extension RPCServer {
     /// Runs a chain call, turning its error into the JSON-RPC error.
     func chainCall<T>(_ body: () throws(ChainError) -> T) throws(RPCError) -> T {
         do { return try body() } catch { throw error.rpcError }
-    }
-
-    private func getLogs(_ filter: JSON) throws(RPCError) -> JSON {
-        guard case .object = filter else { throw .invalidParams("filter: expected an object") }
-        let head = chain.blockNumber
-        var from = head, to = head
-        if let hash = filter["blockHash"], !hash.isNull {
-            if filter["fromBlock"].map({ !$0.isNull }) == true || filter["toBlock"].map({ !$0.isNull }) == true {
-                throw .invalidParams("cannot specify both blockHash and fromBlock/toBlock, choose one or the other")
-            }
-            guard let block = chain.block(hash: try RPCParams.hash(hash, "blockHash")) else { throw .server("unknown block") }
-            from = block.header.number
-            to = from
-        } else {
-            if let f = filter["fromBlock"], !f.isNull {
-                guard let n = blockNumber(try RPCParams.block(f)) else { throw .server("unknown block") }
-                from = n
-            }
-            if let t = filter["toBlock"], !t.isNull {
-                guard let n = blockNumber(try RPCParams.block(t)) else { throw .server("unknown block") }
-                to = n
-            }
-        }
-        // Both bounds are compared as given (neither beyond 2^63 − 1, which RPCParams refuses);
-        // blocks after the head hold no logs, so the span counted is the part up to the head.
-        if from > to { throw .invalidParams("fromBlock is after toBlock") }
-        if from <= head, min(to, head) - from >= limits.maxLogsBlockRange {
-            throw RPCLimits.exceeded("block range of \(min(to, head) - from + 1) blocks exceeds the limit of \(limits.maxLogsBlockRange) (--max-logs-range)")
-        }
-        var addresses: [Address] = []
-        switch filter["address"] {
-        case nil, .null?: break
-        case .array(let items)?:
-            guard items.count <= 1000 else { throw RPCLimits.exceeded("more than 1000 addresses in a filter") }
-            for item in items { addresses.append(try RPCParams.address(item)) }
-        case let single?: addresses.append(try RPCParams.address(single))
-        }
-        var topics: [[Bytes32]?] = []
-        if let list = filter["topics"], !list.isNull {
-            guard let items = list.arrayValue else { throw .invalidParams("topics: expected an array") }
-            guard items.count <= 4 else { throw .invalidParams("too many topics: \(items.count), at most 4") }
-            for item in items {
-                switch item {
-                case .null: topics.append(nil)
-                case .array(let options):
-                    guard options.count <= 1000 else { throw RPCLimits.exceeded("more than 1000 alternatives for one topic") }
-                    var values: [Bytes32] = []
-                    for option in options { values.append(try RPCParams.hash(option, "topic")) }
-                    topics.append(values)
-                default: topics.append([try RPCParams.hash(item, "topic")])
-                }
-            }
-        }
-        let limit = min(limits.maxLogs, Int.max - 1)
-        let logs = try chainCall { () throws(ChainError) in
-            try chain.logs(from: from, to: to, addresses: addresses, topics: topics, limit: limit + 1)
-        }
-        if logs.count > limit {
-            throw RPCLimits.exceeded("query returned more than \(limit) results (--max-logs); narrow the block range or the filter")
-        }
-        return .array(logs.map(RPCFormat.log))
     }
 
     private func feeHistory(_ p: RPCParams) throws(RPCError) -> JSON {

@@ -26,6 +26,15 @@ public struct RPCLimits: Sendable {
     public var gasCap: UInt64 = 50_000_000
     /// Estimated bytes one debug_traceTransaction may hold (`--max-trace-bytes`).
     public var maxTraceBytes = 256 * 1024 * 1024
+    /// Seconds an installed filter lives without being polled (`--filter-timeout`; geth: 5 minutes).
+    public var filterTimeout = 300.0
+    /// Filters installed at once (`--max-filters`).
+    public var maxFilters = 10_000
+    /// Unread entries one filter may gather before it is removed (`--max-filter-entries`).
+    public var maxFilterEntries = 100_000
+    /// Subscriptions one WebSocket connection may hold; the connection asking for more is closed
+    /// (`--max-subscriptions`).
+    public var maxSubscriptionsPerConnection = 1000
 
     /// The defaults.
     public init() {}

@@ -12,15 +12,25 @@ public final class RPCServer: @unchecked Sendable {
     public var maxBatchSize: Int { limits.maxBatchSize }
     /// `web3_clientVersion`.
     public static let clientVersion = "chainlearn/0.1.0/linux/swift6"
+    /// Installed filters (`RPCFilters`).
+    let filters: FilterRegistry
+    /// WebSocket subscriptions (`RPCSubscriptions`).
+    let subscriptions: SubscriptionHub
     private var http: HTTPServer?
     private var miningTimer: Thread?
     private let stopLock = NSLock()
     private var stopped = false
+    private var miningGeneration = 0
+    private var miningSeconds = 0.0
 
     /// A server for `chain` with these limits.
     public init(chain: DevChain, limits: RPCLimits = RPCLimits()) {
         self.chain = chain
         self.limits = limits
+        filters = FilterRegistry(timeout: limits.filterTimeout, maxEntries: limits.maxFilterEntries, maxFilters: limits.maxFilters)
+        chain.addObserver(filters)
+        subscriptions = SubscriptionHub(maxPerConnection: limits.maxSubscriptionsPerConnection)
+        chain.addObserver(subscriptions)
     }
 
     /// A server for `chain` taking batches of up to `maxBatchSize` requests, other limits at their defaults.
@@ -36,6 +46,8 @@ public final class RPCServer: @unchecked Sendable {
         let server = HTTPServer(host: host, port: port, limits: httpLimits) { [self] request in
             handleHTTP(request)
         }
+        subscriptions.server = self
+        server.webSocket = subscriptions
         let bound = try server.start()
         http = server
         return bound
@@ -58,13 +70,21 @@ public final class RPCServer: @unchecked Sendable {
         return try start(host: host, port: port, httpLimits: limits)
     }
 
-    /// Mines a block every `seconds` (interval mining); automine is switched off.
+    /// Mines a block every `seconds` (interval mining); automine is switched off. Transactions
+    /// kept from a previous run are promoted into the pending set first. A later call replaces the
+    /// interval; `stopIntervalMining()` ends it.
     public func startIntervalMining(seconds: Double) {
         chain.setAutomine(false)
+        chain.promoteQueued()
+        let generation: Int = stopLock.withLock {
+            miningGeneration += 1
+            miningSeconds = seconds
+            return miningGeneration
+        }
         let thread = Thread { [self] in
-            while !isStopped {
+            while !isStopped && currentMiningGeneration == generation {
                 Thread.sleep(forTimeInterval: seconds)
-                if isStopped { break }
+                if isStopped || currentMiningGeneration != generation { break }
                 try? chain.mineBlocks()
             }
         }
@@ -73,6 +93,19 @@ public final class RPCServer: @unchecked Sendable {
         thread.start()
         miningTimer = thread
     }
+
+    /// Ends interval mining (blocks are then mined on request only; automine stays off).
+    public func stopIntervalMining() {
+        stopLock.withLock {
+            miningGeneration += 1
+            miningSeconds = 0
+        }
+    }
+
+    /// The interval of interval mining in seconds; 0 when off.
+    public var intervalMiningSeconds: Double { stopLock.withLock { miningSeconds } }
+
+    private var currentMiningGeneration: Int { stopLock.withLock { miningGeneration } }
 
     private var isStopped: Bool {
         stopLock.lock()
@@ -99,7 +132,10 @@ public final class RPCServer: @unchecked Sendable {
     }
 
     /// Answers one HTTP body: a request object or a batch array. Returns the response body.
-    public func handle(body: [UInt8]) -> [UInt8] {
+    public func handle(body: [UInt8]) -> [UInt8] { handle(body: body, session: nil) }
+
+    /// Answers one body for `session` (a WebSocket connection's, which eth_subscribe needs; nil over HTTP).
+    func handle(body: [UInt8], session: RPCSession?) -> [UInt8] {
         let parsed: JSON
         do { parsed = try JSON.parse(body) } catch {
             return RPCServer.errorResponse(id: .null, .parseError(error.description)).serialized
@@ -116,7 +152,7 @@ public final class RPCServer: @unchecked Sendable {
             var first = true
             var tooLarge = false
             for item in items {
-                guard var response = handle(request: item, meter: meter) else { continue }
+                guard var response = handle(request: item, meter: meter, session: session) else { continue }
                 if tooLarge { response = RPCServer.errorResponse(id: item["id"] ?? .null, RPCServer.responseTooLarge(limits)) }
                 var bytes = response.serialized
                 if !tooLarge && out.count + bytes.count + 1 > limits.maxResponseBytes {
@@ -130,7 +166,7 @@ public final class RPCServer: @unchecked Sendable {
             out.append(UInt8(ascii: "]"))
             return out
         default:
-            guard let response = handle(request: parsed, meter: meter) else { return [] }
+            guard let response = handle(request: parsed, meter: meter, session: session) else { return [] }
             let bytes = response.serialized
             if bytes.count > limits.maxResponseBytes {
                 return RPCServer.errorResponse(id: parsed["id"] ?? .null, RPCServer.responseTooLarge(limits)).serialized
@@ -144,14 +180,15 @@ public final class RPCServer: @unchecked Sendable {
     }
 
     /// Methods that run the EVM and so draw on a batch's gas budget.
-    static let executingMethods: Set<String> = ["eth_call", "eth_estimateGas", "debug_traceTransaction", "debug_traceCall"]
+    static let executingMethods: Set<String> = ["eth_call", "eth_estimateGas", "debug_traceTransaction", "debug_traceCall",
+                                                "debug_traceBlockByNumber", "debug_traceBlockByHash", "eth_createAccessList"]
 
     static func errorResponse(id: JSON, _ error: RPCError) -> JSON {
         .object([("jsonrpc", .string("2.0")), ("id", id), ("error", error.json)])
     }
 
     /// Answers one request object; nil for a notification (no id).
-    func handle(request: JSON, meter: ExecutionMeter = ExecutionMeter()) -> JSON? {
+    func handle(request: JSON, meter: ExecutionMeter = ExecutionMeter(), session: RPCSession? = nil) -> JSON? {
         guard case .object = request else { return RPCServer.errorResponse(id: .null, .invalidRequest("expected an object")) }
         let id = request["id"]
         if let id {
@@ -172,7 +209,7 @@ public final class RPCServer: @unchecked Sendable {
                 throw RPCLimits.exceeded("batch gas budget of \(limits.maxBatchGas) used up (--max-batch-gas)")
             }
             let params = try RPCParams(request["params"])
-            result = .success(try dispatch(method, params, meter))
+            result = .success(try dispatch(method, params, meter, session: session))
         } catch {
             result = .failure(error)
         }
@@ -184,10 +221,17 @@ public final class RPCServer: @unchecked Sendable {
     }
 
     /// Calls the handler of `method`.
-    func dispatch(_ method: String, _ params: RPCParams, _ meter: ExecutionMeter) throws(RPCError) -> JSON {
+    func dispatch(_ method: String, _ params: RPCParams, _ meter: ExecutionMeter, session: RPCSession? = nil) throws(RPCError) -> JSON {
         if let result = try ethMethod(method, params, meter) { return result }
         if let result = try devMethod(method, params, meter) { return result }
         if let result = try poolMethod(method, params) { return result }
+        if let result = try filterMethod(method, params) { return result }
+        if let result = try subscriptionMethod(method, params, session: session) { return result }
+        if let result = try proofMethod(method, params) { return result }
+        if let result = try traceMethod(method, params, meter) { return result }
+        if let result = try accessListMethod(method, params, meter) { return result }
+        if let result = try signingMethod(method, params) { return result }
+        if let result = try anvilMethod(method, params) { return result }
         throw .methodNotFound(method)
     }
 }
