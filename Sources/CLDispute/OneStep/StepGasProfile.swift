@@ -152,11 +152,16 @@ public struct StepMismatch: Equatable, Sendable, CustomStringConvertible {
     /// A `chainlearn call` command line that replays the call against `RV32Step` deployed on a node
     /// (`chainlearn deploy Contracts/artifacts/PreimageOracle.json`, then `RV32Step.json <oracle>`).
     public var replayCommand: String {
-        guard let calldata = try? Hex.decode(calldataHex), calldata.count >= 100 + WitnessLayout.size else {
+        guard let calldata = try? Hex.decode(calldataHex), calldata.count >= 100 else {
+            return "(calldata too short to replay)"
+        }
+        // The witness's length is the ABI length word before its bytes (canonical encoding: offset 0x40).
+        let length = calldata[96..<100].reduce(0) { $0 << 8 | Int($1) }
+        guard calldata[68..<96].allSatisfy({ $0 == 0 }), calldata.count >= 100 + length else {
             return "(calldata too short to replay)"
         }
         let hash = Hex.encode(Array(calldata[36..<68]), prefix: true)
-        let witness = Hex.encode(Array(calldata[100..<100 + WitnessLayout.size]), prefix: true)
+        let witness = Hex.encode(Array(calldata[100..<100 + length]), prefix: true)
         return "chainlearn call <RV32Step address> 'step(bytes,bytes32)(bytes32)' \(witness) \(hash)"
     }
 
