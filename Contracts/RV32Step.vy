@@ -492,775 +492,962 @@ def dataProofEnd(start: uint256, height: uint256) -> uint256:
 
 @internal
 @view
+def fetchSibling(mask: uint256, height: uint256) -> uint256:
+    """
+    @dev The fetch proof's sibling at `height`: the zero-subtree root when the mask omits it, else the
+         witness word after the siblings carried below it.
+    """
+    if (mask >> height) & 1 != 0:
+        return self.zeroHash(height)
+    one: uint256 = 1
+    below: uint256 = self.omitted(mask & unsafe_sub(one << height, 1))
+    return self.witnessWord(FETCH_PROOF + PROOF_HEAD + unsafe_mul(32, unsafe_sub(height, below)))
+
+
+@internal
+@pure
+def zeroHash(height: uint256) -> uint256:
+    # ZERO_height, by a search over the constants (a constant array indexed at run time is built in memory).
+    if height < 13:
+        if height < 6:
+            if height < 3:
+                if height == 0:
+                    return ZERO_0
+                if height == 1:
+                    return ZERO_1
+                return ZERO_2
+            if height == 3:
+                return ZERO_3
+            if height == 4:
+                return ZERO_4
+            return ZERO_5
+        if height < 9:
+            if height == 6:
+                return ZERO_6
+            if height == 7:
+                return ZERO_7
+            return ZERO_8
+        if height == 9:
+            return ZERO_9
+        if height == 10:
+            return ZERO_10
+        if height == 11:
+            return ZERO_11
+        return ZERO_12
+    if height < 20:
+        if height < 16:
+            if height == 13:
+                return ZERO_13
+            if height == 14:
+                return ZERO_14
+            return ZERO_15
+        if height == 16:
+            return ZERO_16
+        if height == 17:
+            return ZERO_17
+        if height == 18:
+            return ZERO_18
+        return ZERO_19
+    if height < 23:
+        if height == 20:
+            return ZERO_20
+        if height == 21:
+            return ZERO_21
+        return ZERO_22
+    if height == 23:
+        return ZERO_23
+    if height == 24:
+        return ZERO_24
+    if height == 25:
+        return ZERO_25
+    return ZERO_26
+
+
+@internal
+@pure
+def hashOrdered(a: uint256, b: uint256, bit: uint256) -> uint256:
+    # keccak256(a ++ b) when `bit` is 0, else keccak256(b ++ a): `a` is the path node. One function for
+    # every level keeps a single 64-byte hashing buffer in memory (inline, each level had its own).
+    swap: uint256 = (a ^ b) & unsafe_sub(0, bit)
+    return convert(keccak256(concat(convert(a ^ swap, bytes32), convert(b ^ swap, bytes32))), uint256)
+
+
+@internal
+@view
 def walkFetchPath(leaf: bytes32, mask: uint256, pc: uint256) -> bytes32:
     """
     @dev The root over the fetch leaf and its siblings (ZERO_h where bit h of the mask is set), along the
          path of pc's leaf: at height h the node is the left child when bit h + 5 of pc is 0. Unrolled
-         with constant mask bits and shifts: a loop costs about twice the gas per level.
+         with constant mask bits and shifts.
     """
-    cursor: uint256 = WITNESS_CALLDATA + FETCH_PROOF + PROOF_HEAD
+    cursor: uint256 = FETCH_PROOF + PROOF_HEAD
     node: uint256 = convert(leaf, uint256)
     sibling: uint256 = 0
-    swap: uint256 = 0
     # height 0: bit 5 of pc
+    sibling = ZERO_0
     if mask & 1 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_0
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 5) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 5) & 1)
     # height 1: bit 6 of pc
+    sibling = ZERO_1
     if mask & 2 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_1
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 6) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 6) & 1)
     # height 2: bit 7 of pc
+    sibling = ZERO_2
     if mask & 4 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_2
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 7) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 7) & 1)
     # height 3: bit 8 of pc
+    sibling = ZERO_3
     if mask & 8 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_3
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 8) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 8) & 1)
     # height 4: bit 9 of pc
+    sibling = ZERO_4
     if mask & 16 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_4
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 9) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 9) & 1)
     # height 5: bit 10 of pc
+    sibling = ZERO_5
     if mask & 32 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_5
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 10) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 10) & 1)
     # height 6: bit 11 of pc
+    sibling = ZERO_6
     if mask & 64 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_6
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 11) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 11) & 1)
     # height 7: bit 12 of pc
+    sibling = ZERO_7
     if mask & 128 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_7
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 12) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 12) & 1)
     # height 8: bit 13 of pc
+    sibling = ZERO_8
     if mask & 256 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_8
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 13) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 13) & 1)
     # height 9: bit 14 of pc
+    sibling = ZERO_9
     if mask & 512 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_9
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 14) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 14) & 1)
     # height 10: bit 15 of pc
+    sibling = ZERO_10
     if mask & 1024 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_10
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 15) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 15) & 1)
     # height 11: bit 16 of pc
+    sibling = ZERO_11
     if mask & 2048 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_11
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 16) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 16) & 1)
     # height 12: bit 17 of pc
+    sibling = ZERO_12
     if mask & 4096 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_12
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 17) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 17) & 1)
     # height 13: bit 18 of pc
+    sibling = ZERO_13
     if mask & 8192 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_13
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 18) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 18) & 1)
     # height 14: bit 19 of pc
+    sibling = ZERO_14
     if mask & 16384 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_14
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 19) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 19) & 1)
     # height 15: bit 20 of pc
+    sibling = ZERO_15
     if mask & 32768 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_15
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 20) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 20) & 1)
     # height 16: bit 21 of pc
+    sibling = ZERO_16
     if mask & 65536 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_16
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 21) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 21) & 1)
     # height 17: bit 22 of pc
+    sibling = ZERO_17
     if mask & 131072 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_17
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 22) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 22) & 1)
     # height 18: bit 23 of pc
+    sibling = ZERO_18
     if mask & 262144 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_18
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 23) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 23) & 1)
     # height 19: bit 24 of pc
+    sibling = ZERO_19
     if mask & 524288 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_19
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 24) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 24) & 1)
     # height 20: bit 25 of pc
+    sibling = ZERO_20
     if mask & 1048576 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_20
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 25) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 25) & 1)
     # height 21: bit 26 of pc
+    sibling = ZERO_21
     if mask & 2097152 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_21
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 26) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 26) & 1)
     # height 22: bit 27 of pc
+    sibling = ZERO_22
     if mask & 4194304 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_22
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 27) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 27) & 1)
     # height 23: bit 28 of pc
+    sibling = ZERO_23
     if mask & 8388608 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_23
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 28) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 28) & 1)
     # height 24: bit 29 of pc
+    sibling = ZERO_24
     if mask & 16777216 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_24
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 29) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 29) & 1)
     # height 25: bit 30 of pc
+    sibling = ZERO_25
     if mask & 33554432 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_25
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 30) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 30) & 1)
     # height 26: bit 31 of pc
+    sibling = ZERO_26
     if mask & 67108864 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_26
-    swap = (node ^ sibling) & unsafe_sub(0, (pc >> 31) & 1)
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+    node = self.hashOrdered(node, sibling, (pc >> 31) & 1)
     return convert(node, bytes32)
 
 
 @internal
 @view
 def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes32, update: bool,
-                    diff: uint256) -> (bytes32, bytes32):
+                    diff: uint256) -> (uint256, uint256):
     """
     @dev The data path below its join height (the highest set bit of `diff`): the node there from the old
-         leaf and, when `update`, from the new one (same siblings). A loop, unlike the fetch walks: only
-         loads, stores and the preimage syscalls take it, and the unrolled form does not fit EIP-170's
-         24,576-byte code limit beside them; the zero-subtree root of each height is hashed as it goes.
+         leaf and, when `update`, from the new one (same siblings).
     """
     mask: uint256 = self.readMask(start + PROOF_MASK)
-    cursor: uint256 = WITNESS_CALLDATA + start + PROOF_HEAD
+    cursor: uint256 = start + PROOF_HEAD
     node: uint256 = convert(leaf, uint256)
     newNode: uint256 = convert(newLeaf, uint256)
-    zero: uint256 = ZERO_0
-    for h: uint256 in range(TREE_DEPTH - 1):
-        if diff >> unsafe_add(h, 1) == 0:
-            break
-        sibling: uint256 = zero
-        if (mask >> h) & 1 == 0:
-            sibling = convert(slice(msg.data, cursor, 32), uint256)
-            cursor = unsafe_add(cursor, 32)
-        bit: uint256 = unsafe_sub(0, (addr >> unsafe_add(h, 5)) & 1)
-        swap: uint256 = (node ^ sibling) & bit
-        node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-        if update:
-            swap = (newNode ^ sibling) & bit
-            newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))),
-                              uint256)
-        zero = convert(keccak256(concat(convert(zero, bytes32), convert(zero, bytes32))), uint256)
-    return convert(node, bytes32), convert(newNode, bytes32)
+    sibling: uint256 = 0
+    bit: uint256 = 0
+    # height 0: bit 5 of the address
+    if diff >> 1 == 0:
+        return node, newNode
+    sibling = ZERO_0
+    if mask & 1 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 5) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 1: bit 6 of the address
+    if diff >> 2 == 0:
+        return node, newNode
+    sibling = ZERO_1
+    if mask & 2 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 6) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 2: bit 7 of the address
+    if diff >> 3 == 0:
+        return node, newNode
+    sibling = ZERO_2
+    if mask & 4 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 7) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 3: bit 8 of the address
+    if diff >> 4 == 0:
+        return node, newNode
+    sibling = ZERO_3
+    if mask & 8 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 8) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 4: bit 9 of the address
+    if diff >> 5 == 0:
+        return node, newNode
+    sibling = ZERO_4
+    if mask & 16 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 9) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 5: bit 10 of the address
+    if diff >> 6 == 0:
+        return node, newNode
+    sibling = ZERO_5
+    if mask & 32 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 10) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 6: bit 11 of the address
+    if diff >> 7 == 0:
+        return node, newNode
+    sibling = ZERO_6
+    if mask & 64 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 11) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 7: bit 12 of the address
+    if diff >> 8 == 0:
+        return node, newNode
+    sibling = ZERO_7
+    if mask & 128 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 12) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 8: bit 13 of the address
+    if diff >> 9 == 0:
+        return node, newNode
+    sibling = ZERO_8
+    if mask & 256 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 13) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 9: bit 14 of the address
+    if diff >> 10 == 0:
+        return node, newNode
+    sibling = ZERO_9
+    if mask & 512 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 14) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 10: bit 15 of the address
+    if diff >> 11 == 0:
+        return node, newNode
+    sibling = ZERO_10
+    if mask & 1024 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 15) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 11: bit 16 of the address
+    if diff >> 12 == 0:
+        return node, newNode
+    sibling = ZERO_11
+    if mask & 2048 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 16) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 12: bit 17 of the address
+    if diff >> 13 == 0:
+        return node, newNode
+    sibling = ZERO_12
+    if mask & 4096 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 17) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 13: bit 18 of the address
+    if diff >> 14 == 0:
+        return node, newNode
+    sibling = ZERO_13
+    if mask & 8192 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 18) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 14: bit 19 of the address
+    if diff >> 15 == 0:
+        return node, newNode
+    sibling = ZERO_14
+    if mask & 16384 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 19) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 15: bit 20 of the address
+    if diff >> 16 == 0:
+        return node, newNode
+    sibling = ZERO_15
+    if mask & 32768 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 20) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 16: bit 21 of the address
+    if diff >> 17 == 0:
+        return node, newNode
+    sibling = ZERO_16
+    if mask & 65536 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 21) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 17: bit 22 of the address
+    if diff >> 18 == 0:
+        return node, newNode
+    sibling = ZERO_17
+    if mask & 131072 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 22) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 18: bit 23 of the address
+    if diff >> 19 == 0:
+        return node, newNode
+    sibling = ZERO_18
+    if mask & 262144 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 23) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 19: bit 24 of the address
+    if diff >> 20 == 0:
+        return node, newNode
+    sibling = ZERO_19
+    if mask & 524288 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 24) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 20: bit 25 of the address
+    if diff >> 21 == 0:
+        return node, newNode
+    sibling = ZERO_20
+    if mask & 1048576 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 25) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 21: bit 26 of the address
+    if diff >> 22 == 0:
+        return node, newNode
+    sibling = ZERO_21
+    if mask & 2097152 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 26) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 22: bit 27 of the address
+    if diff >> 23 == 0:
+        return node, newNode
+    sibling = ZERO_22
+    if mask & 4194304 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 27) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 23: bit 28 of the address
+    if diff >> 24 == 0:
+        return node, newNode
+    sibling = ZERO_23
+    if mask & 8388608 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 28) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 24: bit 29 of the address
+    if diff >> 25 == 0:
+        return node, newNode
+    sibling = ZERO_24
+    if mask & 16777216 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 29) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    # height 25: bit 30 of the address
+    if diff >> 26 == 0:
+        return node, newNode
+    sibling = ZERO_25
+    if mask & 33554432 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 30) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    if update:
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    return node, newNode
 
 
 @internal
 @view
-def walkSharedPath(leaf: bytes32, mask: uint256, pc: uint256, diff: uint256, newDataLeafOrNode: bytes32,
-                   update: bool) -> (bytes32, bytes32, bytes32):
+def walkSharedPath(leaf: bytes32, mask: uint256, pc: uint256, diff: uint256, newDataNode: uint256,
+                   update: bool) -> (bytes32, uint256, bytes32):
     """
     @dev The fetch walk that also serves the data path: the root, the fetch sibling at the join height
          (it must be the data path's node there) and, when `update`, the root with the data path's new
          node at the join height (the new leaf itself when `diff` is 0).
     """
-    cursor: uint256 = WITNESS_CALLDATA + FETCH_PROOF + PROOF_HEAD
+    cursor: uint256 = FETCH_PROOF + PROOF_HEAD
     node: uint256 = convert(leaf, uint256)
-    newDataNode: uint256 = convert(newDataLeafOrNode, uint256)
     newNode: uint256 = 0
     if diff == 0:
         newNode = newDataNode
     joined: uint256 = 0
     sibling: uint256 = 0
-    swap: uint256 = 0
     bit: uint256 = 0
     t: uint256 = 0
     # height 0: bit 5 of pc
+    sibling = ZERO_0
     if mask & 1 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_0
-    bit = unsafe_sub(0, (pc >> 5) & 1)
+    bit = (pc >> 5) & 1
     t = diff >> 0
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 1: bit 6 of pc
+    sibling = ZERO_1
     if mask & 2 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_1
-    bit = unsafe_sub(0, (pc >> 6) & 1)
+    bit = (pc >> 6) & 1
     t = diff >> 1
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 2: bit 7 of pc
+    sibling = ZERO_2
     if mask & 4 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_2
-    bit = unsafe_sub(0, (pc >> 7) & 1)
+    bit = (pc >> 7) & 1
     t = diff >> 2
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 3: bit 8 of pc
+    sibling = ZERO_3
     if mask & 8 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_3
-    bit = unsafe_sub(0, (pc >> 8) & 1)
+    bit = (pc >> 8) & 1
     t = diff >> 3
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 4: bit 9 of pc
+    sibling = ZERO_4
     if mask & 16 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_4
-    bit = unsafe_sub(0, (pc >> 9) & 1)
+    bit = (pc >> 9) & 1
     t = diff >> 4
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 5: bit 10 of pc
+    sibling = ZERO_5
     if mask & 32 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_5
-    bit = unsafe_sub(0, (pc >> 10) & 1)
+    bit = (pc >> 10) & 1
     t = diff >> 5
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 6: bit 11 of pc
+    sibling = ZERO_6
     if mask & 64 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_6
-    bit = unsafe_sub(0, (pc >> 11) & 1)
+    bit = (pc >> 11) & 1
     t = diff >> 6
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 7: bit 12 of pc
+    sibling = ZERO_7
     if mask & 128 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_7
-    bit = unsafe_sub(0, (pc >> 12) & 1)
+    bit = (pc >> 12) & 1
     t = diff >> 7
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 8: bit 13 of pc
+    sibling = ZERO_8
     if mask & 256 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_8
-    bit = unsafe_sub(0, (pc >> 13) & 1)
+    bit = (pc >> 13) & 1
     t = diff >> 8
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 9: bit 14 of pc
+    sibling = ZERO_9
     if mask & 512 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_9
-    bit = unsafe_sub(0, (pc >> 14) & 1)
+    bit = (pc >> 14) & 1
     t = diff >> 9
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 10: bit 15 of pc
+    sibling = ZERO_10
     if mask & 1024 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_10
-    bit = unsafe_sub(0, (pc >> 15) & 1)
+    bit = (pc >> 15) & 1
     t = diff >> 10
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 11: bit 16 of pc
+    sibling = ZERO_11
     if mask & 2048 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_11
-    bit = unsafe_sub(0, (pc >> 16) & 1)
+    bit = (pc >> 16) & 1
     t = diff >> 11
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 12: bit 17 of pc
+    sibling = ZERO_12
     if mask & 4096 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_12
-    bit = unsafe_sub(0, (pc >> 17) & 1)
+    bit = (pc >> 17) & 1
     t = diff >> 12
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 13: bit 18 of pc
+    sibling = ZERO_13
     if mask & 8192 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_13
-    bit = unsafe_sub(0, (pc >> 18) & 1)
+    bit = (pc >> 18) & 1
     t = diff >> 13
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 14: bit 19 of pc
+    sibling = ZERO_14
     if mask & 16384 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_14
-    bit = unsafe_sub(0, (pc >> 19) & 1)
+    bit = (pc >> 19) & 1
     t = diff >> 14
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 15: bit 20 of pc
+    sibling = ZERO_15
     if mask & 32768 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_15
-    bit = unsafe_sub(0, (pc >> 20) & 1)
+    bit = (pc >> 20) & 1
     t = diff >> 15
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 16: bit 21 of pc
+    sibling = ZERO_16
     if mask & 65536 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_16
-    bit = unsafe_sub(0, (pc >> 21) & 1)
+    bit = (pc >> 21) & 1
     t = diff >> 16
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 17: bit 22 of pc
+    sibling = ZERO_17
     if mask & 131072 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_17
-    bit = unsafe_sub(0, (pc >> 22) & 1)
+    bit = (pc >> 22) & 1
     t = diff >> 17
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 18: bit 23 of pc
+    sibling = ZERO_18
     if mask & 262144 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_18
-    bit = unsafe_sub(0, (pc >> 23) & 1)
+    bit = (pc >> 23) & 1
     t = diff >> 18
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 19: bit 24 of pc
+    sibling = ZERO_19
     if mask & 524288 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_19
-    bit = unsafe_sub(0, (pc >> 24) & 1)
+    bit = (pc >> 24) & 1
     t = diff >> 19
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 20: bit 25 of pc
+    sibling = ZERO_20
     if mask & 1048576 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_20
-    bit = unsafe_sub(0, (pc >> 25) & 1)
+    bit = (pc >> 25) & 1
     t = diff >> 20
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 21: bit 26 of pc
+    sibling = ZERO_21
     if mask & 2097152 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_21
-    bit = unsafe_sub(0, (pc >> 26) & 1)
+    bit = (pc >> 26) & 1
     t = diff >> 21
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 22: bit 27 of pc
+    sibling = ZERO_22
     if mask & 4194304 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_22
-    bit = unsafe_sub(0, (pc >> 27) & 1)
+    bit = (pc >> 27) & 1
     t = diff >> 22
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 23: bit 28 of pc
+    sibling = ZERO_23
     if mask & 8388608 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_23
-    bit = unsafe_sub(0, (pc >> 28) & 1)
+    bit = (pc >> 28) & 1
     t = diff >> 23
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 24: bit 29 of pc
+    sibling = ZERO_24
     if mask & 16777216 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_24
-    bit = unsafe_sub(0, (pc >> 29) & 1)
+    bit = (pc >> 29) & 1
     t = diff >> 24
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 25: bit 30 of pc
+    sibling = ZERO_25
     if mask & 33554432 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_25
-    bit = unsafe_sub(0, (pc >> 30) & 1)
+    bit = (pc >> 30) & 1
     t = diff >> 25
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
     # height 26: bit 31 of pc
+    sibling = ZERO_26
     if mask & 67108864 == 0:
-        sibling = convert(slice(msg.data, cursor, 32), uint256)
+        sibling = self.witnessWord(cursor)
         cursor = unsafe_add(cursor, 32)
-    else:
-        sibling = ZERO_26
-    bit = unsafe_sub(0, (pc >> 31) & 1)
+    bit = (pc >> 31) & 1
     t = diff >> 26
     if t == 1:
         joined = sibling
         if update:
-            swap = (node ^ newDataNode) & bit
-            newNode = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(newDataNode ^ swap, bytes32))), uint256)
+            newNode = self.hashOrdered(node, newDataNode, bit)
     elif t == 0 and update:
-        swap = (newNode ^ sibling) & bit
-        newNode = convert(keccak256(concat(convert(newNode ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    swap = (node ^ sibling) & bit
-    node = convert(keccak256(concat(convert(node ^ swap, bytes32), convert(sibling ^ swap, bytes32))), uint256)
-    return convert(node, bytes32), convert(joined, bytes32), convert(newNode, bytes32)
+        newNode = self.hashOrdered(newNode, sibling, bit)
+    node = self.hashOrdered(node, sibling, bit)
+    return convert(node, bytes32), joined, convert(newNode, bytes32)
 
 
 @internal
@@ -1275,20 +1462,24 @@ def verifyMemoryPaths(fetchLeaf: bytes32, fetchMask: uint256, root: bytes32, pc:
         assert self.walkFetchPath(fetchLeaf, fetchMask, pc) == root, "invalidFetchProof"
         return root
     diff: uint256 = (pc >> 5) ^ (access.addr >> 5)
-    dataNode: bytes32 = access.leaf
-    newDataNode: bytes32 = access.newLeaf
+    dataNode: uint256 = convert(access.leaf, uint256)
+    newDataNode: uint256 = convert(access.newLeaf, uint256)
     if diff != 0:
         dataNode, newDataNode = self.walkDataSubtree(dataStart, access.addr, access.leaf, access.newLeaf,
                                                      access.update, diff)
+    if not access.update:
+        # A read: the fetch walk, and the data path's node must be the fetch sibling at the join height.
+        assert self.walkFetchPath(fetchLeaf, fetchMask, pc) == root, "invalidFetchProof"
+        assert diff == 0 or self.fetchSibling(fetchMask, self.joinHeight(pc, access.addr)) == dataNode, \
+            "invalidDataProof"
+        return root
     walkedRoot: bytes32 = empty(bytes32)
-    joined: bytes32 = empty(bytes32)
+    joined: uint256 = 0
     newRoot: bytes32 = empty(bytes32)
-    walkedRoot, joined, newRoot = self.walkSharedPath(fetchLeaf, fetchMask, pc, diff, newDataNode, access.update)
+    walkedRoot, joined, newRoot = self.walkSharedPath(fetchLeaf, fetchMask, pc, diff, newDataNode, True)
     assert walkedRoot == root, "invalidFetchProof"
     assert diff == 0 or joined == dataNode, "invalidDataProof"
-    if access.update:
-        return newRoot
-    return root
+    return newRoot
 
 
 # MARK: - Leaves

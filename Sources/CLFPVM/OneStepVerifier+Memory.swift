@@ -161,10 +161,25 @@ extension OneStepVerifier {
         let diff = (pc >> 5) ^ (access.address >> 5)
         var dataNode = access.leaf, newDataNode = access.newLeaf
         if diff != 0 { (dataNode, newDataNode) = walkDataSubtree(w, start: dataStart, access: access, diff: diff) }
-        let walked = walkSharedPath(w, fetch: fetch, pc: pc, diff: diff, newDataNode: newDataNode, update: access.update)
+        if !access.update {
+            // A read: the fetch walk, and the data path's node must be the fetch sibling at the join height.
+            guard walkFetchPath(w, fetch: fetch, pc: pc) == root else { throw .invalidFetchProof }
+            guard diff == 0 || fetchSibling(w, fetch: fetch, height: joinHeight(pc: pc, address: access.address)!)
+                    == dataNode else { throw .invalidDataProof }
+            return root
+        }
+        let walked = walkSharedPath(w, fetch: fetch, pc: pc, diff: diff, newDataNode: newDataNode, update: true)
         guard walked.root == root else { throw .invalidFetchProof }
         guard diff == 0 || walked.joined == dataNode else { throw .invalidDataProof }
-        return access.update ? walked.newRoot : root
+        return walked.newRoot
+    }
+
+    /// The fetch proof's sibling at `height`: the zero-subtree root when the mask omits it, else the witness
+    /// word after the siblings carried below it.
+    static func fetchSibling(_ w: [UInt8], fetch: FetchProof, height: Int) -> Bytes32 {
+        if fetch.mask >> height & 1 != 0 { return zeroHashes[height] }
+        let below = omitted(fetch.mask & (UInt32(1) << height &- 1))
+        return word(w, fetch.siblings + 32 * (height - below))
     }
 
     // MARK: - Memory access
