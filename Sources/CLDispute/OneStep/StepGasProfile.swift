@@ -82,8 +82,11 @@ public struct ClassGas: Equatable, Sendable {
     public var sampled: Int
     /// Execution gas (the contract's code alone).
     public var execution: GasSummary
-    /// Whole-transaction gas (intrinsic and calldata included).
+    /// Whole-transaction gas (intrinsic and calldata included) on the profiling chain's fork.
     public var transaction: GasSummary
+    /// Whole-transaction gas with Prague's EIP-7623 calldata floor applied:
+    /// `max(gas before the floor, 21,000 + 10 × tokens)` (`StepCallOutcome.pragueTransactionGas`).
+    public var prague: GasSummary
 }
 
 /// Uniform sampling of at most `capacity` items from a stream (reservoir sampling with a seeded generator).
@@ -258,17 +261,20 @@ public struct StepGasProfiler {
             let reservoir = reservoirs[kind]!
             var execution: [UInt64] = []
             var transaction: [UInt64] = []
+            var prague: [UInt64] = []
             for witness in reservoir.items {
                 let (outcome, mismatch) = try verifier.crossVerify(witness, store: vm.oracle)
                 if let mismatch { mismatches.append(mismatch) }
                 execution.append(outcome.executionGas)
                 transaction.append(outcome.transactionGas)
+                prague.append(outcome.pragueTransactionGas)
             }
-            guard let executionSummary = GasSummary(execution), let transactionSummary = GasSummary(transaction) else {
+            guard let executionSummary = GasSummary(execution), let transactionSummary = GasSummary(transaction),
+                  let pragueSummary = GasSummary(prague) else {
                 continue
             }
             classes.append(ClassGas(instructionClass: kind, executed: reservoir.seen, sampled: reservoir.items.count,
-                                    execution: executionSummary, transaction: transactionSummary))
+                                    execution: executionSummary, transaction: transactionSummary, prague: pragueSummary))
         }
         return Report(steps: steps, classes: classes, mismatches: mismatches)
     }
