@@ -166,7 +166,7 @@ struct TamperedWitnessTests {
                           "unsupportedWitnessVersion"))
             cases.append(("pre-state hash", good, Keccak256.hash([1, 2, 3]), "preStateMismatch"))
             var badExited = good
-            badExited[StateLayout.exited] = 2
+            badExited[WitnessLayout.state + StateLayout.exited] = 2
             cases.append(("exited byte", badExited, nil, "malformedState"))
             cases.append(("short witness", Array(good.dropLast()), nil, "wrongWitnessSize"))
             if name == "load" || name == "store" || name == "key-write" || name == "preimage-read" {

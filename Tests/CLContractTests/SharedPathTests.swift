@@ -55,11 +55,11 @@ struct SharedPathTests {
                 let witness = try vm.stepWithWitness()
                 #expect(witness.dataAddress == address)
                 #expect(witness.encoded.count == Self.expectedSize(witness, dataAddress: address),
-                        "size at \(Hex.encode(address))")
+                        "size at \(String(address, radix: 16))")
                 #expect((witness.sections.dataProof == nil) == (address >> 5 == Self.pc >> 5))
                 let (outcome, mismatch) = try verifier.crossVerify(witness, store: vm.oracle)
                 if let mismatch { mismatches.append(mismatch) }
-                #expect(outcome.postStateHash == vm.stateHash, "post-state at \(Hex.encode(address))")
+                #expect(outcome.postStateHash == vm.stateHash, "post-state at \(String(address, radix: 16))")
             }
         }
         #expect(mismatches.isEmpty, "\(mismatches)")

@@ -90,7 +90,7 @@ struct WitnessTests {
                     == .unsupportedWitnessVersion(witness.state.memRoot[0]))
             #expect(rejects { $0[0] = 2; $0 += [UInt8](repeating: 0, count: WitnessLayout.version1Size - $0.count) }
                     == .unsupportedWitnessVersion(2))
-            if case .preStateMismatch = rejects({ $0[StateLayout.registers + 4 * 5 + 3] ^= 1 }) {} else {
+            if case .preStateMismatch = rejects({ $0[WitnessLayout.state + StateLayout.registers + 4 * 5 + 3] ^= 1 }) {} else {
                 Issue.record("tampered pre-state accepted")
             }
             #expect(rejects { $0.removeLast() } == .wrongWitnessSize(good.count - 1))
