@@ -45,9 +45,11 @@ public struct StepOutcome: Equatable, Sendable {
 /// memory proofs against the root in the pre-state, executes the one instruction on those leaves and
 /// re-encodes the state. Its sections and functions are the ones the on-chain contract mirrors
 /// (docs/PROTOCOL.md §One-step verifier): `step` and `stepWithStatus` (wrappers of `verifyStep`),
-/// `decodeState`, `verifyMemoryProof`, `updateMemoryRoot`, `decodeInstruction`, `executeALU`,
-/// `executeMExtension`, `executeBranch`, `executeLoad`, `executeStore`, `executeSyscall`,
-/// `encodeState`, `hashState`.
+/// `decodeState`, `encodeState`, `hashState`, the witness readers and memory paths of
+/// OneStepVerifier+Memory.swift (`readFetchProof`, `dataLeaf`, `joinHeight`, `dataProofEnd`,
+/// `fetchSibling`, `hashOrdered`, `walkFetchPath`, `walkDataSubtree`, `walkSharedPath`,
+/// `verifyMemoryPaths`), `decodeInstruction`, `executeALU`, `executeMExtension`, `executeBranch`,
+/// `executeLoad`, `executeStore`, `executeSyscall`.
 public enum OneStepVerifier {
     /// Verifies `witness` and returns the post-state hash (`stepWithStatus` without the flag; the
     /// contract's `step(bytes, bytes32)`).
