@@ -34,7 +34,10 @@ interface PhaseTransitionVerifier:
     def verify(phase1Root: bytes32, nodeIndex: uint256, phase2StartStateHash: bytes32, proof: Bytes[256]) -> bool: nonpayable
     def verifyClaim(assertedRoot: bytes32, finalStateHash: bytes32, steps: uint256, claimProof: Bytes[1107]) -> bool: view
 
+# The bound of a step witness (RV32Step's: the version-1 size, above every v2 witness) and where its
+# pre-state starts (after the version byte).
 WITNESS_SIZE: constant(uint256) = 2036
+WITNESS_STATE: constant(uint256) = 1
 # Phases below the first a game may have (a game has at most MAX_LOWER_PHASES + 1 phases).
 MAX_LOWER_PHASES: constant(uint256) = 3
 # The claimant's own part of a transition proof (the game prefixes the rule's 32-byte program hash).
@@ -320,8 +323,9 @@ def prove(gameId: uint256, witness: Bytes[WITNESS_SIZE]):
             deadline: uint256 = block.timestamp + moveTimeout
             self.games[gameId].phase = PHASE_DATA
             self.games[gameId].deadline = deadline
-            log DataRequested(gameId=gameId, preimageKey=extract32(witness, 32),
-                              offset=convert(slice(witness, 64, 4), uint256), deadline=deadline)
+            # The pre-state's key and offset: the v2 witness is the version byte, then the state.
+            log DataRequested(gameId=gameId, preimageKey=extract32(witness, WITNESS_STATE + 32),
+                              offset=convert(slice(witness, WITNESS_STATE + 64, 4), uint256), deadline=deadline)
             return
         assert block.timestamp > g.deadline, "data window open"
     log OneStepProven(gameId=gameId, step=g.hi, postStateHash=post, assertedHash=g.hiHash)

@@ -2,15 +2,18 @@ import CLPrimitives
 
 /// Why a witness was rejected.
 public enum VerifierError: Error, Equatable, Sendable {
-    /// The witness is not `WitnessLayout.size` bytes.
+    /// The first byte is not `WitnessLayout.currentVersion` (2), or the witness has the size of every
+    /// version-1 witness (2036 bytes, which no v2 witness has): an old or foreign encoding, not misread.
+    case unsupportedWitnessVersion(UInt8)
+    /// The witness is not exactly as long as the sections its step uses (`WitnessSections`).
     case wrongWitnessSize(Int)
     /// The pre-state bytes are not a valid encoding (the `exited` byte is not 0 or 1).
     case malformedState
     /// The pre-state does not hash to the agreed pre-state hash.
     case preStateMismatch(expected: Bytes32, actual: Bytes32)
-    /// The instruction proof does not lead to the state's memory root.
+    /// The instruction proof does not lead to the state's memory root (or its mask is not canonical).
     case invalidFetchProof
-    /// The data proof does not lead to the state's memory root.
+    /// The data proof does not lead to the node the fetch path proves (or its mask is not canonical).
     case invalidDataProof
     /// The preimage part in the witness differs from the oracle's proven part for (key, offset).
     case preimagePartMismatch
@@ -42,9 +45,11 @@ public struct StepOutcome: Equatable, Sendable {
 /// memory proofs against the root in the pre-state, executes the one instruction on those leaves and
 /// re-encodes the state. Its sections and functions are the ones the on-chain contract mirrors
 /// (docs/PROTOCOL.md §One-step verifier): `step` and `stepWithStatus` (wrappers of `verifyStep`),
-/// `decodeState`, `verifyMemoryProof`, `updateMemoryRoot`, `decodeInstruction`, `executeALU`,
-/// `executeMExtension`, `executeBranch`, `executeLoad`, `executeStore`, `executeSyscall`,
-/// `encodeState`, `hashState`.
+/// `decodeState`, `encodeState`, `hashState`, the witness readers and memory paths of
+/// OneStepVerifier+Memory.swift (`readFetchProof`, `dataLeaf`, `joinHeight`, `dataProofEnd`,
+/// `fetchSibling`, `hashOrdered`, `walkFetchPath`, `walkDataSubtree`, `walkSharedPath`,
+/// `verifyMemoryPaths`), `decodeInstruction`, `executeALU`, `executeMExtension`, `executeBranch`,
+/// `executeLoad`, `executeStore`, `executeSyscall`.
 public enum OneStepVerifier {
     /// Verifies `witness` and returns the post-state hash (`stepWithStatus` without the flag; the
     /// contract's `step(bytes, bytes32)`).
@@ -67,27 +72,37 @@ public enum OneStepVerifier {
     }
 
     /// The body of `step` and `stepWithStatus` (the contract's internal `verifyStep`).
-    static func verifyStep(witness: [UInt8], preStateHash: Bytes32?,
+    static func verifyStep(witness w: [UInt8], preStateHash: Bytes32?,
                            oracle: some PreimagePartSource) throws(VerifierError) -> StepOutcome {
-        guard witness.count == WitnessLayout.size else { throw .wrongWitnessSize(witness.count) }
-        let stateBytes = Array(witness[WitnessLayout.state..<WitnessLayout.state + StateLayout.size])
+        guard w.count >= WitnessLayout.headerSize else { throw .wrongWitnessSize(w.count) }
+        let version = w[WitnessLayout.version]
+        guard version == WitnessLayout.currentVersion, w.count != WitnessLayout.version1Size else {
+            throw .unsupportedWitnessVersion(version)
+        }
+        let stateBytes = Array(w[WitnessLayout.state..<WitnessLayout.headerSize])
         guard var s = decodeState(stateBytes) else { throw .malformedState }
         let preHash = hashState(stateBytes)
         if let expected = preStateHash, expected != preHash {
             throw .preStateMismatch(expected: expected, actual: preHash)
         }
         // A halted VM does not move.
-        if s.exited { return StepOutcome(postStateHash: preHash, partUnavailable: false) }
+        if s.exited {
+            guard w.count == WitnessLayout.headerSize else { throw .wrongWitnessSize(w.count) }
+            return StepOutcome(postStateHash: preHash, partUnavailable: false)
+        }
         s.step &+= 1
         // Instruction fetch.
         if s.pc & 3 != 0 {
+            guard w.count == WitnessLayout.headerSize else { throw .wrongWitnessSize(w.count) }
             s.halt(.misalignedFetch)
             return StepOutcome(postStateHash: hashState(encodeState(s)), partUnavailable: false)
         }
+        let pc = s.pc
+        let fetch = try readFetchProof(w)
+        var end = fetch.end
+        var access: DataAccess?
         var partUnavailable = false
-        let fetchLeaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.fetchProof, root: s.memRoot,
-                                              address: s.pc, error: .invalidFetchProof)
-        let insn = leafWord(fetchLeaf, at: s.pc)
+        let insn = leafWord(fetch.leaf, at: s.pc)
         let d = decodeInstruction(insn)
         switch d.opcode {
         case 0x13, 0x33:
@@ -106,9 +121,9 @@ public enum OneStepVerifier {
             }
             s.pc = taken ? s.pc &+ d.immB : s.pc &+ 4
         case 0x03:
-            try executeLoad(d, &s, witness)
+            access = try executeLoad(d, &s, w, dataStart: end, fetchLeaf: fetch.leaf)
         case 0x23:
-            try executeStore(d, &s, witness)
+            access = try executeStore(d, &s, w, dataStart: end, fetchLeaf: fetch.leaf)
         case 0x37:
             s.setReg(d.rd, insn & 0xffff_f000)
             s.pc &+= 4
@@ -130,7 +145,7 @@ public enum OneStepVerifier {
             if d.funct3 <= 1 { s.pc &+= 4 } else { s.halt(.illegalInstruction) }
         case 0x73:
             if insn == 0x0000_0073 {
-                partUnavailable = try executeSyscall(&s, witness, oracle: oracle)
+                (access, partUnavailable) = try executeSyscall(&s, w, end: &end, fetchLeaf: fetch.leaf, oracle: oracle)
             } else if insn == 0x0010_0073 {
                 s.halt(.breakpoint)
             } else {
@@ -139,6 +154,14 @@ public enum OneStepVerifier {
         default:
             s.halt(.illegalInstruction)
         }
+        // The data proof, when the step accessed a leaf other than the instruction's, ends the witness.
+        let dataStart = end
+        if let access, let height = joinHeight(pc: pc, address: access.address) {
+            end = try dataProofEnd(w, start: dataStart, joinHeight: height)
+        }
+        // After an unproven part (fault 7) nothing past the part is read: the witness may go on.
+        guard partUnavailable ? w.count >= end : w.count == end else { throw .wrongWitnessSize(w.count) }
+        s.memRoot = try verifyMemoryPaths(w, fetch: fetch, root: s.memRoot, pc: pc, access: access, dataStart: dataStart)
         return StepOutcome(postStateHash: hashState(encodeState(s)), partUnavailable: partUnavailable)
     }
 
@@ -212,31 +235,7 @@ public enum OneStepVerifier {
         return hash
     }
 
-    // MARK: - Memory proofs
-
-    /// Checks the proof at `proofOffset` for the leaf holding `address` against `root`; returns the leaf.
-    static func verifyMemoryProof(_ witness: [UInt8], proofOffset: Int, root: Bytes32, address: UInt32,
-                                  error: VerifierError) throws(VerifierError) -> Bytes32 {
-        let leaf = word32(witness, proofOffset)
-        guard computeRoot(witness, proofOffset: proofOffset, leaf: leaf, address: address) == root else { throw error }
-        return leaf
-    }
-
-    /// The root after replacing the leaf holding `address` by `newLeaf`, using the proof's siblings.
-    static func updateMemoryRoot(_ witness: [UInt8], proofOffset: Int, newLeaf: Bytes32, address: UInt32) -> Bytes32 {
-        computeRoot(witness, proofOffset: proofOffset, leaf: newLeaf, address: address)
-    }
-
-    static func computeRoot(_ witness: [UInt8], proofOffset: Int, leaf: Bytes32, address: UInt32) -> Bytes32 {
-        var node = leaf
-        var index = address >> 5
-        for level in 0..<MemoryLayout32.treeDepth {
-            let sibling = word32(witness, proofOffset + 32 * (level + 1))
-            node = index & 1 == 0 ? Keccak256.hash(node, sibling) : Keccak256.hash(sibling, node)
-            index >>= 1
-        }
-        return node
-    }
+    // MARK: - Leaves
 
     /// The little-endian 32-bit word at `address` (4-aligned) inside its leaf.
     static func leafWord(_ leaf: Bytes32, at address: UInt32) -> UInt32 {
@@ -334,107 +333,5 @@ public enum OneStepVerifier {
         case 7: return a >= b
         default: return nil
         }
-    }
-
-    /// LB, LH, LW, LBU, LHU through the data proof.
-    static func executeLoad(_ d: Decoded, _ s: inout StepState, _ witness: [UInt8]) throws(VerifierError) {
-        let address = s.reg(d.rs1) &+ d.immI
-        let size: UInt32
-        switch d.funct3 {
-        case 0, 4: size = 1
-        case 1, 5: size = 2
-        case 2: size = 4
-        default:
-            s.halt(.illegalInstruction)
-            return
-        }
-        guard address & (size - 1) == 0 else {
-            s.halt(.misalignedLoad)
-            return
-        }
-        let leaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.dataProof, root: s.memRoot,
-                                         address: address, error: .invalidDataProof)
-        let raw = leafBytes(leaf, at: address, count: Int(size))
-        let value = d.funct3 == 0 || d.funct3 == 1 ? signExtended(raw, bits: 8 * size) : raw
-        s.setReg(d.rd, value)
-        s.pc &+= 4
-    }
-
-    /// SB, SH, SW through the data proof; the new root comes from the same siblings.
-    static func executeStore(_ d: Decoded, _ s: inout StepState, _ witness: [UInt8]) throws(VerifierError) {
-        let address = s.reg(d.rs1) &+ d.immS
-        guard d.funct3 <= 2 else {
-            s.halt(.illegalInstruction)
-            return
-        }
-        let size = UInt32(1) << d.funct3
-        guard address & (size - 1) == 0 else {
-            s.halt(.misalignedStore)
-            return
-        }
-        let leaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.dataProof, root: s.memRoot,
-                                         address: address, error: .invalidDataProof)
-        let updated = leafWithBytes(leaf, at: address, count: Int(size), value: s.reg(d.rs2))
-        s.memRoot = updateMemoryRoot(witness, proofOffset: WitnessLayout.dataProof, newLeaf: updated, address: address)
-        s.pc &+= 4
-    }
-
-    /// ECALL: exit, exit_group, read, write with the descriptors of `Syscall`. Returns whether the call
-    /// was a preimage read whose part the oracle has not proven: the VM then halts with
-    /// `preimageUnavailable` and the witness's part field is ignored (whatever it holds).
-    static func executeSyscall(_ s: inout StepState, _ witness: [UInt8],
-                               oracle: some PreimagePartSource) throws(VerifierError) -> Bool {
-        let number = s.reg(17), fd = s.reg(10), buffer = s.reg(11), count = s.reg(12)
-        var result = Syscall.badFileDescriptor
-        switch number {
-        case Syscall.exit, Syscall.exitGroup:
-            s.exited = true
-            s.exitCode = UInt8(truncatingIfNeeded: fd)
-            return false
-        case Syscall.read:
-            if fd == Syscall.stdinFD { result = 0 }
-            if fd == Syscall.hintReadFD { result = count }
-            if fd == Syscall.preimageReadFD {
-                // Consulted whatever count is: a zero-length part (end of stream) must be proven too.
-                guard let expected = oracle.part(key: s.preimageKey, offset: s.preimageOffset) else {
-                    s.halt(.preimageUnavailable)
-                    return true
-                }
-                let part = PreimagePart(data: word32(witness, WitnessLayout.preimagePart),
-                                        length: witness[WitnessLayout.preimagePartLength])
-                guard expected == part, part.length <= 32 else { throw .preimagePartMismatch }
-                let n = min(count, UInt32(part.length), 32 - (buffer & 31))
-                if n > 0 {
-                    var leaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.dataProof, root: s.memRoot,
-                                                     address: buffer, error: .invalidDataProof)
-                    for i in 0..<Int(n) { leaf[Int(buffer & 31) + i] = part.data[i] }
-                    s.memRoot = updateMemoryRoot(witness, proofOffset: WitnessLayout.dataProof, newLeaf: leaf,
-                                                 address: buffer)
-                }
-                s.preimageOffset &+= n
-                result = n
-            }
-        case Syscall.write:
-            if fd == Syscall.stdoutFD || fd == Syscall.stderrFD || fd == Syscall.hintWriteFD { result = count }
-            if fd == Syscall.preimageKeyFD {
-                let n = min(count, 32 - (buffer & 31))
-                if n > 0 {
-                    let leaf = try verifyMemoryProof(witness, proofOffset: WitnessLayout.dataProof, root: s.memRoot,
-                                                     address: buffer, error: .invalidDataProof)
-                    var key = s.preimageKey.bytes
-                    key.removeFirst(Int(n))
-                    for i in 0..<Int(n) { key.append(leaf[Int(buffer & 31) + i]) }
-                    s.preimageKey = Bytes32(bytes: key)!
-                    s.preimageOffset = 0
-                }
-                result = n
-            }
-        default:
-            s.halt(.unknownSyscall)
-            return false
-        }
-        s.setReg(10, result)
-        s.pc &+= 4
-        return false
     }
 }

@@ -20,9 +20,11 @@ struct GasStepCommand: ParsableCommand {
         abstract: "Gas of RV32Step.step per instruction class, from sampled steps of a guest run.",
         discussion: """
             Runs ELF in the FPVM (proving mode), samples up to --samples steps of every instruction class, \
-            calls RV32Step.step for each on an in-process dev chain (Cancun) and checks each result against \
+            calls RV32Step.step for each on an in-process dev chain (--hardfork) and checks each result against \
             the Swift one-step verifier. Execution gas is what the contract's code used; transaction gas \
-            adds the 21,000 base and the calldata (4 gas per zero byte, 16 per other byte).
+            adds the 21,000 base and the calldata (4 gas per zero byte, 16 per other byte); the Prague column \
+            applies EIP-7623's floor, max(that, 21,000 + 10 per token: a zero byte 1, any other 4). Cannon's \
+            MIPS.sol figures stand beside them (its Prague figure a lower bound from its calldata layout).
             """)
 
     @Argument(help: "The guest ELF (RV32IM, static).") var elf: String
@@ -73,12 +75,15 @@ struct GasStepCommand: ParsableCommand {
     }
 
     static func table(_ report: StepGasProfiler.Report, fork: Hardfork) -> String {
-        var lines = ["\(report.steps) steps; gas of RV32Step.step (\(fork.fixtureName)), min / median / max",
-                     "class            executed   sampled   execution gas              transaction gas"]
+        var lines = ["\(report.steps) steps; gas of RV32Step.step (execution on \(fork.fixtureName)), min / median / max",
+                     "class            executed   sampled   execution gas           transaction gas (\(fork.fixtureName))"
+                     + "    transaction gas (Prague, EIP-7623 floor)   Cannon MIPS.sol Cancun / Prague"]
         for c in report.classes {
-            let e = c.execution, t = c.transaction
+            let e = c.execution, t = c.transaction, p = c.prague
+            let cannon = CannonReference.figures(for: c.instructionClass).map { "\($0.cancun) / ≥\($0.pragueAtLeast)" } ?? "—"
             lines.append(pad(c.instructionClass.rawValue, 15) + lpad("\(c.executed)", 10) + lpad("\(c.sampled)", 10)
-                         + "   " + pad("\(e.min) / \(e.median) / \(e.max)", 26) + " \(t.min) / \(t.median) / \(t.max)")
+                         + "   " + pad("\(e.min) / \(e.median) / \(e.max)", 23) + " " + pad("\(t.min) / \(t.median) / \(t.max)", 28)
+                         + pad("\(p.min) / \(p.median) / \(p.max)", 43) + cannon)
         }
         lines.append("mismatches (Swift vs EVM): \(report.mismatches.count)")
         return lines.joined(separator: "\n")
@@ -92,35 +97,64 @@ struct GasStepCommand: ParsableCommand {
             """
             {"class": "\(c.instructionClass.rawValue)", "executed": \(c.executed), "sampled": \(c.sampled), \
             "execution": {"min": \(c.execution.min), "median": \(c.execution.median), "max": \(c.execution.max)}, \
-            "transaction": {"min": \(c.transaction.min), "median": \(c.transaction.median), "max": \(c.transaction.max)}}
+            "transaction": {"min": \(c.transaction.min), "median": \(c.transaction.median), "max": \(c.transaction.max)}, \
+            "prague": {"min": \(c.prague.min), "median": \(c.prague.median), "max": \(c.prague.max)}\(cannonJSON(c.instructionClass))}
             """
         }
         return "{\"steps\": \(report.steps), \"mismatches\": \(report.mismatches.count), \"classes\": [\n  "
             + classes.joined(separator: ",\n  ") + "\n]}"
     }
+
+    static func cannonJSON(_ kind: InstructionClass) -> String {
+        guard let figures = CannonReference.figures(for: kind) else { return "" }
+        return ", \"cannon\": {\"cancun\": \(figures.cancun), \"pragueAtLeast\": \(figures.pragueAtLeast)}"
+    }
 }
 
-/// A bar chart of transaction gas per class (median bar, min–max whisker) with Cannon's MIPS.sol
-/// figures at the same pricing as reference marks.
-enum GasChart {
-    /// Cannon MIPS.sol step, whole transaction with one proof, Cancun: ALU, load, store.
-    static let cannon: [(InstructionClass, UInt64)] = [(.alu, 55_209), (.branch, 55_209), (.load, 73_902), (.store, 79_416)]
+/// Cannon's MIPS.sol step for comparison: its whole-transaction gas under Cancun (one memory proof for an ALU
+/// or branch step, two for a load or store), and a lower bound of its Prague cost, the EIP-7623 floor of its
+/// calldata counting only the proofs as nonzero: `step(bytes stateData, bytes proof, bytes32 localContext)`
+/// carries a selector, three head words, a 226-byte state (padded to 256) with its length word, and the
+/// proofs (896 bytes each: leaf and 27 siblings, all present, so nonzero hashes) with their length word.
+enum CannonReference {
+    /// Cancun figures, whole transaction.
+    static let cancun: [(InstructionClass, UInt64)] = [(.alu, 55_209), (.branch, 55_209), (.mExtension, 55_209),
+                                                       (.load, 73_902), (.store, 79_416)]
 
+    /// Cancun figure and Prague lower bound for a class, nil where Cannon has no comparable figure.
+    static func figures(for kind: InstructionClass) -> (cancun: UInt64, pragueAtLeast: UInt64)? {
+        guard let cancun = cancun.first(where: { $0.0 == kind })?.1 else { return nil }
+        let proofs: UInt64 = kind == .load || kind == .store ? 2 : 1
+        let bytes: UInt64 = 4 + 3 * 32 + 32 + 256 + 32 + 896 * proofs
+        let nonzero = 896 * proofs
+        let floor = 21_000 + 10 * ((bytes - nonzero) + 4 * nonzero)
+        return (cancun, max(cancun, floor))
+    }
+}
+
+/// A bar chart of transaction gas per class under Cancun pricing and under Prague's calldata floor (median
+/// bars, min–max whiskers), with Cannon's MIPS.sol figures as marks (red: Cancun; dashed: Prague lower bound).
+enum GasChart {
     static func svg(_ report: StepGasProfiler.Report) -> String {
-        let rowHeight = 34, left = 130, width = 560, top = 40
-        let maxGas = Double(max(report.classes.map(\.transaction.max).max() ?? 1, 80_000)) * 1.08
+        let rowHeight = 50, left = 130, width = 600, top = 56
+        let highest = report.classes.map { max($0.transaction.max, $0.prague.max) }.max() ?? 1
+        let maxGas = Double(max(highest, 100_000)) * 1.08
         func x(_ gas: UInt64) -> Int { left + Int(Double(width) * Double(gas) / maxGas) }
         let height = top + rowHeight * report.classes.count + 50
-        var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(left + width + 30)\" height=\"\(height)\" font-family=\"sans-serif\" font-size=\"12\">",
-                   "<text x=\"10\" y=\"20\" font-size=\"14\">RV32Step.step transaction gas by instruction class (median, min–max; red: Cannon MIPS.sol)</text>"]
+        var out = ["<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(left + width + 40)\" height=\"\(height)\" font-family=\"sans-serif\" font-size=\"12\">",
+                   "<text x=\"10\" y=\"20\" font-size=\"14\">RV32Step.step (witness v2) transaction gas by class: median, min–max</text>",
+                   "<text x=\"10\" y=\"38\"><tspan fill=\"#4a7ab5\">■ Cancun</tspan>  <tspan fill=\"#e0a040\">■ Prague (EIP-7623 floor)</tspan>  <tspan fill=\"red\">| Cannon MIPS.sol Cancun</tspan>  <tspan fill=\"#900\">¦ Cannon Prague (lower bound)</tspan></text>"]
         for (row, c) in report.classes.enumerated() {
             let y = top + row * rowHeight
-            out.append("<text x=\"10\" y=\"\(y + 18)\">\(c.instructionClass.rawValue)</text>")
-            out.append("<rect x=\"\(left)\" y=\"\(y + 6)\" width=\"\(x(c.transaction.median) - left)\" height=\"18\" fill=\"#4a7ab5\"/>")
-            out.append("<line x1=\"\(x(c.transaction.min))\" y1=\"\(y + 15)\" x2=\"\(x(c.transaction.max))\" y2=\"\(y + 15)\" stroke=\"black\"/>")
-            out.append("<text x=\"\(x(c.transaction.max) + 6)\" y=\"\(y + 19)\">\(c.transaction.median)</text>")
-            if let reference = cannon.first(where: { $0.0 == c.instructionClass })?.1 {
-                out.append("<line x1=\"\(x(reference))\" y1=\"\(y + 2)\" x2=\"\(x(reference))\" y2=\"\(y + 28)\" stroke=\"red\" stroke-width=\"2\"/>")
+            out.append("<text x=\"10\" y=\"\(y + 24)\">\(c.instructionClass.rawValue)</text>")
+            for (offset, summary, color) in [(4, c.transaction, "#4a7ab5"), (24, c.prague, "#e0a040")] {
+                out.append("<rect x=\"\(left)\" y=\"\(y + offset)\" width=\"\(x(summary.median) - left)\" height=\"16\" fill=\"\(color)\"/>")
+                out.append("<line x1=\"\(x(summary.min))\" y1=\"\(y + offset + 8)\" x2=\"\(x(summary.max))\" y2=\"\(y + offset + 8)\" stroke=\"black\"/>")
+                out.append("<text x=\"\(x(summary.max) + 6)\" y=\"\(y + offset + 12)\">\(summary.max)</text>")
+            }
+            if let cannon = CannonReference.figures(for: c.instructionClass) {
+                out.append("<line x1=\"\(x(cannon.cancun))\" y1=\"\(y + 2)\" x2=\"\(x(cannon.cancun))\" y2=\"\(y + 22)\" stroke=\"red\" stroke-width=\"2\"/>")
+                out.append("<line x1=\"\(x(cannon.pragueAtLeast))\" y1=\"\(y + 22)\" x2=\"\(x(cannon.pragueAtLeast))\" y2=\"\(y + 42)\" stroke=\"#900\" stroke-width=\"2\" stroke-dasharray=\"3,2\"/>")
             }
         }
         let axisY = top + rowHeight * report.classes.count + 10

@@ -148,30 +148,55 @@ struct TamperedWitnessTests {
                 w[offset] ^= 0x01
                 return w
             }
-            cases.append(("fetch sibling", flipped(WitnessLayout.fetchProof + 32 * 5 + 3), preHash, "invalidFetchProof"))
-            cases.append(("fetch leaf", flipped(WitnessLayout.fetchProof + 1), preHash, "invalidFetchProof"))
+            let sections = witness.sections
+            let fetch = try #require(sections.fetchProof)
+            #expect(sections.size == good.count, "\(name): sections")
+            if sections.fetchSiblings > 0 {
+                cases.append(("fetch sibling", flipped(fetch + WitnessLayout.proofHead + 3), preHash, "invalidFetchProof"))
+            }
+            // A leaf byte outside the instruction word (flipping the instruction changes what the step needs).
+            cases.append(("fetch leaf", flipped(fetch + (witness.state.pc & 31 < 16 ? 31 : 0)), preHash, "invalidFetchProof"))
+            var badMask = good
+            badMask[fetch + WitnessLayout.proofMask] ^= 0x80
+            cases.append(("fetch mask", badMask, preHash, "invalidFetchProof"))
+            var oldVersion = good
+            oldVersion[0] = 1
+            cases.append(("version byte", oldVersion, preHash, "unsupportedWitnessVersion"))
+            cases.append(("v1 size", good + [UInt8](repeating: 0, count: WitnessLayout.version1Size - good.count), preHash,
+                          "unsupportedWitnessVersion"))
             cases.append(("pre-state hash", good, Keccak256.hash([1, 2, 3]), "preStateMismatch"))
             var badExited = good
-            badExited[StateLayout.exited] = 2
+            badExited[WitnessLayout.state + StateLayout.exited] = 2
             cases.append(("exited byte", badExited, nil, "malformedState"))
             cases.append(("short witness", Array(good.dropLast()), nil, "wrongWitnessSize"))
             if name == "load" || name == "store" || name == "key-write" || name == "preimage-read" {
-                cases.append(("data sibling", flipped(WitnessLayout.dataProof + 32 * 27), preHash, "invalidDataProof"))
-                cases.append(("data leaf", flipped(WitnessLayout.dataProof + 7), preHash, "invalidDataProof"))
+                let data = try #require(sections.dataProof, "\(name): data proof")
+                if sections.dataSiblings > 0 {
+                    cases.append(("data sibling", flipped(data + WitnessLayout.proofHead + 7), preHash, "invalidDataProof"))
+                }
+                cases.append(("data leaf", flipped(data + 7), preHash, "invalidDataProof"))
+                var badDataMask = good
+                badDataMask[data + WitnessLayout.proofMask] ^= 0x80
+                cases.append(("data mask", badDataMask, preHash, "invalidDataProof"))
             }
             if name == "preimage-read" {
-                cases.append(("part byte", flipped(WitnessLayout.preimagePart + 2), preHash, "preimagePartMismatch"))
-                cases.append(("part length", flipped(WitnessLayout.preimagePartLength), preHash, "preimagePartMismatch"))
+                let part = try #require(sections.preimagePart)
+                cases.append(("part byte", flipped(part + 2), preHash, "preimagePartMismatch"))
+                cases.append(("part length", flipped(part + 32), preHash, "preimagePartMismatch"))
             }
             for (what, bytes, hash, reason) in cases {
                 let (swift, chain) = try Self.verdicts(bytes, preHash: hash, store: store, verifier: verifier)
                 #expect(swift == "rejected \(reason)", "\(name)/\(what): Swift \(swift)")
                 #expect(chain == "rejected \(reason)", "\(name)/\(what): EVM \(chain)")
             }
-            // A longer witness: the contract's ABI decoding rejects it, Swift by size.
+            // A longer witness: both reject it by size.
             let (swift, chain) = try Self.verdicts(good + [0], preHash: preHash, store: store, verifier: verifier)
             #expect(swift == "rejected wrongWitnessSize")
-            #expect(chain.hasPrefix("rejected"), "\(name)/long witness: EVM \(chain)")
+            #expect(chain == "rejected wrongWitnessSize", "\(name)/long witness: EVM \(chain)")
+            // Past the bound of the witness argument (2036 bytes): the contract's ABI decoding rejects it.
+            let (_, tooLong) = try Self.verdicts(good + [UInt8](repeating: 0, count: 2037 - good.count), preHash: preHash,
+                                                 store: store, verifier: verifier)
+            #expect(tooLong.hasPrefix("rejected"), "\(name)/too long witness: EVM \(tooLong)")
         }
     }
 

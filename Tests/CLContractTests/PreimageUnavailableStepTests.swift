@@ -102,8 +102,9 @@ struct PreimageUnavailableStepTests {
         #expect(before.withStatus == unproven)
         // A different part field changes nothing while the part is unproven (the rule: ignored).
         var tampered = witness.encoded
-        tampered[WitnessLayout.preimagePart] ^= 0xff
-        tampered[WitnessLayout.preimagePartLength] = 7
+        let part = try #require(witness.sections.preimagePart)
+        tampered[part] ^= 0xff
+        tampered[part + 32] = 7
         #expect(try verifier.stepWithStatus(witness: tampered, preStateHash: witness.state.hash) == unproven)
         #expect(try OneStepVerifier.stepWithStatus(witness: tampered, preStateHash: witness.state.hash,
                                                    oracle: PreimageStore()) == unproven)

@@ -194,7 +194,11 @@ struct AttackTests {
         #expect(try await !client.result(of: taskId).final)
         let logs = try await client.connection.logs(bed.deployment.game, from: 0, to: try await client.connection.blockNumber())
         let dataRequested = try #require(bed.contracts.game.abi.events.first { $0.name == "DataRequested" }?.topic0)
-        #expect(logs.contains { $0.topics.first == dataRequested })
+        let requested = try #require(logs.first { $0.topics.first == dataRequested })
+        // The game names the read's part from the witness's pre-state (after the v2 version byte): its key and offset.
+        let read = try trace.vm(at: trace.haltingStep - 1)
+        #expect(Array(requested.data[0..<32]) == read.preimageKey.bytes)
+        #expect(Array(requested.data[32..<64]) == UInt256(UInt64(read.preimageOffset)).bigEndianBytes)
     }
 
     // MARK: - Finding 4: sock-puppet challenges

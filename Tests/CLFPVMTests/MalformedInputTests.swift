@@ -39,7 +39,7 @@ struct MalformedInputTests {
         for round in 0..<3000 {
             var bytes: [UInt8]
             if round % 10 == 0 {
-                bytes = (0..<WitnessLayout.size).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                bytes = (0..<WitnessLayout.maximumSize).map { _ in UInt8.random(in: 0...255, using: &rng) }
             } else {
                 bytes = witnesses[round % witnesses.count]
                 let position = Int.random(in: 0..<bytes.count, using: &rng)

@@ -164,8 +164,9 @@ struct PreimageUnavailableTests {
         let empty = PreimageStore()
         let expected = StepOutcome(postStateHash: Self.faulted(witness.state, .preimageUnavailable), partUnavailable: true)
         var tampered = witness.encoded
-        tampered[WitnessLayout.preimagePart + 3] ^= 0x55
-        tampered[WitnessLayout.preimagePartLength] = 200
+        let part = try #require(witness.sections.preimagePart)
+        tampered[part + 3] ^= 0x55
+        tampered[part + 32] = 200
         for bytes in [witness.encoded, tampered] {
             #expect(try OneStepVerifier.stepWithStatus(witness: bytes, preStateHash: witness.state.hash, oracle: empty) == expected)
         }

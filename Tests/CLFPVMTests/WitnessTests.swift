@@ -71,17 +71,34 @@ struct WitnessTests {
                     return nil
                 } catch { return error }
             }
-            #expect(rejects { $0[WitnessLayout.fetchProof + 32 * 5] ^= 1 } == .invalidFetchProof)
-            #expect(rejects { $0[WitnessLayout.fetchProof + 3] ^= 0x80 } == .invalidFetchProof)
-            #expect(rejects { $0[WitnessLayout.dataProof + 32 * 27 + 31] ^= 1 } == .invalidDataProof)
-            #expect(rejects { $0[WitnessLayout.dataProof] ^= 1 } == .invalidDataProof)
-            if case .preStateMismatch = rejects({ $0[StateLayout.registers + 4 * 5 + 3] ^= 1 }) {} else {
+            let sections = witness.sections
+            let fetch = try #require(sections.fetchProof), data = try #require(sections.dataProof)
+            #expect(sections.size == good.count && sections.fetchSiblings > 0)
+            #expect(rejects { $0[fetch + WitnessLayout.proofHead + 5] ^= 1 } == .invalidFetchProof)
+            // A leaf byte outside the instruction word, and a mask bit above the tree.
+            #expect(rejects { $0[fetch + (witness.state.pc & 31 < 16 ? 31 : 0)] ^= 0x80 } == .invalidFetchProof)
+            #expect(rejects { $0[fetch + WitnessLayout.proofMask] ^= 0x80 } == .invalidFetchProof)
+            #expect(rejects { $0[data + WitnessLayout.proofMask] ^= 0x80 } == .invalidDataProof)
+            if sections.dataSiblings > 0 {
+                #expect(rejects { $0[data + WitnessLayout.proofHead + 31] ^= 1 } == .invalidDataProof)
+            }
+            // The leaf byte the step reads or overwrites, and one it keeps.
+            #expect(rejects { $0[data + Int(witness.dataAddress & 31)] ^= 1 } == .invalidDataProof)
+            #expect(rejects { $0[data + Int(witness.dataAddress & 31 ^ 16)] ^= 1 } == .invalidDataProof)
+            // A version-1 witness (2036 bytes, its first byte the memory root's) is refused as such.
+            #expect(rejects { $0 = witness.state.encoded + [UInt8](repeating: 0, count: WitnessLayout.version1Size - StateLayout.size) }
+                    == .unsupportedWitnessVersion(witness.state.memRoot[0]))
+            #expect(rejects { $0[0] = 2; $0 += [UInt8](repeating: 0, count: WitnessLayout.version1Size - $0.count) }
+                    == .unsupportedWitnessVersion(2))
+            if case .preStateMismatch = rejects({ $0[WitnessLayout.state + StateLayout.registers + 4 * 5 + 3] ^= 1 }) {} else {
                 Issue.record("tampered pre-state accepted")
             }
-            #expect(rejects { $0.removeLast() } == .wrongWitnessSize(WitnessLayout.size - 1))
+            #expect(rejects { $0.removeLast() } == .wrongWitnessSize(good.count - 1))
+            #expect(rejects { $0.append(0) } == .wrongWitnessSize(good.count + 1))
             if witness.preimagePart.length > 0 {
-                #expect(rejects { $0[WitnessLayout.preimagePart + 9] ^= 1 } == .preimagePartMismatch)
-                #expect(rejects { $0[WitnessLayout.preimagePartLength] = 31 } == .preimagePartMismatch)
+                let part = try #require(sections.preimagePart)
+                #expect(rejects { $0[part + 9] ^= 1 } == .preimagePartMismatch)
+                #expect(rejects { $0[part + 32] = 31 } == .preimagePartMismatch)
                 // A part the oracle never proved is no rejection: the step faults with preimageUnavailable.
                 var faulted = witness.state
                 faulted.step += 1

@@ -20,8 +20,10 @@ VM_TESTS = ROOT / "Fixtures" / "ethereum-tests" / "GeneralStateTests" / "VMTests
 
 # docs/PROTOCOL.md: the status byte that replaces the state hash's first byte.
 STATUS_CODES = {"valid": 0, "invalid": 1, "panic": 2, "unfinished": 3}
-STATE_SIZE, PROOF_SIZE, WITNESS_SIZE = 211, 896, 2036
-TREE_DEPTH = 27
+STATE_SIZE, TREE_DEPTH = 211, 27
+# docs/PROTOCOL.md, "Step witness (version 2)": version byte, state, then compact proofs (leaf, 4-byte mask of
+# omitted zero-subtree siblings, the other siblings).
+WITNESS_VERSION, HEADER_SIZE, PROOF_HEAD = 2, 1 + STATE_SIZE, 36
 
 
 def cli(*args, input_bytes=None) -> subprocess.CompletedProcess:
@@ -73,14 +75,38 @@ def decode_state(state: bytes) -> dict:
     }
 
 
-def proof_root(proof: bytes, address: int) -> bytes:
-    """The memory root a 896-byte proof (leaf, then 27 siblings from the bottom) implies for `address`."""
-    assert len(proof) == PROOF_SIZE
-    node, index = proof[:32], address >> 5
-    for height in range(TREE_DEPTH):
-        sibling = proof[32 * (height + 1):32 * (height + 2)]
-        node = keccak(node + sibling) if (index >> height) & 1 == 0 else keccak(sibling + node)
-    return node
+def zero_hashes() -> list[bytes]:
+    """Roots of all-zero subtrees, computed here: zero[0] is the zero leaf, zero[h+1] = keccak(zero[h] ‖ zero[h])."""
+    out = [bytes(32)]
+    for _ in range(TREE_DEPTH):
+        out.append(keccak(out[-1] + out[-1]))
+    return out
+
+
+ZERO = zero_hashes()
+
+
+def expand_proof(witness: bytes, start: int, heights: int) -> tuple[bytes, list[bytes], int]:
+    """A compact proof at `start` over heights 0..heights-1: (leaf, siblings, end offset)."""
+    leaf, mask = witness[start:start + 32], int.from_bytes(witness[start + 32:start + 36], "big")
+    assert mask >> heights == 0
+    siblings, at = [], start + PROOF_HEAD
+    for height in range(heights):
+        if mask >> height & 1:
+            siblings.append(ZERO[height])
+        else:
+            siblings.append(witness[at:at + 32])
+            at += 32
+    return leaf, siblings, at
+
+
+def path_nodes(leaf: bytes, siblings: list[bytes], address: int) -> list[bytes]:
+    """The path nodes from the leaf (height 0) to the root (height 27) for `address`'s leaf."""
+    nodes, index = [leaf], address >> 5
+    for height, sibling in enumerate(siblings):
+        node = nodes[-1]
+        nodes.append(keccak(node + sibling) if (index >> height) & 1 == 0 else keccak(sibling + node))
+    return nodes
 
 
 def elf_word(elf: bytes, address: int) -> int | None:
@@ -153,11 +179,10 @@ def test_fpvm_run_matches_qemu_and_its_json_is_consistent(tmp_path, guest, data)
     steps = report["steps"]
     assert ok("fpvm", "state", elf, *inputs, "--at", steps).strip() == report["stateHash"]
     witness = bytes.fromhex(ok("fpvm", "witness", elf, *inputs, "--at", steps).strip().removeprefix("0x"))
-    assert len(witness) == WITNESS_SIZE
-    final = decode_state(witness[:STATE_SIZE])
+    assert len(witness) == HEADER_SIZE and witness[0] == WITNESS_VERSION  # no fetch proof when halted
+    final = decode_state(witness[1:HEADER_SIZE])
     assert (final["exited"], final["exitCode"], final["step"]) == (1, reference.returncode, steps)
-    assert state_hash(witness[:STATE_SIZE]) == report["stateHash"]
-    assert witness[STATE_SIZE:STATE_SIZE + PROOF_SIZE] == bytes(PROOF_SIZE)  # no fetch when halted
+    assert state_hash(witness[1:HEADER_SIZE]) == report["stateHash"]
 
 
 def test_fpvm_illegal_instruction_panics_where_qemu_dies_with_sigill(tmp_path):
@@ -188,8 +213,8 @@ def test_fpvm_witness_layout_hashes_and_proofs_match_the_protocol():
         text = ok("fpvm", "witness", elf, "--at", step).strip()
         assert re.fullmatch(r"0x[0-9a-f]+", text)
         witness = bytes.fromhex(text[2:])
-        assert len(witness) == WITNESS_SIZE
-        pre = witness[:STATE_SIZE]
+        assert witness[0] == WITNESS_VERSION
+        pre = witness[1:HEADER_SIZE]
         assert state_hash(pre) == ok("fpvm", "state", elf, "--at", step).strip()
         detail = json.loads(ok("fpvm", "witness", elf, "--at", step, "--json"))
         assert detail["witness"] == text and detail["preStateHash"] == state_hash(pre)
@@ -200,13 +225,15 @@ def test_fpvm_witness_layout_hashes_and_proofs_match_the_protocol():
         assert state["step"] == step and state["exited"] == 0 and state["registers"][0] == 0
         assert state["pc"] == detail["preState"]["pc"] and state["registers"] == detail["preState"]["registers"]
         # The fetch proof opens the leaf holding the instruction at pc, against memRoot: the ELF's word.
-        fetch = witness[STATE_SIZE:STATE_SIZE + PROOF_SIZE]
-        assert proof_root(fetch, state["pc"]) == state["memRoot"]
+        leaf, siblings, end = expand_proof(witness, HEADER_SIZE, TREE_DEPTH)
+        fetch_nodes = path_nodes(leaf, siblings, state["pc"])
+        assert fetch_nodes[-1] == state["memRoot"]
         pc_in_leaf = state["pc"] & 31
-        instruction = int.from_bytes(fetch[pc_in_leaf:pc_in_leaf + 4], "little")
+        instruction = int.from_bytes(leaf[pc_in_leaf:pc_in_leaf + 4], "little")
         assert instruction == elf_word(elf_bytes, state["pc"])
-        # The data proof opens the leaf a load or store touches; it is all zero for other instructions.
-        data = witness[STATE_SIZE + PROOF_SIZE:STATE_SIZE + 2 * PROOF_SIZE]
+        # A load or store carries a data proof of the leaf it touches, below the height k where its path
+        # joins the fetch path (the sibling at k is the fetch node there, above k the fetch siblings);
+        # other instructions carry nothing more.
         opcode, rs1 = instruction & 0x7F, (instruction >> 15) & 31
         if opcode in (0x03, 0x23):
             if opcode == 0x03:
@@ -214,21 +241,26 @@ def test_fpvm_witness_layout_hashes_and_proofs_match_the_protocol():
             else:
                 offset = sign_extend(((instruction >> 25) << 5) | ((instruction >> 7) & 31), 12)
             address = (state["registers"][rs1] + offset) & 0xFFFF_FFFF
-            assert proof_root(data, address) == state["memRoot"]
+            diff = (address >> 5) ^ (state["pc"] >> 5)
+            if diff == 0:
+                data_leaf, data_siblings = leaf, siblings
+            else:
+                k = diff.bit_length() - 1
+                data_leaf, below, end = expand_proof(witness, end, k)
+                data_siblings = below + [fetch_nodes[k]] + siblings[k + 1:]
+            assert path_nodes(data_leaf, data_siblings, address)[-1] == state["memRoot"]
             if opcode == 0x23:
                 # A store: the same path from the leaf with the stored bytes gives the post-state's root.
                 width, rs2 = 1 << ((instruction >> 12) & 3), (instruction >> 20) & 31
                 at = address & 31
                 value = state["registers"][rs2].to_bytes(4, "little")[:width]
-                leaf = data[:at] + value + data[at + width:32]
-                assert proof_root(leaf + data[32:], address).hex() == post["memRoot"][2:]
+                new_leaf = data_leaf[:at] + value + data_leaf[at + width:32]
+                assert path_nodes(new_leaf, data_siblings, address)[-1].hex() == post["memRoot"][2:]
                 stores += 1
             else:
                 assert "0x" + state["memRoot"].hex() == post["memRoot"]
                 loads += 1
-        elif opcode in (0x13, 0x33, 0x37, 0x17, 0x63, 0x6F, 0x67):
-            assert data == bytes(PROOF_SIZE)
-        assert witness[2003:] == bytes(33)  # no preimage read in this guest
+        assert end == len(witness)  # no preimage read in this guest, nothing else
     assert loads > 0 and stores > 0  # the data-proof checks ran
 
 

@@ -55,6 +55,21 @@ public struct StepCallOutcome: Equatable, Sendable {
     /// not execution).
     public var executionGas: UInt64 { gasBeforeFloor - intrinsicGas }
 
+    /// EIP-7623's floor for this calldata: 21,000 + 10 gas per token, a zero byte one token and any other
+    /// byte four (`StepCallOutcome.floorGas`).
+    public var floorGas: UInt64 { Self.floorGas(calldata: calldata) }
+
+    /// The whole transaction under Prague pricing: the larger of the gas before the floor and the floor
+    /// (whatever fork the call ran on; execution prices of the step's opcodes are the same in Cancun and Prague).
+    public var pragueTransactionGas: UInt64 { Swift.max(gasBeforeFloor, floorGas) }
+
+    /// 21,000 + 10 × tokens of `calldata` (EIP-7623: a zero byte is one token, any other byte four).
+    public static func floorGas(calldata: [UInt8]) -> UInt64 {
+        var tokens: UInt64 = 0
+        for byte in calldata { tokens += byte == 0 ? 1 : 4 }
+        return 21_000 + 10 * tokens
+    }
+
     /// The post-state hash, or nil when the call reverted.
     public var postStateHash: Bytes32? {
         if case .postState(let hash) = result { return hash }

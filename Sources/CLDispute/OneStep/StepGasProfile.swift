@@ -82,8 +82,11 @@ public struct ClassGas: Equatable, Sendable {
     public var sampled: Int
     /// Execution gas (the contract's code alone).
     public var execution: GasSummary
-    /// Whole-transaction gas (intrinsic and calldata included).
+    /// Whole-transaction gas (intrinsic and calldata included) on the profiling chain's fork.
     public var transaction: GasSummary
+    /// Whole-transaction gas with Prague's EIP-7623 calldata floor applied:
+    /// `max(gas before the floor, 21,000 + 10 × tokens)` (`StepCallOutcome.pragueTransactionGas`).
+    public var prague: GasSummary
 }
 
 /// Uniform sampling of at most `capacity` items from a stream (reservoir sampling with a seeded generator).
@@ -152,11 +155,16 @@ public struct StepMismatch: Equatable, Sendable, CustomStringConvertible {
     /// A `chainlearn call` command line that replays the call against `RV32Step` deployed on a node
     /// (`chainlearn deploy Contracts/artifacts/PreimageOracle.json`, then `RV32Step.json <oracle>`).
     public var replayCommand: String {
-        guard let calldata = try? Hex.decode(calldataHex), calldata.count >= 100 + WitnessLayout.size else {
+        guard let calldata = try? Hex.decode(calldataHex), calldata.count >= 100 else {
+            return "(calldata too short to replay)"
+        }
+        // The witness's length is the ABI length word before its bytes (canonical encoding: offset 0x40).
+        let length = calldata[96..<100].reduce(0) { $0 << 8 | Int($1) }
+        guard calldata[68..<96].allSatisfy({ $0 == 0 }), calldata.count >= 100 + length else {
             return "(calldata too short to replay)"
         }
         let hash = Hex.encode(Array(calldata[36..<68]), prefix: true)
-        let witness = Hex.encode(Array(calldata[100..<100 + WitnessLayout.size]), prefix: true)
+        let witness = Hex.encode(Array(calldata[100..<100 + length]), prefix: true)
         return "chainlearn call <RV32Step address> 'step(bytes,bytes32)(bytes32)' \(witness) \(hash)"
     }
 
@@ -253,17 +261,20 @@ public struct StepGasProfiler {
             let reservoir = reservoirs[kind]!
             var execution: [UInt64] = []
             var transaction: [UInt64] = []
+            var prague: [UInt64] = []
             for witness in reservoir.items {
                 let (outcome, mismatch) = try verifier.crossVerify(witness, store: vm.oracle)
                 if let mismatch { mismatches.append(mismatch) }
                 execution.append(outcome.executionGas)
                 transaction.append(outcome.transactionGas)
+                prague.append(outcome.pragueTransactionGas)
             }
-            guard let executionSummary = GasSummary(execution), let transactionSummary = GasSummary(transaction) else {
+            guard let executionSummary = GasSummary(execution), let transactionSummary = GasSummary(transaction),
+                  let pragueSummary = GasSummary(prague) else {
                 continue
             }
             classes.append(ClassGas(instructionClass: kind, executed: reservoir.seen, sampled: reservoir.items.count,
-                                    execution: executionSummary, transaction: transactionSummary))
+                                    execution: executionSummary, transaction: transactionSummary, prague: pragueSummary))
         }
         return Report(steps: steps, classes: classes, mismatches: mismatches)
     }
