@@ -13,7 +13,7 @@ extension EVM {
             state.transfer(from: state.account(message.caller), to: state.account(message.target), value: message.value)
         }
         let result: FrameResult
-        if let precompile = Precompile(address: message.codeAddress), rules.has(precompile) {
+        if !message.delegated, let precompile = Precompile(address: message.codeAddress), rules.has(precompile) {
             result = runPrecompile(precompile, input: message.input, gas: message.gas)
         } else {
             let codeAccount = state.account(message.codeAddress)
@@ -94,6 +94,9 @@ extension EVM {
             memoryGas = memoryCost(words: wordCount(end)) - memoryCost(words: memory.size / 32)
         }
         var extra = state.warmAddress(to) ? 2600 : 100
+        // EIP-7702: a designator's delegate is a second account access.
+        let (codeAddress, delegated, delegateCost) = resolveDelegation(to)
+        extra += delegateCost
         if !value.isZero {
             extra += 9000
             if op == 0xf1 && !state.account(to).isAlive { extra += 25_000 }
@@ -115,7 +118,7 @@ extension EVM {
             return nil
         }
         let input = memory.bytes(argsSize.isZero ? 0 : Int(argsOffset.w0), Int(argsSize.w0))
-        let child: Message
+        var child: Message
         switch op {
         case 0xf1:
             child = Message(kind: .call, caller: message.target, target: to, codeAddress: to, value: value,
@@ -134,6 +137,8 @@ extension EVM {
                             input: input, gas: childGas, depth: message.depth + 1, isStatic: true,
                             transfersValue: true)
         }
+        child.codeAddress = codeAddress
+        child.delegated = delegated
         let result = call(child)
         gas += result.gasLeft
         returnData = result.output

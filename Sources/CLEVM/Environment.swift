@@ -164,6 +164,9 @@ public struct Message: Sendable {
     public var isStatic: Bool
     /// Whether value moves from caller to target (false for DELEGATECALL/CALLCODE to self).
     public var transfersValue: Bool
+    /// EIP-7702: the code runs through a delegation designator, so a precompile address as `codeAddress` runs
+    /// as an account without code.
+    public var delegated = false
 
     /// Creates a message.
     public init(kind: CallKind, caller: Address, target: Address, codeAddress: Address, value: UInt256,

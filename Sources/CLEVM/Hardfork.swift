@@ -117,6 +117,8 @@ public struct ForkRules: Sendable {
     public let maxBlockSize: Int?
     /// The most blobs one transaction may carry (EIP-7594 sets 6 in Osaka; before, the block's maximum).
     public let maxBlobsPerTransaction: UInt64
+    /// EIP-7702: set-code transactions (type 4) and delegation designators followed by calls.
+    public let setCode: Bool
 
     /// The rules of `fork`.
     public init(_ fork: Hardfork) {
@@ -132,6 +134,7 @@ public struct ForkRules: Sendable {
             modexpOsaka = false
             maxBlockSize = nil
             maxBlobsPerTransaction = BlobSchedule.cancun.maximum
+            setCode = false
         case .prague:
             precompiles = Precompile.allCases.filter { $0.rawValue <= 0x11 }
             calldataFloor = true
@@ -141,6 +144,7 @@ public struct ForkRules: Sendable {
             modexpOsaka = false
             maxBlockSize = nil
             maxBlobsPerTransaction = BlobSchedule.prague.maximum
+            setCode = true
         case .osaka:
             precompiles = Precompile.allCases
             calldataFloor = true
@@ -150,6 +154,7 @@ public struct ForkRules: Sendable {
             modexpOsaka = true
             maxBlockSize = 10_485_760 - 2_097_152
             maxBlobsPerTransaction = 6
+            setCode = true
         }
     }
 

@@ -10,9 +10,37 @@ public struct AccessListEntry: Sendable {
     public init(address: Address, storageKeys: [UInt256]) { self.address = address; self.storageKeys = storageKeys }
 }
 
+/// One EIP-7702 authorization tuple: the authority (recovered from the signature over
+/// `keccak256(0x05 ‖ rlp([chainId, address, nonce]))`) lets its code become `0xef0100 ‖ address`.
+/// Its signature is checked when the transaction runs: an invalid tuple is skipped, not the transaction.
+public struct Authorization: Sendable, Equatable {
+    /// The chain the authorization is for (0: any chain).
+    public var chainId: UInt256
+    /// The code's address (the zero address clears the delegation).
+    public var address: Address
+    /// The authority's nonce the authorization is valid at.
+    public var nonce: UInt64
+    /// The signature's y parity (0 or 1 to be valid).
+    public var yParity: UInt256
+    /// The signature's r.
+    public var r: UInt256
+    /// The signature's s.
+    public var s: UInt256
+
+    /// An authorization tuple.
+    public init(chainId: UInt256, address: Address, nonce: UInt64, yParity: UInt256, r: UInt256, s: UInt256) {
+        self.chainId = chainId
+        self.address = address
+        self.nonce = nonce
+        self.yParity = yParity
+        self.r = r
+        self.s = s
+    }
+}
+
 /// A transaction with a known sender (signature recovery happens before the EVM).
 public struct Transaction: Sendable {
-    /// Envelope type: 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844.
+    /// Envelope type: 0 legacy, 1 EIP-2930, 2 EIP-1559, 3 EIP-4844, 4 EIP-7702.
     public var type: UInt8
     /// The sender (recovered from the signature).
     public var sender: Address
@@ -38,13 +66,15 @@ public struct Transaction: Sendable {
     public var maxFeePerBlobGas: UInt256
     /// EIP-4844 versioned blob hashes.
     public var blobVersionedHashes: [Bytes32]
+    /// EIP-7702 authorization list.
+    public var authorizationList: [Authorization]
 
     /// Creates a transaction; fee fields not used by `type` may stay zero.
     public init(type: UInt8 = 2, sender: Address, nonce: UInt64, gasLimit: UInt64, to: Address?,
                 value: UInt256 = .zero, data: [UInt8] = [], gasPrice: UInt256 = .zero,
                 maxFeePerGas: UInt256 = .zero, maxPriorityFeePerGas: UInt256 = .zero,
                 accessList: [AccessListEntry] = [], maxFeePerBlobGas: UInt256 = .zero,
-                blobVersionedHashes: [Bytes32] = []) {
+                blobVersionedHashes: [Bytes32] = [], authorizationList: [Authorization] = []) {
         self.type = type
         self.sender = sender
         self.nonce = nonce
@@ -58,15 +88,18 @@ public struct Transaction: Sendable {
         self.accessList = accessList
         self.maxFeePerBlobGas = maxFeePerBlobGas
         self.blobVersionedHashes = blobVersionedHashes
+        self.authorizationList = authorizationList
     }
 
     /// Intrinsic gas: 21,000, calldata (4 per zero byte, 16 per other), creation (32,000 plus
-    /// 2 per initcode word, EIP-3860), access list (2,400 per address, 1,900 per key).
+    /// 2 per initcode word, EIP-3860), access list (2,400 per address, 1,900 per key), authorizations
+    /// (25,000 each, EIP-7702).
     public var intrinsicGas: UInt64 {
         var gas: UInt64 = 21_000
         for byte in data { gas += byte == 0 ? 4 : 16 }
         if to == nil { gas += 32_000 + 2 * UInt64((data.count + 31) / 32) }
         for entry in accessList { gas += 2_400 + 1_900 * UInt64(entry.storageKeys.count) }
+        gas += Delegation.perEmptyAccountCost * UInt64(authorizationList.count)
         return gas
     }
 }
@@ -101,6 +134,8 @@ public enum TransactionError: Error, Sendable, Equatable, CustomStringConvertibl
     case unsupportedType(UInt8)
     /// Gas limit above the fork's per-transaction cap (EIP-7825).
     case gasLimitAboveCap(cap: UInt64, limit: UInt64)
+    /// A set-code transaction (EIP-7702) creating a contract or with an empty authorization list.
+    case invalidSetCodeTransaction(String)
 
     /// A short reason.
     public var description: String {
@@ -119,6 +154,7 @@ public enum TransactionError: Error, Sendable, Equatable, CustomStringConvertibl
         case .blobFeeBelowBlobBaseFee: "max fee per blob gas below blob base fee"
         case .unsupportedType(let t): "unsupported transaction type \(t)"
         case .gasLimitAboveCap(let cap, let limit): "gas limit \(limit) exceeds the transaction gas cap \(cap)"
+        case .invalidSetCodeTransaction(let why): "invalid set-code transaction: \(why)"
         }
     }
 }

@@ -17,7 +17,11 @@ extension EVM {
                                    allowSenderWithCode: Bool = false)
         throws(TransactionError) -> TransactionResult {
         // Phase 1: validation.
-        guard tx.type <= 3 else { throw .unsupportedType(tx.type) }
+        guard tx.type <= 3 || (tx.type == 4 && rules.setCode) else { throw .unsupportedType(tx.type) }
+        if tx.type == 4 {
+            if tx.to == nil { throw .invalidSetCodeTransaction("contract creation") }
+            if tx.authorizationList.isEmpty { throw .invalidSetCodeTransaction("empty authorization list") }
+        }
         let (intrinsic, floor) = rules.intrinsicGas(tx)
         let least = max(intrinsic, floor)
         if least > tx.gasLimit { throw .intrinsicGasTooLow(intrinsic: least, limit: tx.gasLimit) }
@@ -59,7 +63,9 @@ extension EVM {
         }
 
         let sender = state.account(tx.sender)
-        if !sender.code.isEmpty && !allowSenderWithCode { throw .senderNotEOA }
+        // EIP-3607, relaxed by EIP-7702 for a sender whose code is a delegation designator.
+        let senderDelegates = rules.setCode && Delegation.target(of: sender.code) != nil
+        if !sender.code.isEmpty && !senderDelegates && !allowSenderWithCode { throw .senderNotEOA }
         if sender.nonce != tx.nonce { throw .nonceMismatch(expected: sender.nonce, got: tx.nonce) }
         let maxGasFee = UInt256(tx.gasLimit).multipliedFullWidth(by: maxGasPrice)
         guard maxGasFee.high.isZero else { throw .insufficientFunds }
@@ -86,8 +92,16 @@ extension EVM {
         var createdAddress: Address?
         if let to = tx.to {
             state.warmAddress(to)
-            let message = Message(kind: .call, caller: tx.sender, target: to, codeAddress: to, value: tx.value,
+            // EIP-7702: the authorizations take effect before the call (and stay if it fails); a designator at
+            // `to` runs its delegate's code, the delegate warmed at no charge.
+            if tx.type == 4 { state.refund += applyAuthorizations(tx.authorizationList) }
+            var message = Message(kind: .call, caller: tx.sender, target: to, codeAddress: to, value: tx.value,
                                   input: tx.data, gas: gas, depth: 0, isStatic: false, transfersValue: true)
+            if rules.setCode, let delegate = Delegation.target(of: state.account(to).code) {
+                state.warmAddress(delegate)
+                message.codeAddress = delegate
+                message.delegated = true
+            }
             result = call(message)
         } else {
             let address = createAddress(creator: tx.sender, nonce: tx.nonce)

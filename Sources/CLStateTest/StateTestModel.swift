@@ -48,6 +48,8 @@ public struct TransactionTemplate: Sendable {
     public var maxFeePerBlobGas: UInt256?
     /// EIP-4844 blob hashes.
     public var blobVersionedHashes: [Bytes32]?
+    /// EIP-7702 authorization list (nil: not a set-code transaction).
+    public var authorizationList: [Authorization]?
     /// True when a fee field does not fit 256 bits (the transaction cannot be encoded: invalid).
     public var hasOversizedField: Bool
 }
@@ -283,6 +285,25 @@ extension StateTest {
             }
             blobHashes = parsed
         }
+        var authorizations: [Authorization]?
+        if let list = t["authorizationList"] {
+            var parsed: [Authorization] = []
+            for (i, entry) in try JSONField.list(list, "\(path).authorizationList").enumerated() {
+                let ep = "\(path).authorizationList[\(i)]"
+                let o = try JSONField.object(entry, ep)
+                // A nonce beyond 64 bits cannot be encoded in the transaction: the transaction is invalid.
+                guard let nonce = try JSONField.uint64OrNil(o["nonce"], "\(ep).nonce") else {
+                    oversized = true
+                    continue
+                }
+                parsed.append(Authorization(
+                    chainId: try JSONField.uint256(o["chainId"], "\(ep).chainId"),
+                    address: try JSONField.address(o["address"], "\(ep).address"), nonce: nonce,
+                    yParity: try JSONField.uint256(o["v"] ?? o["yParity"], "\(ep).v"),
+                    r: try JSONField.uint256(o["r"], "\(ep).r"), s: try JSONField.uint256(o["s"], "\(ep).s")))
+            }
+            authorizations = parsed
+        }
         let gasPrice = try optional("gasPrice")
         let maxFee = try optional("maxFeePerGas")
         let maxPriority = try optional("maxPriorityFeePerGas")
@@ -291,6 +312,6 @@ extension StateTest {
             sender: sender, nonce: try JSONField.uint64OrNil(t["nonce"], "\(path).nonce"), to: to, data: data,
             accessLists: accessLists, gasLimits: gasLimits, values: values, gasPrice: gasPrice,
             maxFeePerGas: maxFee, maxPriorityFeePerGas: maxPriority, maxFeePerBlobGas: maxBlobFee,
-            blobVersionedHashes: blobHashes, hasOversizedField: oversized)
+            blobVersionedHashes: blobHashes, authorizationList: authorizations, hasOversizedField: oversized)
     }
 }

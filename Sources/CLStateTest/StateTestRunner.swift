@@ -161,7 +161,9 @@ public final class StateTestRunner {
               let value = t.values[e.valueIndex] else { return nil }
         let accessList = t.accessLists[e.dataIndex]
         let type: UInt8
-        if t.blobVersionedHashes != nil {
+        if t.authorizationList != nil {
+            type = 4
+        } else if t.blobVersionedHashes != nil {
             type = 3
         } else if t.maxFeePerGas != nil {
             type = 2
@@ -174,7 +176,7 @@ public final class StateTestRunner {
                            data: t.data[e.dataIndex], gasPrice: t.gasPrice ?? .zero,
                            maxFeePerGas: t.maxFeePerGas ?? .zero, maxPriorityFeePerGas: t.maxPriorityFeePerGas ?? .zero,
                            accessList: accessList ?? [], maxFeePerBlobGas: t.maxFeePerBlobGas ?? .zero,
-                           blobVersionedHashes: t.blobVersionedHashes ?? [])
+                           blobVersionedHashes: t.blobVersionedHashes ?? [], authorizationList: t.authorizationList ?? [])
     }
 
     /// Runs `body` on a thread with a 512 MiB stack (deep call chains recurse natively) and waits.
