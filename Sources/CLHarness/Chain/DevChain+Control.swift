@@ -36,6 +36,7 @@ extension DevChain {
         }
         if tx.gasLimit > blockGasLimit { throw .rejected("exceeds block gas limit") }
         let rules = config.rules
+        if tx.type == .setCode && !rules.setCode { throw .rejected("transaction type not supported: 4 (EIP-7702 needs Prague or later)") }
         if let cap = rules.transactionGasCap, tx.gasLimit > cap {
             throw .rejected("transaction gas limit too high (cap: \(cap), tx: \(tx.gasLimit))")
         }

@@ -94,7 +94,8 @@ extension DevChain {
                           value: tx.value, data: tx.data, gasPrice: tx.gasPrice, maxFeePerGas: tx.maxFeePerGas,
                           maxPriorityFeePerGas: tx.maxPriorityFeePerGas,
                           accessList: tx.accessList.map { CLEVM.AccessListEntry(address: $0.address, storageKeys: $0.storageKeys.map { UInt256($0) }) },
-                          maxFeePerBlobGas: tx.maxFeePerBlobGas, blobVersionedHashes: tx.blobVersionedHashes)
+                          maxFeePerBlobGas: tx.maxFeePerBlobGas, blobVersionedHashes: tx.blobVersionedHashes,
+                          authorizationList: tx.authorizationList)
     }
 
     /// The environment of the block after the head.

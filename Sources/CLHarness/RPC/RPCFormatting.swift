@@ -34,13 +34,19 @@ enum RPCFormat {
         } else if let chain = tx.chainID {
             members.append(("chainId", quantity(chain)))
         }
-        if tx.type == .dynamicFee || tx.type == .blob {
+        if tx.type == .dynamicFee || tx.type == .blob || tx.type == .setCode {
             members.append(("maxFeePerGas", quantity(tx.maxFeePerGas)))
             members.append(("maxPriorityFeePerGas", quantity(tx.maxPriorityFeePerGas)))
         }
         if tx.type == .blob {
             members.append(("maxFeePerBlobGas", quantity(tx.maxFeePerBlobGas)))
             members.append(("blobVersionedHashes", .array(tx.blobVersionedHashes.map(hash))))
+        }
+        if tx.type == .setCode {
+            members.append(("authorizationList", .array(tx.authorizationList.map {
+                .object([("chainId", quantity($0.chainId)), ("address", address($0.address)), ("nonce", quantity($0.nonce)),
+                         ("yParity", quantity($0.yParity)), ("r", quantity($0.r)), ("s", quantity($0.s))])
+            })))
         }
         let signature = tx.signature
         members.append(("v", quantity(tx.type == .legacy ? tx.legacyV : UInt256(UInt64(signature?.v ?? 0)))))

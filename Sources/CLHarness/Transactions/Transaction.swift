@@ -1,4 +1,5 @@
 import CLCrypto
+import CLEVM
 import CLPrimitives
 
 /// The envelope type of a transaction (EIP-2718).
@@ -11,6 +12,8 @@ public enum TransactionType: UInt8, Sendable, Equatable {
     case dynamicFee = 2
     /// EIP-4844: blob-carrying transaction.
     case blob = 3
+    /// EIP-7702: set-code transaction with an authorization list.
+    case setCode = 4
 }
 
 /// One entry of an EIP-2930 access list.
@@ -58,6 +61,8 @@ public struct Transaction: Equatable, Sendable {
     public var maxFeePerBlobGas: UInt256
     /// EIP-4844: the versioned hashes of the blobs.
     public var blobVersionedHashes: [Bytes32]
+    /// EIP-7702: the authorization tuples (their signatures are checked when the transaction runs).
+    public var authorizationList: [CLEVM.Authorization] = []
     /// The signature (r, s, recovery id), or nil when unsigned.
     public var signature: RecoverableSignature?
 
@@ -131,6 +136,13 @@ extension Transaction {
             return [chain, .unsigned(nonce), Transaction.item(maxPriorityFeePerGas), Transaction.item(maxFeePerGas),
                     .unsigned(gasLimit), toItem, Transaction.item(value), .bytes(data), accessListItem,
                     Transaction.item(maxFeePerBlobGas), .list(blobVersionedHashes.map { .bytes($0.bytes) })]
+        case .setCode:
+            return [chain, .unsigned(nonce), Transaction.item(maxPriorityFeePerGas), Transaction.item(maxFeePerGas),
+                    .unsigned(gasLimit), toItem, Transaction.item(value), .bytes(data), accessListItem,
+                    .list(authorizationList.map {
+                        .list([Transaction.item($0.chainId), .bytes($0.address.bytes), .unsigned($0.nonce),
+                               Transaction.item($0.yParity), Transaction.item($0.r), Transaction.item($0.s)])
+                    })]
         }
     }
 

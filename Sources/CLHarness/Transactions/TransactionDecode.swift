@@ -1,4 +1,5 @@
 import CLCrypto
+import CLEVM
 import CLPrimitives
 
 extension Transaction {
@@ -54,6 +55,7 @@ extension Transaction {
             case .accessList: 11
             case .dynamicFee: 12
             case .blob: 14
+            case .setCode: 13
             case .legacy: 9
             }
             guard fields.count == expected else {
@@ -84,6 +86,11 @@ extension Transaction {
                 index += 2
                 guard tx.to != nil else { throw TransactionError.invalidBlobTransaction("a blob transaction cannot create a contract") }
             }
+            if type == .setCode {
+                tx.authorizationList = try authorizations(fields[index])
+                index += 1
+                guard tx.to != nil else { throw TransactionError.invalidSetCodeTransaction("a set-code transaction cannot create a contract") }
+            }
             let parity: UInt8 = try fields[index].asUnsigned()
             guard parity <= 1 else { throw TransactionError.invalidSignature("y parity \(parity) is not 0 or 1") }
             tx.signature = RecoverableSignature(r: try scalar(fields[index + 1]), s: try scalar(fields[index + 2]), v: parity)
@@ -113,6 +120,19 @@ extension Transaction {
         if bytes.isEmpty { return nil }
         guard let address = Address(bytes: bytes) else { throw .wrongByteCount(expected: 20, actual: bytes.count) }
         return address
+    }
+
+    /// EIP-7702 tuples `[chain_id, address, nonce, y_parity, r, s]`, each field canonical (a nonce of 64 bits,
+    /// the others of at most 256; the signature is judged when the transaction runs).
+    private static func authorizations(_ item: RLPItem) throws(RLPError) -> [CLEVM.Authorization] {
+        var tuples: [CLEVM.Authorization] = []
+        for entry in try item.asList() {
+            let f = try entry.asList(count: 6)
+            tuples.append(CLEVM.Authorization(chainId: try word(f[0]), address: Address(bytes: try f[1].asBytes(count: 20))!,
+                                              nonce: try f[2].asUnsigned(), yParity: try word(f[3]), r: try word(f[4]),
+                                              s: try word(f[5])))
+        }
+        return tuples
     }
 
     private static func accessList(_ item: RLPItem) throws(RLPError) -> [AccessListEntry] {

@@ -22,6 +22,8 @@ public enum TransactionError: Error, Equatable, Sendable, CustomStringConvertibl
     case initCodeTooLarge(size: Int, limit: Int)
     /// An EIP-4844 rule: no blobs, a bad versioned hash, or no recipient.
     case invalidBlobTransaction(String)
+    /// An EIP-7702 transaction creating a contract, with no authorizations, or before Prague.
+    case invalidSetCodeTransaction(String)
 
     /// A sentence in the words geth uses where one exists (clients match on them).
     public var description: String {
@@ -38,6 +40,7 @@ public enum TransactionError: Error, Equatable, Sendable, CustomStringConvertibl
         case .intrinsicGasTooLow(let intrinsic, let limit): "intrinsic gas too low: have \(limit), want \(intrinsic)"
         case .initCodeTooLarge(let size, let limit): "max initcode size exceeded: code size \(size) limit \(limit)"
         case .invalidBlobTransaction(let why): "invalid blob transaction: \(why)"
+        case .invalidSetCodeTransaction(let why): "invalid set-code transaction: \(why)"
         }
     }
 }

@@ -18,6 +18,8 @@ public enum IntrinsicGas {
     public static let initCodeWord: UInt64 = 2
     /// Largest init code a creation may carry (EIP-3860).
     public static let maxInitCodeSize = 49_152
+    /// Per EIP-7702 authorization (PER_EMPTY_ACCOUNT_COST; 12,500 of it comes back for an existing account).
+    public static let perAuthorization: UInt64 = 25_000
 }
 
 extension Transaction {
@@ -31,6 +33,7 @@ extension Transaction {
         for entry in accessList {
             gas += IntrinsicGas.accessListAddress + IntrinsicGas.accessListStorageKey * UInt64(entry.storageKeys.count)
         }
+        gas += IntrinsicGas.perAuthorization * UInt64(authorizationList.count)
         return gas
     }
 
@@ -52,6 +55,10 @@ extension Transaction {
             for hash in blobVersionedHashes where hash[0] != 0x01 {
                 throw .invalidBlobTransaction("versioned hash \(hash.hex) does not start with 0x01")
             }
+        }
+        if type == .setCode {
+            guard to != nil else { throw .invalidSetCodeTransaction("a set-code transaction cannot create a contract") }
+            guard !authorizationList.isEmpty else { throw .invalidSetCodeTransaction("empty authorization list") }
         }
         let intrinsic = intrinsicGas
         if gasLimit < intrinsic { throw .intrinsicGasTooLow(intrinsic: intrinsic, limit: gasLimit) }
