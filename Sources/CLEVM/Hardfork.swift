@@ -119,6 +119,8 @@ public struct ForkRules: Sendable {
     public let maxBlobsPerTransaction: UInt64
     /// EIP-7702: set-code transactions (type 4) and delegation designators followed by calls.
     public let setCode: Bool
+    /// EIP-2935: each block first stores its parent's hash in the history contract.
+    public var blockHashHistory: Bool { setCode }
 
     /// The rules of `fork`.
     public init(_ fork: Hardfork) {

@@ -64,7 +64,10 @@ def test_sigkill_during_stream_keeps_acknowledged_blocks(tmp_path):
 
     worker = threading.Thread(target=stream)
     worker.start()
-    time.sleep(1.5)
+    # Long enough for more than 20 acknowledged transactions on a loaded machine (the count is not a speed check).
+    deadline = time.monotonic() + 30
+    while len(acknowledged) <= 25 and time.monotonic() < deadline:
+        time.sleep(0.05)
     node.stop(kill=True)  # SIGKILL while requests are in flight
     stop.set()
     worker.join(timeout=30)

@@ -148,6 +148,8 @@ extension DevChain {
         var included: [Transaction] = [], senders: [Address] = [], receipts: [Receipt] = []
         var gasUsed: UInt64 = 0
         var blockBytes = DevChain.blockOverheadAllowance
+        // EIP-2935: the parent's hash goes into the history contract before any transaction.
+        evm.storeParentHash(head.hash)
         for (tx, sender) in transactions {
             if let limit = config.rules.maxBlockSize {
                 let size = tx.encoded.count + 8

@@ -142,6 +142,13 @@ public final class DevChain: @unchecked Sendable {
     private func createGenesis() throws {
         var diff = StateDiff()
         for address in accounts { diff.accounts[address] = AccountRecord(balance: config.initialBalance) }
+        if config.rules.blockHashHistory {
+            // EIP-2935's history contract, as a Prague chain's genesis holds it.
+            let code = SystemContracts.historyStorageCode
+            let hash = Keccak256.hash(code)
+            diff.accounts[SystemContracts.historyStorageAddress] = AccountRecord(nonce: 1, balance: .zero, codeHash: hash)
+            diff.code[hash] = code
+        }
         let undo = state.apply(diff)
         let header = BlockHeader(parentHash: .zero, coinbase: config.coinbase, stateRoot: state.stateRoot(),
                                  transactionsRoot: MerklePatriciaTrie.emptyRootHash,
@@ -153,7 +160,7 @@ public final class DevChain: @unchecked Sendable {
         try store.db.transaction {
             try store.setMeta("chainId", RLP.encode(.unsigned(config.chainID)))
             let first = try store.nextUndoSequence()
-            try store.writeStateChanges(undo, state: state, block: 0, newCode: [:])
+            try store.writeStateChanges(undo, state: state, block: 0, newCode: diff.code)
             try store.writeBlock(genesis, firstUndo: first)
             try store.setMeta("stateRoot", header.stateRoot.bytes)
             try store.setMeta("genesisUndo", RLP.encode(.unsigned(UInt64(try store.nextUndoSequence()))))

@@ -1,0 +1,43 @@
+import CLPrimitives
+
+/// System calls a block makes before its transactions (EIP-2935, Prague and later).
+public enum SystemContracts {
+    /// The caller of system calls (EIP-4788, EIP-2935).
+    public static let systemAddress = Address(bytes: [UInt8](repeating: 0xff, count: 19) + [0xfe])!
+    /// EIP-2935: the block-hash history contract.
+    public static let historyStorageAddress = Address(bytes: [0x00, 0x00, 0xF9, 0x08, 0x27, 0xF1, 0xC5, 0x3a, 0x10, 0xcb,
+                                                              0x7A, 0x02, 0x33, 0x5B, 0x17, 0x53, 0x20, 0x00, 0x29, 0x35])!
+    /// EIP-2935: the history contract's runtime code (the EIP's deployed bytecode): called by the system address
+    /// it stores `calldata[0:32]` (the parent hash) at slot `(number − 1) mod 8191`; called by anyone else with a
+    /// block number `n` in `[number − 8191, number − 1]` it returns that block's hash, else it reverts.
+    public static let historyStorageCode: [UInt8] = (try? Hex.decode(
+        "3373fffffffffffffffffffffffffffffffffffffffe14604657602036036042575f35600143038111604257611fff81430311604257"
+            + "611fff9006545f5260205ff35b5f5ffd5b5f35611fff60014303065500")) ?? []
+    /// EIP-2935: the ring buffer's length.
+    public static let historyServeWindow: UInt64 = 8191
+    /// Gas a system call is given (it is not counted against the block).
+    public static let systemCallGas = 30_000_000
+}
+
+extension EVM {
+    /// A system call (EIP-4788's conventions, as EIP-2935 uses them): `systemAddress` calls `target` with `data`
+    /// and 30,000,000 gas, outside any transaction and the block's gas; its state changes are kept whatever the
+    /// outcome, and an account without code makes it a no-op ("fails silently").
+    public func systemCall(_ target: Address, data: [UInt8]) {
+        if state.account(target).code.isEmpty { return }
+        let saved = context
+        context = TransactionContext(origin: SystemContracts.systemAddress, gasPrice: .zero)
+        let message = Message(kind: .call, caller: SystemContracts.systemAddress, target: target, codeAddress: target,
+                              value: .zero, input: data, gas: SystemContracts.systemCallGas, depth: 0, isStatic: false,
+                              transfersValue: false)
+        _ = call(message)
+        state.finishTransaction()
+        context = saved
+    }
+
+    /// EIP-2935's pre-block step: the parent's hash into the history contract (when the fork has it).
+    public func storeParentHash(_ parentHash: Bytes32) {
+        guard rules.blockHashHistory else { return }
+        systemCall(SystemContracts.historyStorageAddress, data: parentHash.bytes)
+    }
+}
