@@ -2,53 +2,25 @@
 """Independent Python implementation of the integer token sampler (docs/PROTOCOL.md, "Seeded sampling") and
 generator of its known-answer vectors, Fixtures/llm/sampling-vectors.json (checked by TokenSamplerTests).
 
-Written from the protocol text: the engine's integer exponential e^x (x <= 0 in Q16, result in Q30: x = -k*ln2 + r,
-degree-7 Taylor polynomial of e^r by Horner's rule with rounding shifts and truncating division, then a rounding
-shift by k), rd(n, d) = floor((2n + d) / 2d), the top-k candidates (larger logit first, lower id among equals), the
+Written from the protocol text, with the engine's integer exponential taken from the decoder kernels' own
+independent reference (Scripts/llm_kernel_vectors.py): rd(n, d) = floor((2n + d) / 2d), the top-k candidates (larger logit first, lower id among equals), the
 weights, and the random word keccak256("CLSP" || u64_be(seed) || u32_be(step))[0:8] as a big-endian integer.
 
     .venv/bin/python Scripts/llm_sampling_reference.py [--out Fixtures/llm/sampling-vectors.json]
 """
 import argparse
 import json
-import math
 import random
 
 from eth_hash.auto import keccak
 
-ONE_Q30 = 1 << 30
-LN2_Q16 = round(math.log(2) * (1 << 16))
-LN2_Q30 = round(math.log(2) * (1 << 30))
-
-
-def rounding_shift(value, shift):
-    """(v + 2^(s-1)) >> s, arithmetic; v for s <= 0."""
-    return value if shift <= 0 else (value + (1 << (shift - 1))) >> shift
-
-
-def trunc_div(a, b):
-    """Division rounding toward zero (Swift's / on integers)."""
-    q = abs(a) // abs(b)
-    return q if (a >= 0) == (b > 0) else -q
+# The engine's integer exponential and roundings, from the decoder kernels' independent reference.
+from llm_kernel_vectors import exp_q30
 
 
 def rounding_divide(n, d):
     """floor((2n + d) / 2d) for d > 0."""
     return (2 * n + d) // (2 * d)
-
-
-def exp_q30(x):
-    if x >= 0:
-        return ONE_Q30
-    if x <= -31 * LN2_Q16:
-        return 0
-    x30 = x << 14
-    k = trunc_div(-x30, LN2_Q30)
-    r = x30 + k * LN2_Q30
-    poly = ONE_Q30
-    for degree in range(7, 0, -1):
-        poly = ONE_Q30 + trunc_div(rounding_shift(r * poly, 30), degree)
-    return rounding_shift(poly, k)
 
 
 def random_word(seed, step):
@@ -98,8 +70,8 @@ def main():
         step = rng.getrandbits(32)
         cases.append({"logits": logits, "temperature_q16": temperature, "top_k": top_k, "seed": str(seed), "step": step,
                       "random_word": str(random_word(seed, step)), "token": pick(logits, temperature, top_k, seed, step)})
-    exps = [{"x_q16": x, "exp_q30": exp_q30(x)} for x in [0, -1, -2, -65536, -45426, -45427, -1000000, -31 * LN2_Q16,
-                                                          -31 * LN2_Q16 + 1, -123456, -7]]
+    exps = [{"x_q16": x, "exp_q30": exp_q30(x)} for x in [0, -1, -2, -65536, -45426, -45427, -1000000, -31 * 45426,
+                                                          -31 * 45426 + 1, -123456, -7]]
     with open(args.out, "w") as f:
         json.dump({"generator": "Scripts/llm_sampling_reference.py", "exp": exps, "cases": cases}, f, indent=0)
         f.write("\n")
