@@ -36,12 +36,13 @@ public enum Syscall {
 
 /// The fraud-proof VM: RV32IM over Merkle-ized memory.
 ///
-/// Two modes share `execute` and `performSyscall`: `run(until:)` executes without any hashing;
-/// `stepWithWitness()` brings the Merkle tree up to date, executes one step and returns the captured witness.
+/// Two modes share `execute` and `performSyscall`: `run(until:)` executes pre-decoded instructions without
+/// any hashing (FastMode.swift); `stepWithWitness()` brings the Merkle tree up to date, executes one step and
+/// returns the captured witness.
 public final class FPVM {
     /// Guest memory with its lazily maintained Merkle tree.
     public let memory: Memory
-    /// x0...x31 (x0 kept at zero).
+    /// x0...x31 (x0 kept at zero), then the fast mode's scratch register 32 (the target of writes to x0).
     let x: UnsafeMutablePointer<UInt32>
     /// Program counter.
     public internal(set) var pc: UInt32
@@ -78,8 +79,9 @@ public final class FPVM {
         self.pc = pc
         self.preimageKey = preimageKey
         self.oracle = oracle
-        x = .allocate(capacity: 32)
+        x = .allocate(capacity: 33)
         x.initialize(from: registers, count: 32)
+        (x + 32).initialize(to: 0)
         x[0] = 0
     }
 
@@ -112,56 +114,6 @@ public final class FPVM {
 
     /// The hash of the current state.
     public var stateHash: Bytes32 { state.hash }
-
-    // MARK: - Fast mode
-
-    /// Executes without hashing until the VM halts or `step` reaches `stepLimit`.
-    public func run(until stepLimit: UInt64 = .max) throws(FPVMError) {
-        if exited { return }
-        var access = FastAccess(memory: memory)
-        let registers = x
-        var pc = self.pc
-        var step = self.step
-        defer {
-            self.pc = pc
-            self.step = step
-        }
-        // The page holding pc, re-read from the table only when pc leaves it. A cached page is made
-        // private first (un-shared from snapshots), so no store can move it; a syscall (whose hint
-        // handler may take a snapshot) drops the cache. An absent page reads as 0, which faults at once.
-        var codePageIndex = UInt32.max
-        var codePage: UnsafeMutableRawPointer? = nil
-        while step < stepLimit {
-            guard pc & 3 == 0 else {
-                halt(fault: .misalignedFetch)
-                step += 1
-                return
-            }
-            if pc >> 12 != codePageIndex {
-                codePageIndex = pc >> 12
-                codePage = memory.privatePage(codePageIndex)
-            }
-            let insn = codePage.map { UInt32(littleEndian: $0.load(fromByteOffset: Int(pc & 0xfff), as: UInt32.self)) } ?? 0
-            switch execute(insn, pc: pc, registers: registers, memory: &access) {
-            case .next(let next):
-                registers[0] = 0
-                pc = next
-                step &+= 1
-            case .ecall:
-                self.pc = pc
-                var unused = OracleUse()
-                try performSyscall(memory: &access, oracleUse: &unused)
-                pc = self.pc
-                step += 1
-                if exited { return }
-                codePageIndex = UInt32.max
-            case .fault(let code):
-                halt(fault: code)
-                step += 1
-                return
-            }
-        }
-    }
 
     func halt(fault code: FaultCode) {
         exited = true

@@ -24,7 +24,8 @@ struct FastAccess: GuestAccess {
     @inline(__always) func page(_ address: UInt32) -> UnsafeMutableRawPointer? { table[Int(address >> 12)] }
 
     @inline(__always) func writablePage(_ address: UInt32) -> UnsafeMutableRawPointer {
-        if let page = table[Int(address >> 12)], page.load(fromByteOffset: PageRecord.listed, as: UInt32.self) != 0 {
+        if let page = table[Int(address >> 12)],
+           page.load(fromByteOffset: PageRecord.listed, as: UInt32.self) == PageFlags.inDirtyList {
             return page
         }
         return memory.preparePageForWrite(address >> 12)

@@ -32,13 +32,21 @@ enum PageRecord {
     static let nodes = 4096
     /// Offset of the two 64-bit masks of leaves written since the page was last hashed.
     static let dirtyMask = 8192
-    /// Offset of a 32-bit flag: the page is in the dirty-page list. A listed page is private to its
-    /// `Memory` (only the slow write path lists a page, after un-sharing it), so stores to it go straight in.
+    /// Offset of the 32-bit `PageFlags`. A page in the dirty-page list is private to its `Memory` (only the
+    /// slow write path lists a page, after un-sharing it), so stores to a listed, unwatched page go straight in.
     static let listed = 8208
     /// Offset of the 32-bit count of `Memory` objects sharing this record (copy-on-write snapshots).
     static let owners = 8212
     /// Bytes allocated per page.
     static let size = 8256
+}
+
+/// The bits of a page record's flags word (`PageRecord.listed`).
+enum PageFlags {
+    /// The page is in its memory's dirty-page list.
+    static let inDirtyList: UInt32 = 1
+    /// The fast mode holds decoded instructions of this page: the next store must take the slow path.
+    static let watched: UInt32 = 2
 }
 
 /// Sparse, byte-addressed 4 GiB guest memory with a Merkle commitment maintained lazily.
@@ -63,6 +71,14 @@ public final class Memory {
     public private(set) var allocatedPages = 0
     /// The indexes of the allocated pages (so copies and teardown visit only those, not the whole table).
     var pageIndexes: [UInt32] = []
+    /// Fast mode's decoded code: `decodedTable[address >> 12]` (see DecodedCode.swift).
+    let decodedTable: UnsafeMutablePointer<UnsafeMutablePointer<DecodedInstruction>?>
+    /// The pages that have had decoded instructions.
+    var decodedIndexes: Set<UInt32> = []
+    /// How often each page's decoded instructions were dropped by a store.
+    var decodeDrops: [UInt32: Int] = [:]
+    /// Advanced whenever decoded instructions are dropped (read by the fast loop after its stores).
+    let codeGeneration: UnsafeMutablePointer<UInt64>
 
     /// An empty (all-zero) memory.
     public init() {
@@ -72,6 +88,12 @@ public final class Memory {
         let raw = mmap(nil, Memory.tableBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
         guard let raw, raw != MAP_FAILED else { fatalError("out of memory for the FPVM page table") }
         table = raw.bindMemory(to: UnsafeMutableRawPointer?.self, capacity: MemoryLayout32.pageCount)
+        let decodedRaw = mmap(nil, Memory.tableBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+        guard let decodedRaw, decodedRaw != MAP_FAILED else { fatalError("out of memory for the FPVM code table") }
+        decodedTable = decodedRaw.bindMemory(to: UnsafeMutablePointer<DecodedInstruction>?.self,
+                                             capacity: MemoryLayout32.pageCount)
+        codeGeneration = .allocate(capacity: 1)
+        codeGeneration.initialize(to: 0)
     }
 
     /// Bytes of the page table.
@@ -82,6 +104,7 @@ public final class Memory {
             if let page = table[Int(index)] { release(page) }
         }
         munmap(UnsafeMutableRawPointer(table), Memory.tableBytes)
+        releaseDecodedPages()
     }
 
     /// Drops one owner of a page record; frees it with the last.
@@ -114,13 +137,16 @@ public final class Memory {
 
     // MARK: - Page allocation
 
-    /// The slow write path: the page holding `index` is absent, shared or not yet listed. Allocates it
-    /// (all leaves dirty) or un-shares it (private duplicate), then lists it as dirty.
+    /// The slow write path: the page holding `index` is absent, shared, not yet listed or watched by the
+    /// fast mode. Allocates it (all leaves dirty) or un-shares it (private duplicate), drops its decoded
+    /// instructions, then lists it as dirty.
     @inline(never)
     func preparePageForWrite(_ index: UInt32) -> UnsafeMutableRawPointer {
         var page: UnsafeMutableRawPointer
+        var flags: UInt32 = 0
         if let existing = table[Int(index)] {
             page = existing
+            flags = existing.load(fromByteOffset: PageRecord.listed, as: UInt32.self)
             if existing.load(fromByteOffset: PageRecord.owners, as: UInt32.self) > 1 {
                 page = UnsafeMutableRawPointer.allocate(byteCount: PageRecord.size, alignment: 64)
                 page.copyMemory(from: existing, byteCount: PageRecord.size)
@@ -128,6 +154,7 @@ public final class Memory {
                 release(existing)
                 table[Int(index)] = page
             }
+            if flags & PageFlags.watched != 0 { dropDecodedPage(index) }
         } else {
             page = UnsafeMutableRawPointer.allocate(byteCount: PageRecord.size, alignment: 64)
             page.initializeMemory(as: UInt8.self, repeating: 0, count: PageRecord.size)
@@ -138,8 +165,8 @@ public final class Memory {
             allocatedPages += 1
             pageIndexes.append(index)
         }
-        page.storeBytes(of: 1, toByteOffset: PageRecord.listed, as: UInt32.self)
-        dirtyPages.append(index)
+        if flags & PageFlags.inDirtyList == 0 { dirtyPages.append(index) }
+        page.storeBytes(of: PageFlags.inDirtyList, toByteOffset: PageRecord.listed, as: UInt32.self)
         return page
     }
 
@@ -150,11 +177,12 @@ public final class Memory {
         return page
     }
 
-    /// The page holding `address`, private and listed as dirty (the fast path is one flag test).
+    /// The page holding `address`, private, listed as dirty and unwatched (the fast path is one flag test).
     @inline(__always)
     func writablePage(_ address: UInt32) -> UnsafeMutableRawPointer {
         let index = address >> MemoryLayout32.pageShift
-        if let page = table[Int(index)], page.load(fromByteOffset: PageRecord.listed, as: UInt32.self) != 0 {
+        if let page = table[Int(index)],
+           page.load(fromByteOffset: PageRecord.listed, as: UInt32.self) == PageFlags.inDirtyList {
             return page
         }
         return preparePageForWrite(index)

@@ -109,7 +109,8 @@ extension Memory {
         for index in indices {
             let page = table[Int(index)]!
             rehashPage(page)
-            page.storeBytes(of: 0, toByteOffset: PageRecord.listed, as: UInt32.self)
+            let flags = page.load(fromByteOffset: PageRecord.listed, as: UInt32.self)
+            page.storeBytes(of: flags & ~PageFlags.inDirtyList, toByteOffset: PageRecord.listed, as: UInt32.self)
         }
         indices.sort()
         for level in 1...(MemoryLayout32.treeDepth - MemoryLayout32.pageHeight) {
