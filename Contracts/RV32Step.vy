@@ -8,8 +8,8 @@
         (and OneStepVerifier+Memory.swift) function by function, with the same names and sections, so
         the two read side by side: decodeState, encodeState, hashState, readMask, omitted,
         readFetchProof, dataLeaf, joinHeight, dataProofEnd, walkFetchPath, walkDataSubtree,
-        walkSharedPath, verifyMemoryPaths, leafWord, leafBytes, leafWithBytes, signExtended,
-        decodeInstruction, executeALU, executeMExtension, executeBranch, executeLoad, executeStore,
+        walkDataSubtreeUpdate, walkSharedPath, verifyMemoryPaths, leafWord, leafBytes, leafWithBytes,
+        signExtended, decodeInstruction, executeALU, executeMExtension, executeBranch, executeLoad, executeStore,
         executeSyscall; the external step and stepWithStatus are, as in Swift, thin wrappers of
         verifyStep.
 @dev All values are 32-bit quantities held in uint256 and masked. A rejected witness reverts with
@@ -750,11 +750,260 @@ def walkFetchPath(leaf: bytes32, mask: uint256, pc: uint256) -> bytes32:
 
 @internal
 @view
-def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes32, update: bool,
-                    diff: uint256) -> (uint256, uint256):
+def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, diff: uint256) -> uint256:
     """
-    @dev The data path below its join height (the highest set bit of `diff`): the node there from the old
-         leaf and, when `update`, from the new one (same siblings).
+    @dev The data path of a read below its join height (the highest set bit of `diff`): the node there.
+    """
+    mask: uint256 = self.readMask(start + PROOF_MASK)
+    cursor: uint256 = start + PROOF_HEAD
+    node: uint256 = convert(leaf, uint256)
+    sibling: uint256 = 0
+    bit: uint256 = 0
+    # height 0: bit 5 of the address
+    if diff >> 1 == 0:
+        return node
+    sibling = ZERO_0
+    if mask & 1 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 5) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 1: bit 6 of the address
+    if diff >> 2 == 0:
+        return node
+    sibling = ZERO_1
+    if mask & 2 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 6) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 2: bit 7 of the address
+    if diff >> 3 == 0:
+        return node
+    sibling = ZERO_2
+    if mask & 4 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 7) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 3: bit 8 of the address
+    if diff >> 4 == 0:
+        return node
+    sibling = ZERO_3
+    if mask & 8 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 8) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 4: bit 9 of the address
+    if diff >> 5 == 0:
+        return node
+    sibling = ZERO_4
+    if mask & 16 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 9) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 5: bit 10 of the address
+    if diff >> 6 == 0:
+        return node
+    sibling = ZERO_5
+    if mask & 32 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 10) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 6: bit 11 of the address
+    if diff >> 7 == 0:
+        return node
+    sibling = ZERO_6
+    if mask & 64 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 11) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 7: bit 12 of the address
+    if diff >> 8 == 0:
+        return node
+    sibling = ZERO_7
+    if mask & 128 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 12) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 8: bit 13 of the address
+    if diff >> 9 == 0:
+        return node
+    sibling = ZERO_8
+    if mask & 256 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 13) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 9: bit 14 of the address
+    if diff >> 10 == 0:
+        return node
+    sibling = ZERO_9
+    if mask & 512 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 14) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 10: bit 15 of the address
+    if diff >> 11 == 0:
+        return node
+    sibling = ZERO_10
+    if mask & 1024 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 15) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 11: bit 16 of the address
+    if diff >> 12 == 0:
+        return node
+    sibling = ZERO_11
+    if mask & 2048 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 16) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 12: bit 17 of the address
+    if diff >> 13 == 0:
+        return node
+    sibling = ZERO_12
+    if mask & 4096 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 17) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 13: bit 18 of the address
+    if diff >> 14 == 0:
+        return node
+    sibling = ZERO_13
+    if mask & 8192 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 18) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 14: bit 19 of the address
+    if diff >> 15 == 0:
+        return node
+    sibling = ZERO_14
+    if mask & 16384 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 19) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 15: bit 20 of the address
+    if diff >> 16 == 0:
+        return node
+    sibling = ZERO_15
+    if mask & 32768 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 20) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 16: bit 21 of the address
+    if diff >> 17 == 0:
+        return node
+    sibling = ZERO_16
+    if mask & 65536 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 21) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 17: bit 22 of the address
+    if diff >> 18 == 0:
+        return node
+    sibling = ZERO_17
+    if mask & 131072 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 22) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 18: bit 23 of the address
+    if diff >> 19 == 0:
+        return node
+    sibling = ZERO_18
+    if mask & 262144 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 23) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 19: bit 24 of the address
+    if diff >> 20 == 0:
+        return node
+    sibling = ZERO_19
+    if mask & 524288 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 24) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 20: bit 25 of the address
+    if diff >> 21 == 0:
+        return node
+    sibling = ZERO_20
+    if mask & 1048576 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 25) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 21: bit 26 of the address
+    if diff >> 22 == 0:
+        return node
+    sibling = ZERO_21
+    if mask & 2097152 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 26) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 22: bit 27 of the address
+    if diff >> 23 == 0:
+        return node
+    sibling = ZERO_22
+    if mask & 4194304 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 27) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 23: bit 28 of the address
+    if diff >> 24 == 0:
+        return node
+    sibling = ZERO_23
+    if mask & 8388608 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 28) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 24: bit 29 of the address
+    if diff >> 25 == 0:
+        return node
+    sibling = ZERO_24
+    if mask & 16777216 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 29) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    # height 25: bit 30 of the address
+    if diff >> 26 == 0:
+        return node
+    sibling = ZERO_25
+    if mask & 33554432 == 0:
+        sibling = self.witnessWord(cursor)
+        cursor = unsafe_add(cursor, 32)
+    bit = (addr >> 30) & 1
+    node = self.hashOrdered(node, sibling, bit)
+    return node
+
+
+@internal
+@view
+def walkDataSubtreeUpdate(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes32,
+                          diff: uint256) -> (uint256, uint256):
+    """
+    @dev The data path of a write below its join height: the node there from the old leaf and from the
+         new one (same siblings). A separate function from the read's walk: one flag test per level
+         fewer, and about 1,600 gas less on a store whose path joins high.
     """
     mask: uint256 = self.readMask(start + PROOF_MASK)
     cursor: uint256 = start + PROOF_HEAD
@@ -771,8 +1020,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 5) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 1: bit 6 of the address
     if diff >> 2 == 0:
         return node, newNode
@@ -782,8 +1030,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 6) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 2: bit 7 of the address
     if diff >> 3 == 0:
         return node, newNode
@@ -793,8 +1040,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 7) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 3: bit 8 of the address
     if diff >> 4 == 0:
         return node, newNode
@@ -804,8 +1050,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 8) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 4: bit 9 of the address
     if diff >> 5 == 0:
         return node, newNode
@@ -815,8 +1060,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 9) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 5: bit 10 of the address
     if diff >> 6 == 0:
         return node, newNode
@@ -826,8 +1070,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 10) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 6: bit 11 of the address
     if diff >> 7 == 0:
         return node, newNode
@@ -837,8 +1080,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 11) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 7: bit 12 of the address
     if diff >> 8 == 0:
         return node, newNode
@@ -848,8 +1090,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 12) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 8: bit 13 of the address
     if diff >> 9 == 0:
         return node, newNode
@@ -859,8 +1100,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 13) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 9: bit 14 of the address
     if diff >> 10 == 0:
         return node, newNode
@@ -870,8 +1110,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 14) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 10: bit 15 of the address
     if diff >> 11 == 0:
         return node, newNode
@@ -881,8 +1120,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 15) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 11: bit 16 of the address
     if diff >> 12 == 0:
         return node, newNode
@@ -892,8 +1130,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 16) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 12: bit 17 of the address
     if diff >> 13 == 0:
         return node, newNode
@@ -903,8 +1140,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 17) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 13: bit 18 of the address
     if diff >> 14 == 0:
         return node, newNode
@@ -914,8 +1150,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 18) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 14: bit 19 of the address
     if diff >> 15 == 0:
         return node, newNode
@@ -925,8 +1160,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 19) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 15: bit 20 of the address
     if diff >> 16 == 0:
         return node, newNode
@@ -936,8 +1170,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 20) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 16: bit 21 of the address
     if diff >> 17 == 0:
         return node, newNode
@@ -947,8 +1180,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 21) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 17: bit 22 of the address
     if diff >> 18 == 0:
         return node, newNode
@@ -958,8 +1190,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 22) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 18: bit 23 of the address
     if diff >> 19 == 0:
         return node, newNode
@@ -969,8 +1200,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 23) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 19: bit 24 of the address
     if diff >> 20 == 0:
         return node, newNode
@@ -980,8 +1210,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 24) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 20: bit 25 of the address
     if diff >> 21 == 0:
         return node, newNode
@@ -991,8 +1220,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 25) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 21: bit 26 of the address
     if diff >> 22 == 0:
         return node, newNode
@@ -1002,8 +1230,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 26) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 22: bit 27 of the address
     if diff >> 23 == 0:
         return node, newNode
@@ -1013,8 +1240,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 27) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 23: bit 28 of the address
     if diff >> 24 == 0:
         return node, newNode
@@ -1024,8 +1250,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 28) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 24: bit 29 of the address
     if diff >> 25 == 0:
         return node, newNode
@@ -1035,8 +1260,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 29) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     # height 25: bit 30 of the address
     if diff >> 26 == 0:
         return node, newNode
@@ -1046,8 +1270,7 @@ def walkDataSubtree(start: uint256, addr: uint256, leaf: bytes32, newLeaf: bytes
         cursor = unsafe_add(cursor, 32)
     bit = (addr >> 30) & 1
     node = self.hashOrdered(node, sibling, bit)
-    if update:
-        newNode = self.hashOrdered(newNode, sibling, bit)
+    newNode = self.hashOrdered(newNode, sibling, bit)
     return node, newNode
 
 
@@ -1465,8 +1688,11 @@ def verifyMemoryPaths(fetchLeaf: bytes32, fetchMask: uint256, root: bytes32, pc:
     dataNode: uint256 = convert(access.leaf, uint256)
     newDataNode: uint256 = convert(access.newLeaf, uint256)
     if diff != 0:
-        dataNode, newDataNode = self.walkDataSubtree(dataStart, access.addr, access.leaf, access.newLeaf,
-                                                     access.update, diff)
+        if access.update:
+            dataNode, newDataNode = self.walkDataSubtreeUpdate(dataStart, access.addr, access.leaf, access.newLeaf,
+                                                               diff)
+        else:
+            dataNode = self.walkDataSubtree(dataStart, access.addr, access.leaf, diff)
     if not access.update:
         # A read: the fetch walk, and the data path's node must be the fetch sibling at the join height.
         assert self.walkFetchPath(fetchLeaf, fetchMask, pc) == root, "invalidFetchProof"

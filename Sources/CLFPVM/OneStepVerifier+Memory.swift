@@ -103,9 +103,27 @@ extension OneStepVerifier {
         return node
     }
 
-    /// The data path below its join height: the node there from the old leaf and, when `update`, from
-    /// the new one (same siblings).
-    static func walkDataSubtree(_ w: [UInt8], start: Int, access: DataAccess, diff: UInt32) -> (node: Bytes32, newNode: Bytes32) {
+    /// The data path of a read below its join height: the node there.
+    static func walkDataSubtree(_ w: [UInt8], start: Int, access: DataAccess, diff: UInt32) -> Bytes32 {
+        var node = access.leaf
+        let mask = readMask(w, start + WitnessLayout.proofMask)
+        var cursor = start + WitnessLayout.proofHead
+        for h in 0..<(WitnessLayout.treeDepth - 1) {
+            if diff >> (h + 1) == 0 { break }
+            var sibling = zeroHashes[h]
+            if mask >> h & 1 == 0 {
+                sibling = word(w, cursor)
+                cursor += 32
+            }
+            node = hashOrdered(node, sibling, bit: access.address >> (h + 5) & 1)
+        }
+        return node
+    }
+
+    /// The data path of a write below its join height: the node there from the old leaf and from the new
+    /// one (same siblings).
+    static func walkDataSubtreeUpdate(_ w: [UInt8], start: Int, access: DataAccess,
+                                      diff: UInt32) -> (node: Bytes32, newNode: Bytes32) {
         var node = access.leaf, newNode = access.newLeaf
         let mask = readMask(w, start + WitnessLayout.proofMask)
         var cursor = start + WitnessLayout.proofHead
@@ -118,7 +136,7 @@ extension OneStepVerifier {
             }
             let bit = access.address >> (h + 5) & 1
             node = hashOrdered(node, sibling, bit: bit)
-            if access.update { newNode = hashOrdered(newNode, sibling, bit: bit) }
+            newNode = hashOrdered(newNode, sibling, bit: bit)
         }
         return (node, newNode)
     }
@@ -160,7 +178,13 @@ extension OneStepVerifier {
         }
         let diff = (pc >> 5) ^ (access.address >> 5)
         var dataNode = access.leaf, newDataNode = access.newLeaf
-        if diff != 0 { (dataNode, newDataNode) = walkDataSubtree(w, start: dataStart, access: access, diff: diff) }
+        if diff != 0 {
+            if access.update {
+                (dataNode, newDataNode) = walkDataSubtreeUpdate(w, start: dataStart, access: access, diff: diff)
+            } else {
+                dataNode = walkDataSubtree(w, start: dataStart, access: access, diff: diff)
+            }
+        }
         if !access.update {
             // A read: the fetch walk, and the data path's node must be the fetch sibling at the join height.
             guard walkFetchPath(w, fetch: fetch, pc: pc) == root else { throw .invalidFetchProof }

@@ -47,7 +47,7 @@ public struct StepOutcome: Equatable, Sendable {
 /// (docs/PROTOCOL.md §One-step verifier): `step` and `stepWithStatus` (wrappers of `verifyStep`),
 /// `decodeState`, `encodeState`, `hashState`, the witness readers and memory paths of
 /// OneStepVerifier+Memory.swift (`readFetchProof`, `dataLeaf`, `joinHeight`, `dataProofEnd`,
-/// `fetchSibling`, `hashOrdered`, `walkFetchPath`, `walkDataSubtree`, `walkSharedPath`,
+/// `fetchSibling`, `hashOrdered`, `walkFetchPath`, `walkDataSubtree`, `walkDataSubtreeUpdate`, `walkSharedPath`,
 /// `verifyMemoryPaths`), `decodeInstruction`, `executeALU`, `executeMExtension`, `executeBranch`,
 /// `executeLoad`, `executeStore`, `executeSyscall`.
 public enum OneStepVerifier {

@@ -98,7 +98,8 @@ struct GasStepCommand: ParsableCommand {
             {"class": "\(c.instructionClass.rawValue)", "executed": \(c.executed), "sampled": \(c.sampled), \
             "execution": {"min": \(c.execution.min), "median": \(c.execution.median), "max": \(c.execution.max)}, \
             "transaction": {"min": \(c.transaction.min), "median": \(c.transaction.median), "max": \(c.transaction.max)}, \
-            "prague": {"min": \(c.prague.min), "median": \(c.prague.median), "max": \(c.prague.max)}\(cannonJSON(c.instructionClass))}
+            "prague": {"min": \(c.prague.min), "median": \(c.prague.median), "max": \(c.prague.max)}, \
+            "costliestStep": \(c.costliestStep)\(cannonJSON(c.instructionClass))}
             """
         }
         return "{\"steps\": \(report.steps), \"mismatches\": \(report.mismatches.count), \"classes\": [\n  "

@@ -87,6 +87,9 @@ public struct ClassGas: Equatable, Sendable {
     /// Whole-transaction gas with Prague's EIP-7623 calldata floor applied:
     /// `max(gas before the floor, 21,000 + 10 × tokens)` (`StepCallOutcome.pragueTransactionGas`).
     public var prague: GasSummary
+    /// The step number (pre-state) of the sampled step with the highest whole-transaction gas, to
+    /// re-examine it with `chainlearn fpvm witness --at N`.
+    public var costliestStep: UInt64
 }
 
 /// Uniform sampling of at most `capacity` items from a stream (reservoir sampling with a seeded generator).
@@ -262,19 +265,22 @@ public struct StepGasProfiler {
             var execution: [UInt64] = []
             var transaction: [UInt64] = []
             var prague: [UInt64] = []
+            var costliest: (gas: UInt64, step: UInt64) = (0, 0)
             for witness in reservoir.items {
                 let (outcome, mismatch) = try verifier.crossVerify(witness, store: vm.oracle)
                 if let mismatch { mismatches.append(mismatch) }
                 execution.append(outcome.executionGas)
                 transaction.append(outcome.transactionGas)
                 prague.append(outcome.pragueTransactionGas)
+                if outcome.transactionGas > costliest.gas { costliest = (outcome.transactionGas, witness.state.step) }
             }
             guard let executionSummary = GasSummary(execution), let transactionSummary = GasSummary(transaction),
                   let pragueSummary = GasSummary(prague) else {
                 continue
             }
             classes.append(ClassGas(instructionClass: kind, executed: reservoir.seen, sampled: reservoir.items.count,
-                                    execution: executionSummary, transaction: transactionSummary, prague: pragueSummary))
+                                    execution: executionSummary, transaction: transactionSummary, prague: pragueSummary,
+                                    costliestStep: costliest.step))
         }
         return Report(steps: steps, classes: classes, mismatches: mismatches)
     }
