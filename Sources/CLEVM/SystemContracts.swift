@@ -1,6 +1,7 @@
 import CLPrimitives
 
-/// System calls a block makes before its transactions (EIP-2935, Prague and later).
+/// System calls a block makes around its transactions (Prague and later): EIP-2935 before them, EIP-7002 and
+/// EIP-7251 after them (`SystemContracts+Requests.swift`).
 public enum SystemContracts {
     /// The caller of system calls (EIP-4788, EIP-2935).
     public static let systemAddress = Address(bytes: [UInt8](repeating: 0xff, count: 19) + [0xfe])!
@@ -20,19 +21,25 @@ public enum SystemContracts {
 }
 
 extension EVM {
-    /// A system call (EIP-4788's conventions, as EIP-2935 uses them): `systemAddress` calls `target` with `data`
-    /// and 30,000,000 gas, outside any transaction and the block's gas; its state changes are kept whatever the
-    /// outcome, and an account without code makes it a no-op ("fails silently").
-    public func systemCall(_ target: Address, data: [UInt8]) {
-        if state.account(target).code.isEmpty { return }
+    /// A system call (EIP-4788's conventions, as EIP-2935, EIP-7002 and EIP-7251 use them): `systemAddress`
+    /// calls `target` with `data` and 30,000,000 gas, outside any transaction and the block's gas, with
+    /// GASPRICE reading the block's base fee (the specs' `process_system_transaction`); its state changes are
+    /// kept when it succeeds, and an account without code makes it a no-op ("fails silently"), reported as
+    /// a success with no output.
+    @discardableResult
+    public func systemCall(_ target: Address, data: [UInt8]) -> FrameResult {
+        if state.account(target).code.isEmpty {
+            return FrameResult(status: .success, gasLeft: SystemContracts.systemCallGas, output: [])
+        }
         let saved = context
-        context = TransactionContext(origin: SystemContracts.systemAddress, gasPrice: .zero)
+        context = TransactionContext(origin: SystemContracts.systemAddress, gasPrice: block.baseFee)
         let message = Message(kind: .call, caller: SystemContracts.systemAddress, target: target, codeAddress: target,
                               value: .zero, input: data, gas: SystemContracts.systemCallGas, depth: 0, isStatic: false,
                               transfersValue: false)
-        _ = call(message)
+        let result = call(message)
         state.finishTransaction()
         context = saved
+        return result
     }
 
     /// EIP-2935's pre-block step: the parent's hash into the history contract (when the fork has it).

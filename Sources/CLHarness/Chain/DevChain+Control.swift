@@ -105,7 +105,10 @@ extension DevChain {
             promoteAll()
             let pending = pool
             pool.removeAll()
-            try mine(pending, strict: false)
+            do { try mine(pending, strict: false) } catch {
+                pool = pending   // nothing was mined: the transactions wait for the next block
+                throw error
+            }
             for (tx, _) in pending { try? unpersistQueued(tx.hash) }
         }
     }

@@ -44,7 +44,7 @@ extension RPCServer {
         case "eth_accounts": return .array(chain.accounts.map(RPCFormat.address))
         case "eth_gasPrice": return RPCFormat.quantity(chain.nextBaseFee &+ RPCServer.defaultTip)
         case "eth_maxPriorityFeePerGas": return RPCFormat.quantity(RPCServer.defaultTip)
-        case "eth_blobBaseFee": return RPCFormat.quantity(UInt256.one)
+        case "eth_blobBaseFee": return RPCFormat.quantity(chain.nextBlobBaseFee)
         case "eth_getBalance":
             let address = try RPCParams.address(try p.required(0, "address"))
             let block = try stateBlock(try RPCParams.block(p.optional(1)))
