@@ -5,6 +5,10 @@ import CLPrimitives
 public enum SystemContracts {
     /// The caller of system calls (EIP-4788, EIP-2935).
     public static let systemAddress = Address(bytes: [UInt8](repeating: 0xff, count: 19) + [0xfe])!
+    /// EIP-4788: the beacon-roots contract (the dev chain, having no beacon chain, deploys none; its
+    /// pre-block call is then a no-op).
+    public static let beaconRootsAddress = Address(bytes: [0x00, 0x0F, 0x3d, 0xf6, 0xD7, 0x32, 0x80, 0x7E, 0xf1, 0x31,
+                                                           0x9f, 0xB7, 0xB8, 0xbB, 0x85, 0x22, 0xd0, 0xBe, 0xac, 0x02])!
     /// EIP-2935: the block-hash history contract.
     public static let historyStorageAddress = Address(bytes: [0x00, 0x00, 0xF9, 0x08, 0x27, 0xF1, 0xC5, 0x3a, 0x10, 0xcb,
                                                               0x7A, 0x02, 0x33, 0x5B, 0x17, 0x53, 0x20, 0x00, 0x29, 0x35])!

@@ -45,9 +45,9 @@ def next_excess(fork, parent):
     return excess + used - target * GAS_PER_BLOB
 
 
-def blob_tx(account, nonce, count, salt):
+def blob_tx(account, nonce, count, salt, blob_fee=10 ** 6):
     tx = {"type": 3, "chainId": 31337, "nonce": nonce, "to": "0x" + "44" * 20, "value": 0, "gas": 21_000,
-          "maxFeePerGas": 30 * 10 ** 9, "maxPriorityFeePerGas": 10 ** 9, "maxFeePerBlobGas": 10 ** 6,
+          "maxFeePerGas": 30 * 10 ** 9, "maxPriorityFeePerGas": 10 ** 9, "maxFeePerBlobGas": blob_fee,
           "blobVersionedHashes": ["0x01" + bytes([salt, i]).hex() * 15 + "00" for i in range(count)]}
     return account.sign_transaction(tx).raw_transaction
 
@@ -99,11 +99,15 @@ def test_blob_gas_and_the_excess_follow_the_fork(fork):
         node.stop()
 
 
-def test_osaka_refuses_more_than_six_blobs_per_transaction():
-    node = Node("--hardfork", "osaka")
+def test_the_pool_checks_blob_count_and_blob_fee():
+    node = Node("--hardfork", "osaka", "--block-time", "3600")
     try:
+        # EIP-7594: at most 6 blobs per transaction (refused at admission, also in interval-mining mode).
         reply = node.rpc("eth_sendRawTransaction", ["0x" + blob_tx(DEV[0], 0, 7, salt=1).hex()])
-        assert "error" in reply and "blob" in reply["error"]["message"], reply
-        assert "error" not in node.rpc("eth_sendRawTransaction", ["0x" + blob_tx(DEV[0], 0, 6, salt=2).hex()])
+        assert "7 blobs, more than the 6" in reply["error"]["message"], reply
+        # A blob fee cap under the blob base fee (1 wei at zero excess).
+        reply = node.rpc("eth_sendRawTransaction", ["0x" + blob_tx(DEV[0], 0, 1, salt=2, blob_fee=0).hex()])
+        assert "max fee per blob gas less than block blob gas fee" in reply["error"]["message"], reply
+        assert "error" not in node.rpc("eth_sendRawTransaction", ["0x" + blob_tx(DEV[0], 0, 6, salt=3).hex()])
     finally:
         node.stop()

@@ -31,6 +31,7 @@ extension RPCServer {
     func ethMethod(_ method: String, _ p: RPCParams, _ meter: ExecutionMeter) throws(RPCError) -> JSON? {
         switch method {
         case "eth_chainId": return RPCFormat.quantity(chain.config.chainID)
+        case "eth_config": return ethConfig()
         case "net_version": return .string(String(chain.config.chainID))
         case "net_listening": return .bool(true)
         case "net_peerCount": return RPCFormat.quantity(0 as UInt64)
