@@ -94,6 +94,27 @@ struct PragueBlockTests {
         #expect(node.chain.blockNumber == 1)
     }
 
+    @Test func aCancunDatabaseReopenedUnderPragueGetsTheRequestContracts() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prague-reopen-\(UInt32.random(in: 0...UInt32.max)).db").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var config = DevChainConfig()
+        config.hardfork = .cancun
+        config.databasePath = path
+        do {
+            let cancun = try DevChain(config: config)
+            try cancun.mineBlocks()
+            #expect(cancun.headBlock.header.requestsHash == nil)
+        }
+        config.hardfork = .prague
+        let prague = try DevChain(config: config)
+        #expect(prague.blockNumber == 1)
+        try prague.mineBlocks()
+        #expect(prague.headBlock.header.requestsHash == ExecutionRequests.emptyHash)
+        // The stored 20-field header still reads back.
+        #expect(prague.block(number: 1)?.header.requestsHash == nil)
+        #expect(prague.block(number: 2)?.hash == prague.headBlock.hash)
+    }
+
     /// A signed type-3 transaction carrying `count` blobs (versioned hashes only, as blocks hold them).
     static func blobTransaction(key: Int, count: Int) throws -> CLHarness.Transaction {
         var tx = CLHarness.Transaction(type: .blob, chainID: 31337, nonce: 0, maxPriorityFeePerGas: UInt256(1_000_000_000 as UInt64),

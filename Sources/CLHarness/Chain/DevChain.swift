@@ -125,6 +125,7 @@ public final class DevChain: @unchecked Sendable {
                 guard root == expected else {
                     throw ChainError.storage("state root \(root.hex) does not match the committed root \(expected.hex)")
                 }
+                try installMissingRequestContracts()
             } else {
                 try createGenesis()
             }
@@ -172,6 +173,21 @@ public final class DevChain: @unchecked Sendable {
         }
         head = genesis
         recentHashes[0] = genesis.hash
+    }
+
+    /// A database written before its fork had EIP-7002/7251 (an older build, or a Cancun chain reopened with
+    /// `--hardfork prague`) lacks the request contracts, without which no block is valid: they are added as an
+    /// administrative change (as anvil_setCode would), only where no account exists at all, so a contract
+    /// whose code a user removed stays removed.
+    private func installMissingRequestContracts() throws(ChainError) {
+        guard config.rules.executionRequests else { return }
+        var diff = StateDiff()
+        for (address, code) in [(SystemContracts.withdrawalRequestAddress, SystemContracts.withdrawalRequestCode),
+                                (SystemContracts.consolidationRequestAddress, SystemContracts.consolidationRequestCode)]
+            where state.account(address) == nil {
+            DevChain.predeploy(code, at: address, into: &diff)
+        }
+        if !diff.accounts.isEmpty { try applyAdministrative(diff) }
     }
 
     /// Adds a genesis account holding `code` (nonce 1, as a deployed contract has).
