@@ -75,9 +75,10 @@ public struct BlobSchedule: Sendable, Equatable {
         let total = excess + used
         guard total >= targetBlobGas else { return 0 }
         if reservePrice {
-            let executionCost = UInt256(BlobSchedule.reserveGasPerBlob) &* baseFee
-            let blobCost = UInt256(BlobParameters.gasPerBlob) &* self.baseFee(excessBlobGas: excess)
-            if executionCost > blobCost {
+            // Compared at full width: neither product may wrap.
+            let executionCost = UInt256(BlobSchedule.reserveGasPerBlob).multipliedFullWidth(by: baseFee)
+            let blobCost = UInt256(BlobParameters.gasPerBlob).multipliedFullWidth(by: self.baseFee(excessBlobGas: excess))
+            if executionCost.high > blobCost.high || (executionCost.high == blobCost.high && executionCost.low > blobCost.low) {
                 return excess + used * (maximum - target) / maximum
             }
         }
@@ -121,6 +122,16 @@ public struct ForkRules: Sendable {
     public let setCode: Bool
     /// EIP-2935: each block first stores its parent's hash in the history contract.
     public var blockHashHistory: Bool { setCode }
+    /// EIP-7685 with EIP-6110, EIP-7002 and EIP-7251: blocks carry deposit, withdrawal and consolidation
+    /// requests, committed by the header's `requestsHash`.
+    public var executionRequests: Bool { setCode }
+
+    /// The excess blob gas of a block whose parent had `parentExcess` and `parentUsed` blob gas and base fee
+    /// `parentBaseFee` (the specs' `calculate_excess_blob_gas`, with EIP-7918's bound where the fork has it).
+    public func excessBlobGas(parentExcess: UInt64, parentUsed: UInt64, parentBaseFee: UInt256) -> UInt64 {
+        blobs.nextExcessBlobGas(excess: parentExcess, used: parentUsed, baseFee: parentBaseFee,
+                                reservePrice: blobReservePrice)
+    }
 
     /// The rules of `fork`.
     public init(_ fork: Hardfork) {

@@ -1,9 +1,14 @@
 import CLPrimitives
 
-/// System calls a block makes before its transactions (EIP-2935, Prague and later).
+/// System calls a block makes around its transactions (Prague and later): EIP-2935 before them, EIP-7002 and
+/// EIP-7251 after them (`SystemContracts+Requests.swift`).
 public enum SystemContracts {
     /// The caller of system calls (EIP-4788, EIP-2935).
     public static let systemAddress = Address(bytes: [UInt8](repeating: 0xff, count: 19) + [0xfe])!
+    /// EIP-4788: the beacon-roots contract (the dev chain, having no beacon chain, deploys none; its
+    /// pre-block call is then a no-op).
+    public static let beaconRootsAddress = Address(bytes: [0x00, 0x0F, 0x3d, 0xf6, 0xD7, 0x32, 0x80, 0x7E, 0xf1, 0x31,
+                                                           0x9f, 0xB7, 0xB8, 0xbB, 0x85, 0x22, 0xd0, 0xBe, 0xac, 0x02])!
     /// EIP-2935: the block-hash history contract.
     public static let historyStorageAddress = Address(bytes: [0x00, 0x00, 0xF9, 0x08, 0x27, 0xF1, 0xC5, 0x3a, 0x10, 0xcb,
                                                               0x7A, 0x02, 0x33, 0x5B, 0x17, 0x53, 0x20, 0x00, 0x29, 0x35])!
@@ -20,19 +25,25 @@ public enum SystemContracts {
 }
 
 extension EVM {
-    /// A system call (EIP-4788's conventions, as EIP-2935 uses them): `systemAddress` calls `target` with `data`
-    /// and 30,000,000 gas, outside any transaction and the block's gas; its state changes are kept whatever the
-    /// outcome, and an account without code makes it a no-op ("fails silently").
-    public func systemCall(_ target: Address, data: [UInt8]) {
-        if state.account(target).code.isEmpty { return }
+    /// A system call (EIP-4788's conventions, as EIP-2935, EIP-7002 and EIP-7251 use them): `systemAddress`
+    /// calls `target` with `data` and 30,000,000 gas, outside any transaction and the block's gas, with
+    /// GASPRICE reading the block's base fee (the specs' `process_system_transaction`); its state changes are
+    /// kept when it succeeds, and an account without code makes it a no-op ("fails silently"), reported as
+    /// a success with no output.
+    @discardableResult
+    public func systemCall(_ target: Address, data: [UInt8]) -> FrameResult {
+        if state.account(target).code.isEmpty {
+            return FrameResult(status: .success, gasLeft: SystemContracts.systemCallGas, output: [])
+        }
         let saved = context
-        context = TransactionContext(origin: SystemContracts.systemAddress, gasPrice: .zero)
+        context = TransactionContext(origin: SystemContracts.systemAddress, gasPrice: block.baseFee)
         let message = Message(kind: .call, caller: SystemContracts.systemAddress, target: target, codeAddress: target,
                               value: .zero, input: data, gas: SystemContracts.systemCallGas, depth: 0, isStatic: false,
                               transfersValue: false)
-        _ = call(message)
+        let result = call(message)
         state.finishTransaction()
         context = saved
+        return result
     }
 
     /// EIP-2935's pre-block step: the parent's hash into the history contract (when the fork has it).

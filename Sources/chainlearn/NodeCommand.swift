@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLEVM
 import CLHarness
+import CLPrimitives
 import Foundation
 
 /// `chainlearn node`: runs the local dev chain and serves Ethereum JSON-RPC.
@@ -20,6 +21,8 @@ struct NodeCommand: ParsableCommand {
     @Option(help: "Block gas limit.") var gasLimit: UInt64 = 30_000_000
     @Option(help: "Fork the chain runs: cancun, prague or osaka (the newest by default, as Anvil).")
     var hardfork: Hardfork = .newest
+    @Option(help: "EIP-6110: the contract whose DepositEvent logs become deposit requests (Prague and later).")
+    var depositContract = DepositRequests.mainnetContract.checksummed
     @Option(help: "Mine a block every N seconds instead of one per transaction.") var blockTime: Double?
     @Flag(help: "fsync every block (survives power loss, slower).") var syncFull = false
     @Option(help: "Largest request body accepted, in bytes.") var maxBodyBytes = 5 * 1024 * 1024
@@ -45,6 +48,9 @@ struct NodeCommand: ParsableCommand {
         config.databasePath = inMemory ? nil : db
         config.synchronousFull = syncFull
         config.hardfork = hardfork
+        do { config.depositContract = try Address(hex: depositContract) } catch {
+            throw CLIError("--deposit-contract \(depositContract): \(error)")
+        }
         let chain: DevChain
         do { chain = try DevChain(config: config) } catch { throw CLIError("cannot open the chain: \(error)") }
         let server = RPCServer(chain: chain, limits: limits.rpcLimits)

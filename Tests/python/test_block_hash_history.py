@@ -40,3 +40,18 @@ def test_cancun_has_no_history_contract():
         assert w3.eth.get_storage_at(HISTORY, 0) == b"\x00" * 32
     finally:
         node.stop()
+
+
+def test_traces_replay_the_parent_hash_call(node):
+    """debug_traceTransaction replays the block's EIP-2935 call before its transactions: a transaction that reads
+    its parent's hash from the history contract traces with the same output it had when mined."""
+    w3 = Web3(Web3.HTTPProvider(node.url))
+    node.rpc("evm_mine")
+    parent = w3.eth.block_number
+    tx = w3.eth.send_transaction({"from": DEV[0].address, "to": HISTORY, "gas": 100_000,
+                                  "data": "0x" + parent.to_bytes(32, "big").hex()})
+    receipt = w3.eth.wait_for_transaction_receipt(tx)
+    assert receipt.status == 1 and receipt.blockNumber == parent + 1
+    trace = node.rpc("debug_traceTransaction", [tx.hex() if tx.hex().startswith("0x") else "0x" + tx.hex(),
+                                                {"tracer": "callTracer"}])["result"]
+    assert bytes.fromhex(trace["output"][2:]) == bytes(w3.eth.get_block(parent).hash)

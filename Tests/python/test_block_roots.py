@@ -105,10 +105,15 @@ def test_roots_match_independent_computation(node, counter_contract):
 
     assert blooms_with_logs == 2  # the two store() calls emitted Stored
     # The state also holds EIP-2935's history contract (the node runs Osaka), with the parent hash of every block
-    # mined so far in slot (number - 1) mod 8191.
+    # mined so far in slot (number - 1) mod 8191, and the EIP-7002 and EIP-7251 request contracts, whose queue
+    # slots (excess, count, head, tail) stay zero when no request was made.
     history = "0x0000F90827F1C53a10cb7A02335B175320002935"
+    withdrawals = "0x00000961Ef480Eb55e80D19ad83579A64c007002"
+    consolidations = "0x0000BBdDc7CE488642fb579F8B00f3a590007251"
     head = w3.eth.block_number
-    accounts = [a.address for a in DEV] + [counter.address, "0x0000000000000000000000000000000000000000", history]
-    slots = {counter.address: [0, 1], history: [(n - 1) % 8191 for n in range(1, head + 1)]}
+    accounts = [a.address for a in DEV] + [counter.address, "0x0000000000000000000000000000000000000000", history,
+                                           withdrawals, consolidations]
+    slots = {counter.address: [0, 1], history: [(n - 1) % 8191 for n in range(1, head + 1)],
+             withdrawals: [0, 1, 2, 3], consolidations: [0, 1, 2, 3]}
     assert state_root(w3, accounts, slots) == w3.eth.get_block("latest").stateRoot
     assert w3.eth.get_block(0).transactionsRoot == EMPTY_ROOT

@@ -107,7 +107,7 @@ public struct Receipt: Equatable, Sendable {
     }
 }
 
-/// A block header of the Cancun fork.
+/// A block header of the Cancun fork (20 fields), or of Prague and later (21: `requestsHash` last).
 public struct BlockHeader: Equatable, Sendable {
     /// Hash of the parent header.
     public var parentHash: Bytes32
@@ -141,6 +141,8 @@ public struct BlockHeader: Equatable, Sendable {
     public var excessBlobGas: UInt64
     /// EIP-4788 parent beacon block root.
     public var parentBeaconBlockRoot: Bytes32
+    /// EIP-7685 requests hash (Prague and later; nil in a Cancun header, which has no such field).
+    public var requestsHash: Bytes32?
 
     /// Keccak-256 of the empty list's RLP: the ommers hash of every post-merge block.
     public static let emptyOmmersHash = Keccak256.hash(RLP.emptyList)
@@ -149,7 +151,8 @@ public struct BlockHeader: Equatable, Sendable {
     public init(parentHash: Bytes32, coinbase: Address, stateRoot: Bytes32, transactionsRoot: Bytes32,
                 receiptsRoot: Bytes32, logsBloom: Bloom, number: UInt64, gasLimit: UInt64, gasUsed: UInt64,
                 timestamp: UInt64, extraData: [UInt8], mixHash: Bytes32, baseFeePerGas: UInt256,
-                blobGasUsed: UInt64 = 0, excessBlobGas: UInt64 = 0, parentBeaconBlockRoot: Bytes32 = .zero) {
+                blobGasUsed: UInt64 = 0, excessBlobGas: UInt64 = 0, parentBeaconBlockRoot: Bytes32 = .zero,
+                requestsHash: Bytes32? = nil) {
         self.parentHash = parentHash
         self.coinbase = coinbase
         self.stateRoot = stateRoot
@@ -166,26 +169,30 @@ public struct BlockHeader: Equatable, Sendable {
         self.blobGasUsed = blobGasUsed
         self.excessBlobGas = excessBlobGas
         self.parentBeaconBlockRoot = parentBeaconBlockRoot
+        self.requestsHash = requestsHash
     }
 
     /// The withdrawals root of a block without withdrawals (the empty trie).
     public static let emptyWithdrawalsRoot = MerklePatriciaTrie.emptyRootHash
 
-    /// The RLP encoding with all 20 Cancun fields.
+    /// The RLP encoding: the 20 Cancun fields, then `requestsHash` when the header has one.
     public var encoded: [UInt8] {
-        RLP.encode(.list([
+        var fields: [RLPItem] = [
             .bytes(parentHash.bytes), .bytes(BlockHeader.emptyOmmersHash.bytes), .bytes(coinbase.bytes),
             .bytes(stateRoot.bytes), .bytes(transactionsRoot.bytes), .bytes(receiptsRoot.bytes), .bytes(logsBloom.bytes),
             .bytes([]), .unsigned(number), .unsigned(gasLimit), .unsigned(gasUsed), .unsigned(timestamp),
             .bytes(extraData), .bytes(mixHash.bytes), .bytes([UInt8](repeating: 0, count: 8)),
             .bytes(baseFeePerGas.minimalBigEndianBytes), .bytes(BlockHeader.emptyWithdrawalsRoot.bytes),
             .unsigned(blobGasUsed), .unsigned(excessBlobGas), .bytes(parentBeaconBlockRoot.bytes),
-        ]))
+        ]
+        if let requestsHash { fields.append(.bytes(requestsHash.bytes)) }
+        return RLP.encode(.list(fields))
     }
 
-    /// Decodes a header written by `encoded`.
+    /// Decodes a header written by `encoded` (20 or 21 fields).
     public static func decode(_ bytes: [UInt8]) throws(RLPError) -> BlockHeader {
-        let f = try RLP.decode(bytes).asList(count: 20)
+        let item = try RLP.decode(bytes)
+        let f = try item.asList().count == 21 ? item.asList(count: 21) : item.asList(count: 20)
         func word(_ item: RLPItem) throws(RLPError) -> UInt256 {
             guard let value = UInt256(bigEndianBytes: try item.asUnsignedBigEndian()) else { throw .integerOverflow(bitWidth: 256) }
             return value
@@ -196,7 +203,8 @@ public struct BlockHeader: Equatable, Sendable {
                            number: try f[8].asUnsigned(), gasLimit: try f[9].asUnsigned(), gasUsed: try f[10].asUnsigned(),
                            timestamp: try f[11].asUnsigned(), extraData: try f[12].asBytes(), mixHash: try f[13].asBytes32(),
                            baseFeePerGas: try word(f[15]), blobGasUsed: try f[17].asUnsigned(),
-                           excessBlobGas: try f[18].asUnsigned(), parentBeaconBlockRoot: try f[19].asBytes32())
+                           excessBlobGas: try f[18].asUnsigned(), parentBeaconBlockRoot: try f[19].asBytes32(),
+                           requestsHash: f.count == 21 ? try f[20].asBytes32() : nil)
     }
 
     /// The block hash: Keccak-256 of the encoded header.

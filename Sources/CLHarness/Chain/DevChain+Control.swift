@@ -46,8 +46,23 @@ extension DevChain {
         if tx.feeCap < baseFee {
             throw .rejected("max fee per gas less than block base fee: address \(sender.checksummed), maxFeePerGas: \(tx.feeCap), baseFee: \(baseFee)")
         }
-        let cost = tx.feeCap.multipliedFullWidth(by: UInt256(tx.gasLimit)).low.addingReportingOverflow(tx.value)
-        if cost.overflow || account.balance < cost.partialValue {
+        var blobCost = UInt256.zero
+        if tx.type == .blob {
+            // EIP-7594 (Osaka): at most 6 blobs per transaction; before it, the block's maximum.
+            let count = UInt64(tx.blobVersionedHashes.count)
+            if count > rules.maxBlobsPerTransaction {
+                throw .rejected("blob transaction has \(count) blobs, more than the \(rules.maxBlobsPerTransaction) a transaction may carry")
+            }
+            let blobBaseFee = rules.blobs.baseFee(excessBlobGas: nextExcessBlobGas)
+            if tx.maxFeePerBlobGas < blobBaseFee {
+                throw .rejected("max fee per blob gas less than block blob gas fee: address \(sender.checksummed), maxFeePerBlobGas: \(tx.maxFeePerBlobGas), blobBaseFee: \(blobBaseFee)")
+            }
+            let product = tx.maxFeePerBlobGas.multipliedFullWidth(by: UInt256(count * BlobParameters.gasPerBlob))
+            blobCost = product.high.isZero ? product.low : .max
+        }
+        let gasCost = tx.feeCap.multipliedFullWidth(by: UInt256(tx.gasLimit)).low.addingReportingOverflow(tx.value)
+        let cost = gasCost.partialValue.addingReportingOverflow(blobCost)
+        if gasCost.overflow || cost.overflow || account.balance < cost.partialValue {
             throw .rejected("insufficient funds for gas * price + value: address \(sender.checksummed) have \(account.balance) want \(cost.partialValue)")
         }
         return try admit(tx, sender: sender, accountNonce: account.nonce)
@@ -105,7 +120,10 @@ extension DevChain {
             promoteAll()
             let pending = pool
             pool.removeAll()
-            try mine(pending, strict: false)
+            do { try mine(pending, strict: false) } catch {
+                pool = pending   // nothing was mined: the transactions wait for the next block
+                throw error
+            }
             for (tx, _) in pending { try? unpersistQueued(tx.hash) }
         }
     }

@@ -98,12 +98,19 @@ extension DevChain {
                           authorizationList: tx.authorizationList)
     }
 
-    /// The environment of the block after the head.
+    /// The environment of the block after the head: its base fee (EIP-1559) and excess blob gas (EIP-4844,
+    /// with EIP-7691's parameters from Prague and EIP-7918's bound from Osaka) follow from the head's header.
     func nextBlockEnvironment(timestamp: UInt64) -> BlockEnvironment {
         let number = head.header.number + 1
         return BlockEnvironment(coinbase: config.coinbase, number: number, timestamp: timestamp, gasLimit: blockGasLimit,
                                 prevRandao: Keccak256.hash(RLP.encode(.unsigned(number))), baseFee: head.header.nextBaseFee,
-                                excessBlobGas: 0, chainId: UInt256(config.chainID))
+                                excessBlobGas: nextExcessBlobGas, chainId: UInt256(config.chainID))
+    }
+
+    /// The excess blob gas of the block after the head.
+    var nextExcessBlobGas: UInt64 {
+        config.rules.excessBlobGas(parentExcess: head.header.excessBlobGas, parentUsed: head.header.blobGasUsed,
+                                   parentBaseFee: head.header.baseFeePerGas)
     }
 
     /// The timestamp the next block gets: the forced one, else the clock plus offset, never below the parent's.
@@ -128,103 +135,6 @@ extension DevChain {
         case .senderNotEOA: "sender not an eoa: address \(sender.checksummed)"
         default: error.description
         }
-    }
-
-    /// Bytes reserved for the header, the withdrawals and the list prefixes when a block's size is
-    /// checked against EIP-7934's limit (a dev-chain header encodes to about 600 bytes).
-    static let blockOverheadAllowance = 2048
-
-    /// Mines one block holding `transactions` (each already validated statelessly). A transaction the
-    /// EVM refuses is left out; when `strict` is set the block is not mined at all and the error thrown.
-    /// Under Osaka a transaction that would take the block's RLP past EIP-7934's limit is left out the
-    /// same way (the transactions' encodings are counted, plus `blockOverheadAllowance` for the header
-    /// and list prefixes). The block and its state are committed to the database in one transaction.
-    @discardableResult
-    func mine(_ transactions: [(Transaction, Address)], strict: Bool) throws(ChainError) -> Block {
-        let timestamp = timestampForNextBlock()
-        let environment = nextBlockEnvironment(timestamp: timestamp)
-        let evmState = CLEVM.WorldState(backend: ChainStateBackend(chain: self))
-        let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: .zero, gasPrice: .zero), rules: config.rules)
-        var included: [Transaction] = [], senders: [Address] = [], receipts: [Receipt] = []
-        var gasUsed: UInt64 = 0
-        var blockBytes = DevChain.blockOverheadAllowance
-        // EIP-2935: the parent's hash goes into the history contract before any transaction.
-        evm.storeParentHash(head.hash)
-        for (tx, sender) in transactions {
-            if let limit = config.rules.maxBlockSize {
-                let size = tx.encoded.count + 8
-                if blockBytes + size > limit {
-                    if strict { throw .rejected("block rlp size exceeds the limit of \(limit) bytes (EIP-7934)") }
-                    continue
-                }
-                blockBytes += size
-            }
-            do {
-                let result = try evm.executeTransaction(DevChain.evmTransaction(tx, sender: sender),
-                                                        blockGasAvailable: environment.gasLimit - gasUsed)
-                gasUsed += result.gasUsed
-                included.append(tx)
-                senders.append(sender)
-                receipts.append(Receipt(type: tx.type, succeeded: result.status == .success, cumulativeGasUsed: gasUsed,
-                                        gasUsed: result.gasUsed,
-                                        logs: result.logs.map { Log(address: $0.address, topics: $0.topics, data: $0.data) },
-                                        contractAddress: result.createdAddress, effectiveGasPrice: result.effectiveGasPrice))
-            } catch {
-                if strict {
-                    throw .rejected(DevChain.message(for: error, sender: sender, tx: tx,
-                                                     balance: state.account(sender)?.balance ?? .zero, baseFee: environment.baseFee))
-                }
-            }
-        }
-        // Read the block's changes out of the EVM's cache.
-        var diff = StateDiff()
-        for address in evmState.changedAccounts {
-            guard let account = evmState.accounts[address] else { continue }
-            if !account.exists {
-                if state.account(address) != nil { diff.accounts[address] = .some(nil) }
-                continue
-            }
-            diff.accounts[address] = AccountRecord(nonce: account.nonce, balance: account.balance, codeHash: account.codeHash)
-            if !account.code.isEmpty && state.code(hash: account.codeHash) == nil { diff.code[account.codeHash] = account.code }
-            if account.storageCleared && state.storage[address] != nil { diff.clearedStorage.insert(address) }
-            for (key, value) in account.storage { diff.storage[address, default: [:]][key.bytes32] = value.bytes32 }
-        }
-        return try commit(diff: diff, transactions: included, senders: senders, receipts: receipts,
-                          environment: environment, gasUsed: gasUsed)
-    }
-
-    /// Applies `diff`, builds the header and writes everything in one database transaction; on failure
-    /// the in-memory state is rolled back and nothing is written.
-    func commit(diff: StateDiff, transactions: [Transaction], senders: [Address], receipts: [Receipt],
-                environment: BlockEnvironment, gasUsed: UInt64) throws(ChainError) -> Block {
-        let undo = state.apply(diff)
-        var bloom = Bloom()
-        for receipt in receipts { bloom.formUnion(receipt.bloom) }
-        let header = BlockHeader(parentHash: head.hash, coinbase: environment.coinbase, stateRoot: state.stateRoot(),
-                                 transactionsRoot: MerklePatriciaTrie.orderedRootHash(transactions.map(\.encoded)),
-                                 receiptsRoot: MerklePatriciaTrie.orderedRootHash(receipts.map(\.encoded)),
-                                 logsBloom: bloom, number: environment.number, gasLimit: environment.gasLimit,
-                                 gasUsed: gasUsed, timestamp: environment.timestamp, extraData: [],
-                                 mixHash: environment.prevRandao, baseFeePerGas: environment.baseFee)
-        let block = Block(header: header, transactions: transactions, senders: senders, receipts: receipts)
-        do {
-            try store.db.transaction {
-                let first = try store.nextUndoSequence()
-                try store.writeStateChanges(undo, state: state, block: header.number, newCode: diff.code)
-                try store.writeBlock(block, firstUndo: first)
-                try store.setMeta("stateRoot", header.stateRoot.bytes)
-            }
-        } catch {
-            state.undo(undo)
-            _ = state.stateRoot()
-            throw .storage(String(describing: error))
-        }
-        head = block
-        nextTimestamp = nil
-        recentHashes[header.number] = block.hash
-        if header.number >= 257 { recentHashes[header.number - 257] = nil }
-        notifyBlock(block)
-        return block
     }
 
     /// Applies an administrative state change (anvil_setBalance and friends) outside any block,
@@ -262,7 +172,8 @@ extension DevChain {
             guard let record = (try? store.blockRecord(number: number)) ?? nil else { throw .notFound("block \(number)") }
             environment = BlockEnvironment(coinbase: record.header.coinbase, number: number, timestamp: record.header.timestamp,
                                            gasLimit: record.header.gasLimit, prevRandao: record.header.mixHash,
-                                           baseFee: record.header.baseFeePerGas, chainId: UInt256(config.chainID))
+                                           baseFee: record.header.baseFeePerGas, excessBlobGas: record.header.excessBlobGas,
+                                           chainId: UInt256(config.chainID))
         } else {
             backend = SnapshotBackend(state.frozen(recentHashes: recentHashes))
             lock.unlock()

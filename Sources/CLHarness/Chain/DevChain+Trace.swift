@@ -182,16 +182,18 @@ extension DevChain {
         return results
     }
 
-    /// An EVM on the state before `block`, with its first `count` transactions replayed, and the gas they used.
-    /// Caller holds the lock.
+    /// An EVM on the state before `block`, with its pre-transaction system call (EIP-2935, Prague and later)
+    /// and its first `count` transactions replayed, and the gas they used. Caller holds the lock.
     func replay(_ block: Block, upTo count: Int, meter: ExecutionMeter?) throws(ChainError) -> (EVM, UInt64) {
         guard block.header.number > 0 else { throw .unsupported("the genesis block has no transactions to trace") }
         let backend = ChainStateBackend(chain: self, undoSequence: try undoSequence(after: block.header.number - 1))
         let h = block.header
         let environment = BlockEnvironment(coinbase: h.coinbase, number: h.number, timestamp: h.timestamp, gasLimit: h.gasLimit,
-                                           prevRandao: h.mixHash, baseFee: h.baseFeePerGas, chainId: UInt256(config.chainID))
+                                           prevRandao: h.mixHash, baseFee: h.baseFeePerGas, excessBlobGas: h.excessBlobGas,
+                                           chainId: UInt256(config.chainID))
         let evm = EVM(state: CLEVM.WorldState(backend: backend), block: environment,
                       context: TransactionContext(origin: .zero, gasPrice: .zero), rules: config.rules)
+        evm.storeParentHash(h.parentHash)
         var gasUsed: UInt64 = 0
         for i in 0..<count {
             let result = try? evm.executeTransaction(DevChain.evmTransaction(block.transactions[i], sender: block.senders[i]),

@@ -125,6 +125,7 @@ public final class DevChain: @unchecked Sendable {
                 guard root == expected else {
                     throw ChainError.storage("state root \(root.hex) does not match the committed root \(expected.hex)")
                 }
+                try installMissingRequestContracts()
             } else {
                 try createGenesis()
             }
@@ -144,10 +145,14 @@ public final class DevChain: @unchecked Sendable {
         for address in accounts { diff.accounts[address] = AccountRecord(balance: config.initialBalance) }
         if config.rules.blockHashHistory {
             // EIP-2935's history contract, as a Prague chain's genesis holds it.
-            let code = SystemContracts.historyStorageCode
-            let hash = Keccak256.hash(code)
-            diff.accounts[SystemContracts.historyStorageAddress] = AccountRecord(nonce: 1, balance: .zero, codeHash: hash)
-            diff.code[hash] = code
+            DevChain.predeploy(SystemContracts.historyStorageCode, at: SystemContracts.historyStorageAddress, into: &diff)
+        }
+        if config.rules.executionRequests {
+            // EIP-7002's and EIP-7251's request contracts, with empty storage (the excess is zero, not the
+            // EXCESS_INHIBITOR their deployment transactions set, so the fee is 1 wei from the first block).
+            DevChain.predeploy(SystemContracts.withdrawalRequestCode, at: SystemContracts.withdrawalRequestAddress, into: &diff)
+            DevChain.predeploy(SystemContracts.consolidationRequestCode, at: SystemContracts.consolidationRequestAddress,
+                               into: &diff)
         }
         let undo = state.apply(diff)
         let header = BlockHeader(parentHash: .zero, coinbase: config.coinbase, stateRoot: state.stateRoot(),
@@ -155,7 +160,8 @@ public final class DevChain: @unchecked Sendable {
                                  receiptsRoot: MerklePatriciaTrie.emptyRootHash, logsBloom: Bloom(), number: 0,
                                  gasLimit: config.gasLimit, gasUsed: 0,
                                  timestamp: config.genesisTimestamp ?? UInt64(Date().timeIntervalSince1970),
-                                 extraData: [], mixHash: .zero, baseFeePerGas: config.initialBaseFee)
+                                 extraData: [], mixHash: .zero, baseFeePerGas: config.initialBaseFee,
+                                 requestsHash: config.rules.executionRequests ? ExecutionRequests.emptyHash : nil)
         let genesis = Block(header: header, transactions: [], senders: [], receipts: [])
         try store.db.transaction {
             try store.setMeta("chainId", RLP.encode(.unsigned(config.chainID)))
@@ -167,6 +173,28 @@ public final class DevChain: @unchecked Sendable {
         }
         head = genesis
         recentHashes[0] = genesis.hash
+    }
+
+    /// A database written before its fork had EIP-7002/7251 (an older build, or a Cancun chain reopened with
+    /// `--hardfork prague`) lacks the request contracts, without which no block is valid: they are added as an
+    /// administrative change (as anvil_setCode would), only where no account exists at all, so a contract
+    /// whose code a user removed stays removed.
+    private func installMissingRequestContracts() throws(ChainError) {
+        guard config.rules.executionRequests else { return }
+        var diff = StateDiff()
+        for (address, code) in [(SystemContracts.withdrawalRequestAddress, SystemContracts.withdrawalRequestCode),
+                                (SystemContracts.consolidationRequestAddress, SystemContracts.consolidationRequestCode)]
+            where state.account(address) == nil {
+            DevChain.predeploy(code, at: address, into: &diff)
+        }
+        if !diff.accounts.isEmpty { try applyAdministrative(diff) }
+    }
+
+    /// Adds a genesis account holding `code` (nonce 1, as a deployed contract has).
+    private static func predeploy(_ code: [UInt8], at address: Address, into diff: inout StateDiff) {
+        let hash = Keccak256.hash(code)
+        diff.accounts[address] = AccountRecord(nonce: 1, balance: .zero, codeHash: hash)
+        diff.code[hash] = code
     }
 
     /// Runs `body` under the chain's lock.
@@ -186,6 +214,9 @@ public final class DevChain: @unchecked Sendable {
 
     /// The base fee the next block will have.
     public var nextBaseFee: UInt256 { locked { head.header.nextBaseFee } }
+
+    /// The blob base fee the next block will have (EIP-4844's price of its excess blob gas).
+    public var nextBlobBaseFee: UInt256 { locked { config.rules.blobs.baseFee(excessBlobGas: nextExcessBlobGas) } }
 
     /// A block by number, with its transactions and receipts.
     public func block(number: UInt64) -> Block? {

@@ -26,6 +26,11 @@ public struct DevChainConfig: Sendable {
     /// The fork every block runs under (the newest, Osaka, unless set: Anvil's default is its newest too).
     public var hardfork: Hardfork = .newest
 
+    /// EIP-6110: the contract whose `DepositEvent` logs become deposit requests (Prague and later). The
+    /// mainnet beacon deposit contract's address by default; a dev chain has no contract there unless one
+    /// is put there (anvil_setCode), so its blocks carry deposits only then.
+    public var depositContract: Address = DepositRequests.mainnetContract
+
     /// The rules of `hardfork`.
     public var rules: ForkRules { ForkRules.of(hardfork) }
 

@@ -31,6 +31,7 @@ extension RPCServer {
     func ethMethod(_ method: String, _ p: RPCParams, _ meter: ExecutionMeter) throws(RPCError) -> JSON? {
         switch method {
         case "eth_chainId": return RPCFormat.quantity(chain.config.chainID)
+        case "eth_config": return ethConfig()
         case "net_version": return .string(String(chain.config.chainID))
         case "net_listening": return .bool(true)
         case "net_peerCount": return RPCFormat.quantity(0 as UInt64)
@@ -44,7 +45,7 @@ extension RPCServer {
         case "eth_accounts": return .array(chain.accounts.map(RPCFormat.address))
         case "eth_gasPrice": return RPCFormat.quantity(chain.nextBaseFee &+ RPCServer.defaultTip)
         case "eth_maxPriorityFeePerGas": return RPCFormat.quantity(RPCServer.defaultTip)
-        case "eth_blobBaseFee": return RPCFormat.quantity(UInt256.one)
+        case "eth_blobBaseFee": return RPCFormat.quantity(chain.nextBlobBaseFee)
         case "eth_getBalance":
             let address = try RPCParams.address(try p.required(0, "address"))
             let block = try stateBlock(try RPCParams.block(p.optional(1)))

@@ -64,7 +64,7 @@ enum RPCFormat {
                 : hash(tx.hash)
         }
         let size = h.encoded.count + block.transactions.reduce(0) { $0 + $1.encoded.count } + 8
-        return .object([
+        var members: [(String, JSON)] = [
             ("number", quantity(h.number)), ("hash", hash(block.hash)), ("parentHash", hash(h.parentHash)),
             ("nonce", .string("0x0000000000000000")), ("sha3Uncles", hash(BlockHeader.emptyOmmersHash)),
             ("logsBloom", data(h.logsBloom.bytes)), ("transactionsRoot", hash(h.transactionsRoot)),
@@ -76,7 +76,9 @@ enum RPCFormat {
             ("withdrawals", .array([])), ("withdrawalsRoot", hash(BlockHeader.emptyWithdrawalsRoot)),
             ("blobGasUsed", quantity(h.blobGasUsed)), ("excessBlobGas", quantity(h.excessBlobGas)),
             ("parentBeaconBlockRoot", hash(h.parentBeaconBlockRoot)),
-        ])
+        ]
+        if let requestsHash = h.requestsHash { members.append(("requestsHash", hash(requestsHash))) }
+        return .object(members)
     }
 
     static func log(_ log: PlacedLog) -> JSON {

@@ -1,0 +1,185 @@
+import CLEVM
+import CLPrimitives
+
+/// Block building: the transactions, the system calls around them and the header fields they produce.
+///
+/// The order is the execution specs' `apply_body`: (Prague) the EIP-2935 parent-hash call; the transactions,
+/// each within the block's gas, blob gas (EIP-4844/EIP-7691) and, under Osaka, size (EIP-7934) limits; then
+/// (Prague) the EIP-7685 requests: EIP-6110 deposits parsed from the deposit contract's logs, and the
+/// EIP-7002 and EIP-7251 system calls that dequeue withdrawal and consolidation requests. The dev chain has
+/// no beacon chain: no EIP-4788 beacon-roots contract (its call is a no-op, as the specs' unchecked call is
+/// on a missing contract), a zero parent beacon block root and no withdrawals.
+extension DevChain {
+    /// Bytes reserved for the header, the withdrawals and the list prefixes when a block's size is
+    /// checked against EIP-7934's limit (a dev-chain header encodes to about 600 bytes).
+    static let blockOverheadAllowance = 2048
+
+    /// Why one attempt to build a block stopped.
+    private enum BuildStop: Error {
+        /// The transaction at this index emitted a malformed deposit event: the block may not hold it.
+        case badDeposit(index: Int, DepositLogError)
+        /// The block cannot be built at all.
+        case chain(ChainError)
+    }
+
+    /// Mines one block holding `transactions` (each already validated statelessly). A transaction the
+    /// EVM refuses is left out; when `strict` is set the block is not mined at all and the error thrown.
+    /// Under Osaka a transaction that would take the block's RLP past EIP-7934's limit is left out the
+    /// same way (the transactions' encodings are counted, plus `blockOverheadAllowance` for the header
+    /// and list prefixes), and so is one whose blobs would pass the block's blob gas limit. A successful
+    /// transaction that emits a malformed `DepositEvent` from the deposit contract would make the block
+    /// invalid (EIP-6110): the block is built again without it. When an EIP-7002/EIP-7251 system call
+    /// fails (its contract's code removed or replaced by anvil_setCode), the block would be invalid:
+    /// nothing is mined and the error is thrown. The block and its state are committed to the database in
+    /// one transaction.
+    @discardableResult
+    func mine(_ transactions: [(Transaction, Address)], strict: Bool) throws(ChainError) -> Block {
+        var candidates = transactions
+        while true {
+            do {
+                return try build(candidates, strict: strict)
+            } catch {
+                switch error {
+                case .badDeposit(let index, let why):
+                    let tx = candidates[index].0
+                    if strict { throw .rejected("transaction \(tx.hash.hex) emits an invalid deposit event: \(why)") }
+                    candidates.remove(at: index)
+                case .chain(let failure):
+                    throw failure
+                }
+            }
+        }
+    }
+
+    /// One attempt at the block of `mine`.
+    private func build(_ transactions: [(Transaction, Address)], strict: Bool) throws(BuildStop) -> Block {
+        let rules = config.rules
+        let timestamp = timestampForNextBlock()
+        let environment = nextBlockEnvironment(timestamp: timestamp)
+        let evmState = CLEVM.WorldState(backend: ChainStateBackend(chain: self))
+        let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: .zero, gasPrice: .zero), rules: rules)
+        var included: [Transaction] = [], senders: [Address] = [], receipts: [Receipt] = []
+        var gasUsed: UInt64 = 0, blobGasUsed: UInt64 = 0
+        var blockBytes = DevChain.blockOverheadAllowance
+        var deposits: [UInt8] = []
+        // EIP-2935: the parent's hash goes into the history contract before any transaction.
+        evm.storeParentHash(head.hash)
+        for (index, (tx, sender)) in transactions.enumerated() {
+            if let limit = rules.maxBlockSize {
+                let size = tx.encoded.count + 8
+                if blockBytes + size > limit {
+                    if strict { throw .chain(.rejected("block rlp size exceeds the limit of \(limit) bytes (EIP-7934)")) }
+                    continue
+                }
+                blockBytes += size
+            }
+            let blobGas = tx.type == .blob ? BlobParameters.gasPerBlob * UInt64(tx.blobVersionedHashes.count) : 0
+            if blobGasUsed + blobGas > rules.blobs.maxBlobGas {
+                if strict { throw .chain(.rejected("blob gas limit exceeded: block has \(blobGasUsed), transaction \(blobGas), limit \(rules.blobs.maxBlobGas)")) }
+                continue
+            }
+            let result: TransactionResult
+            do {
+                result = try evm.executeTransaction(DevChain.evmTransaction(tx, sender: sender),
+                                                    blockGasAvailable: environment.gasLimit - gasUsed)
+            } catch {
+                if strict {
+                    throw .chain(.rejected(DevChain.message(for: error, sender: sender, tx: tx,
+                                                            balance: state.account(sender)?.balance ?? .zero,
+                                                            baseFee: environment.baseFee)))
+                }
+                continue
+            }
+            if rules.executionRequests {
+                // EIP-6110: the deposit contract's events become deposit requests (a failed transaction
+                // has no logs).
+                do {
+                    deposits += try DepositRequests.parse(result.logs, contract: config.depositContract)
+                } catch {
+                    throw .badDeposit(index: index, error)
+                }
+            }
+            gasUsed += result.gasUsed
+            blobGasUsed += result.blobGasUsed
+            included.append(tx)
+            senders.append(sender)
+            receipts.append(Receipt(type: tx.type, succeeded: result.status == .success, cumulativeGasUsed: gasUsed,
+                                    gasUsed: result.gasUsed,
+                                    logs: result.logs.map { Log(address: $0.address, topics: $0.topics, data: $0.data) },
+                                    contractAddress: result.createdAddress, effectiveGasPrice: result.effectiveGasPrice))
+        }
+        var requestsHash: Bytes32?
+        if rules.executionRequests {
+            // EIP-7002 and EIP-7251: dequeue the withdrawal and consolidation requests; EIP-7685: commit all three.
+            do {
+                let outputs = try evm.dequeueRequests()
+                let lists = ExecutionRequests.lists(deposits: deposits, withdrawals: outputs.withdrawals,
+                                                    consolidations: outputs.consolidations)
+                requestsHash = ExecutionRequests.hash(lists)
+            } catch {
+                throw .chain(.rejected("the block would be invalid: \(error)"))
+            }
+        }
+        do {
+            return try commit(diff: stateDiff(of: evmState), transactions: included, senders: senders, receipts: receipts,
+                              environment: environment, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
+                              requestsHash: requestsHash)
+        } catch {
+            throw .chain(error)
+        }
+    }
+
+    /// The block's changes, read out of the EVM's cache.
+    func stateDiff(of evmState: CLEVM.WorldState) -> StateDiff {
+        var diff = StateDiff()
+        for address in evmState.changedAccounts {
+            guard let account = evmState.accounts[address] else { continue }
+            if !account.exists {
+                if state.account(address) != nil { diff.accounts[address] = .some(nil) }
+                continue
+            }
+            diff.accounts[address] = AccountRecord(nonce: account.nonce, balance: account.balance, codeHash: account.codeHash)
+            if !account.code.isEmpty && state.code(hash: account.codeHash) == nil { diff.code[account.codeHash] = account.code }
+            if account.storageCleared && state.storage[address] != nil { diff.clearedStorage.insert(address) }
+            for (key, value) in account.storage { diff.storage[address, default: [:]][key.bytes32] = value.bytes32 }
+        }
+        return diff
+    }
+
+    /// Applies `diff`, builds the header and writes everything in one database transaction; on failure
+    /// the in-memory state is rolled back and nothing is written.
+    func commit(diff: StateDiff, transactions: [Transaction], senders: [Address], receipts: [Receipt],
+                environment: BlockEnvironment, gasUsed: UInt64, blobGasUsed: UInt64 = 0,
+                requestsHash: Bytes32? = nil) throws(ChainError) -> Block {
+        let undo = state.apply(diff)
+        var bloom = Bloom()
+        for receipt in receipts { bloom.formUnion(receipt.bloom) }
+        let header = BlockHeader(parentHash: head.hash, coinbase: environment.coinbase, stateRoot: state.stateRoot(),
+                                 transactionsRoot: MerklePatriciaTrie.orderedRootHash(transactions.map(\.encoded)),
+                                 receiptsRoot: MerklePatriciaTrie.orderedRootHash(receipts.map(\.encoded)),
+                                 logsBloom: bloom, number: environment.number, gasLimit: environment.gasLimit,
+                                 gasUsed: gasUsed, timestamp: environment.timestamp, extraData: [],
+                                 mixHash: environment.prevRandao, baseFeePerGas: environment.baseFee,
+                                 blobGasUsed: blobGasUsed, excessBlobGas: environment.excessBlobGas,
+                                 requestsHash: requestsHash)
+        let block = Block(header: header, transactions: transactions, senders: senders, receipts: receipts)
+        do {
+            try store.db.transaction {
+                let first = try store.nextUndoSequence()
+                try store.writeStateChanges(undo, state: state, block: header.number, newCode: diff.code)
+                try store.writeBlock(block, firstUndo: first)
+                try store.setMeta("stateRoot", header.stateRoot.bytes)
+            }
+        } catch {
+            state.undo(undo)
+            _ = state.stateRoot()
+            throw .storage(String(describing: error))
+        }
+        head = block
+        nextTimestamp = nil
+        recentHashes[header.number] = block.hash
+        if header.number >= 257 { recentHashes[header.number - 257] = nil }
+        notifyBlock(block)
+        return block
+    }
+}
