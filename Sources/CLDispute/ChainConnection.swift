@@ -18,9 +18,9 @@ public final class ChainConnection: @unchecked Sendable {
     private var perFunction: [String: (gas: UInt64, count: Int)] = [:]
     private var label: String?
 
-    /// A connection to `url` signing with `key`.
-    public init(url: URL, key: PrivateKey) {
-        sender = TransactionSender(client: RPCClient(url: url), signer: .key(key))
+    /// A connection to `url` signing with `key`, pricing transactions by `fees`.
+    public init(url: URL, key: PrivateKey, fees: FeePolicy = FeePolicy()) {
+        sender = TransactionSender(client: RPCClient(url: url), signer: .key(key), fees: fees)
         address = sender.signer.address
     }
 
