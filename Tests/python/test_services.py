@@ -1,0 +1,279 @@
+"""The long-running services of issue 18 as separate processes against a `chainlearn node`: the content-addressed
+store over HTTP (`chainlearn store serve`), and validators and submitters (`chainlearn validator run`, `chainlearn
+submitter run`) that find tasks on the chain, fetch their data from the store by hash and play every game; one
+honest validator is killed with SIGKILL mid-game and restarted, and the cheater is still defeated; malformed tasks
+and a hostile (lying) validator leave every service running; the metrics are scraped and checked against the
+chain's events and receipts."""
+import json
+import re
+import signal
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+from web3 import Web3
+
+from conftest import BINARY, ROOT, Node, free_port
+
+MODEL = ["--model", "Fixtures/ml/digits-mlp.clml", "--input", "Fixtures/ml/digits-sample.clt"]
+
+
+def cli(*args: str) -> str:
+    return subprocess.run([str(BINARY), *args], cwd=ROOT, check=True, capture_output=True, text=True, timeout=120).stdout
+
+
+def abi(name):
+    return json.loads((ROOT / f"Contracts/artifacts/{name}.json").read_text())[f"Contracts/{name}.vy"]["abi"]
+
+
+def http_get(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except urllib.error.URLError:
+        return 0, b""
+
+
+class Process:
+    """A `chainlearn` service, its output kept in a file (so a long run never blocks on a full pipe)."""
+
+    def __init__(self, tmp_path, name, *args):
+        self.name = name
+        self.args = [str(BINARY), *args]
+        self.log_path = tmp_path / f"{name}.log"
+        self.runs = 0
+        self.start()
+
+    def start(self):
+        self.runs += 1
+        self.log = open(self.log_path, "a")
+        self.process = subprocess.Popen(self.args, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
+
+    def alive(self):
+        return self.process.poll() is None
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+        self.log.close()
+
+    def stop(self):
+        if self.alive():
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.log.close()
+
+    def output(self):
+        return self.log_path.read_text()
+
+
+def wait_for(what, predicate, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def scrape(port):
+    status, body = http_get(f"http://127.0.0.1:{port}/metrics")
+    assert status == 200
+    values = {}
+    for line in body.decode().splitlines():
+        match = re.match(r'^chainlearn_(\w+)\{role="\w+"\} ([0-9.e+]+)$', line)
+        if match:
+            values[match.group(1)] = float(match.group(2))
+    return values
+
+
+def test_store_serves_by_hash_404s_missing_keys_and_clients_refuse_tampered_data(tmp_path):
+    store_dir = tmp_path / "store"
+    payload = tmp_path / "payload.bin"
+    payload.write_bytes(bytes(range(256)) * 40)
+    key = cli("store", "add", str(payload), "--dir", str(store_dir)).strip()
+    assert key == "0x" + bytes(Web3.keccak(payload.read_bytes())).hex()
+    port = free_port()
+    server = subprocess.Popen([str(BINARY), "store", "serve", "--dir", str(store_dir), "--addr", f"127.0.0.1:{port}"],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert f"127.0.0.1:{port}" in server.stdout.readline()
+        url = f"http://127.0.0.1:{port}"
+        assert http_get(f"{url}/{key}") == (200, payload.read_bytes())
+        assert http_get(f"{url}/{key[2:]}")[0] == 200
+        missing = "0x" + "ab" * 32
+        assert http_get(f"{url}/{missing}")[0] == 404
+        assert http_get(f"{url}/not-a-key")[0] == 400
+        fetched = tmp_path / "fetched.bin"
+        cli("store", "get", key, "--store", url, "-o", str(fetched))
+        assert fetched.read_bytes() == payload.read_bytes()
+
+        # Tamper with the entry on disk: the server serves it as it is, every client refuses it.
+        (store_dir / key[2:]).write_bytes(b"tampered")
+        assert http_get(f"{url}/{key}") == (200, b"tampered")
+        refused = subprocess.run([str(BINARY), "store", "get", key, "--store", url], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert refused.returncode != 0
+        assert "refused" in refused.stderr and key in refused.stderr
+        # A second, honest store behind the lying one still answers.
+        honest_dir = tmp_path / "honest"
+        assert cli("store", "add", str(payload), "--dir", str(honest_dir)).strip() == key
+        cli("store", "get", key, "--store", url, "--store", str(honest_dir), "-o", str(fetched))
+        assert fetched.read_bytes() == payload.read_bytes()
+        missing_get = subprocess.run([str(BINARY), "store", "get", missing, "--store", url], cwd=ROOT, capture_output=True, text=True,
+                                     timeout=60)
+        assert missing_get.returncode != 0 and "not found" in missing_get.stderr
+        assert server.poll() is None
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def publish_garbage_request(store_dir):
+    """A published 'request' that is not one: a depth-0 index over one chunk of junk; returns its key."""
+    chunk = b"this is not a CLMI request"
+    index = bytes([0, 0, 0, 0]) + len(chunk).to_bytes(4, "little") + bytes(Web3.keccak(chunk))
+    for blob in (chunk, index):
+        path = store_dir / f"junk-{len(blob)}"
+        path.write_bytes(blob)
+        cli("store", "add", str(path), "--dir", str(store_dir))
+        path.unlink()
+    return bytes(Web3.keccak(index))
+
+
+def gas_and_count_of(w3, account):
+    gas, count = 0, 0
+    for number in range(w3.eth.block_number + 1):
+        for tx in w3.eth.get_block(number, full_transactions=True).transactions:
+            if tx["from"] == account:
+                gas += w3.eth.get_transaction_receipt(tx["hash"]).gasUsed
+                count += 1
+    return gas, count
+
+
+def test_services_defeat_a_cheater_across_a_sigkill_and_survive_malformed_tasks_and_a_lying_validator(tmp_path):
+    node = Node("--block-time", "1")
+    services = []
+    try:
+        rpc = ["--rpc-url", node.url]
+        deployed = cli("task", "deploy", *rpc, "--move-timeout", "30", "--min-commit-window", "1", "--min-reveal-window", "1",
+                       "--min-challenge-period", "20")
+        market_address = Web3.to_checksum_address(re.search(r"TaskMarket (0x[0-9a-f]{40})", deployed).group(1))
+        w3 = Web3(Web3.HTTPProvider(node.url))
+        market = w3.eth.contract(address=market_address, abi=abi("TaskMarket"))
+        game = w3.eth.contract(address=market.functions.game().call(), abi=abi("DisputeGame"))
+        requester, honest_submitter, honest_validator, liar, cheater = (w3.eth.accounts[i] for i in (1, 2, 3, 4, 5))
+
+        store_dir = tmp_path / "store"
+        published = cli("store", "publish-task", "--dir", str(store_dir), *MODEL)
+        program = re.search(r"program (0x[0-9a-f]{64})", published).group(1)
+        store_port = free_port()
+        store = Process(tmp_path, "store", "store", "serve", "--dir", str(store_dir), "--addr", f"127.0.0.1:{store_port}")
+        services.append(store)
+        stores = ["--store", f"http://127.0.0.1:{store_port}"]
+        ports = {name: free_port() for name in ("validator", "liar", "submitter", "cheater")}
+        common = [*rpc, "--market", market_address, *stores, "--poll-interval", "0.5", "--retry-interval", "3"]
+
+        def service(name, kind, account, *extra):
+            process = Process(tmp_path, name, kind, "run", *common, "--account", str(account),
+                              "--metrics-addr", f"127.0.0.1:{ports[name]}", *extra)
+            services.append(process)
+            return process
+
+        validator = service("validator", "validator", 3, "--log-format", "json")
+        service("liar", "validator", 4, "--strategy", "lying")
+        service("submitter", "submitter", 2)
+        service("cheater", "submitter", 5, "--strategy", "wrong-output")
+        for name, port in ports.items():
+            wait_for(f"{name} metrics", lambda port=port: http_get(f"http://127.0.0.1:{port}/metrics")[0] == 200, 60)
+
+        # Task 1: the real one. Task 2: its input commitment names data no store has. Task 3: a request that is junk.
+        assert cli("task", "request", *rpc, "--account", "1", "--market", market_address, *MODEL, "--commit-window", "12",
+                   "--reveal-window", "8", "--challenge-period", "25").strip() == "task 1"
+        one = market.functions.tasks(1).call()
+        for input_hash in (bytes(Web3.keccak(b"never published")), publish_garbage_request(store_dir)):
+            tx = market.functions.request(one[3], one[1], input_hash, 1 << 32, 12, 8, 25).transact({"from": requester, "value": 10**17})
+            assert w3.eth.wait_for_transaction_receipt(tx).status == 1
+        assert market.functions.taskCount().call() == 3
+
+        def submission_of(account):
+            for sid in range(1, market.functions.tasks(1).call()[14] + 1):
+                if market.functions.submissions(sid).call()[1] == account:
+                    return sid
+            return None
+
+        # Wait for the honest validator's game against the cheater to be a few rounds in, then SIGKILL it.
+        def honest_game():
+            for gid in range(1, game.functions.gameCount().call() + 1):
+                g = game.functions.games(gid).call()
+                if g[2] == honest_validator and game.functions.rounds(gid).call() >= 3:
+                    return gid
+            return None
+        game_id = wait_for("the honest validator's game", honest_game, 240)
+        assert game.functions.games(game_id).call()[1] == cheater
+        validator.kill()
+        rounds_at_kill = game.functions.rounds(game_id).call()
+        time.sleep(3)
+        assert game.functions.games(game_id).call()[9] != 4  # still running without its challenger
+        validator.start()
+
+        wait_for("task 1 to be final", lambda: market.functions.tasks(1).call()[9], 360)
+        task = market.functions.tasks(1).call()
+        assert task[10] == submission_of(honest_submitter)  # the honest result is accepted
+        cheat = market.functions.submissions(submission_of(cheater)).call()
+        assert cheat[7] is True  # defeated
+        final_game = game.functions.games(game_id).call()
+        assert final_game[9] == 4 and final_game[11] == honest_validator
+        assert game.functions.rounds(game_id).call() > rounds_at_kill  # the restarted validator played on
+        assert market.functions.submissions(submission_of(honest_submitter)).call()[7] is False
+
+        # Every service is still running, and says why it could not check tasks 2 and 3.
+        time.sleep(4)
+        for process in services:
+            assert process.alive(), f"{process.name} exited:\n{process.output()[-3000:]}"
+        restarted = validator.output()
+        assert restarted.count('"message":"validator started"') == 2
+        lines = [json.loads(line) for line in restarted.splitlines() if line.startswith("{")]
+        assert any(line.get("task") == "2" and "missing data for the request index" in line["message"] for line in lines)
+        assert any(line.get("task") == "3" and "malformed request" in line["message"] for line in lines)
+        assert any(line.get("task") == "1" and "posts the one-step proof" in line["message"] for line in lines)
+
+        # The metrics against the chain.
+        settled = market.events.GameSettled().get_logs(from_block=0)
+        opened = market.events.ChallengeOpened().get_logs(from_block=0)
+        committed = market.events.ResultCommitted().get_logs(from_block=0)
+        requested = market.events.TaskRequested().get_logs(from_block=0)
+        assert len(requested) == 3
+
+        def games_lost(account):
+            lost = 0
+            for event in settled:
+                g = game.functions.games(event.args.gameId).call()
+                if account in (g[1], g[2]) and event.args.winner != account:
+                    lost += 1
+            return lost
+
+        for name, account in (("validator", honest_validator), ("liar", liar), ("submitter", honest_submitter), ("cheater", cheater)):
+            metrics = wait_for(f"{name} metrics to catch up", lambda name=name: (lambda m: m if m["tasks_followed"] <= 2 else None)(scrape(ports[name])), 30)
+            assert metrics["tasks_seen_total"] == len(requested), name
+            assert metrics["challenges_total"] == sum(1 for e in opened if e.args.challenger == account), name
+            assert metrics["commitments_total"] == sum(1 for e in committed if e.args.submitter == account), name
+            assert metrics["games_won_total"] == sum(1 for e in settled if e.args.winner == account), name
+            assert metrics["games_lost_total"] == games_lost(account), name
+            assert metrics["tasks_unavailable_total"] == 2, name  # tasks 2 and 3
+            assert metrics["tasks_checked_total"] == 1, name
+            assert metrics["stake_at_risk_wei"] == 0, name
+            if name != "validator":  # the restarted process counts its own transactions only
+                gas, count = gas_and_count_of(w3, account)
+                assert metrics["transactions_total"] == count, name
+                assert metrics["gas_used_total"] == gas, name
+        assert scrape(ports["liar"])["games_lost_total"] >= 1
+        assert scrape(ports["submitter"])["games_won_total"] >= 1
+        assert scrape(ports["validator"])["games_won_total"] >= 1
+    finally:
+        for process in services:
+            process.stop()
+        node.stop()
