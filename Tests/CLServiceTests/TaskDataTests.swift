@@ -23,9 +23,9 @@ func taskView(programHash: Bytes32, modelHash: Bytes32, inputHash: Bytes32) -> T
 @Suite("Task data from the stores")
 struct TaskDataTests {
     static func spec() throws -> TaskSpec {
-        let model = try ModelFormat.decode([UInt8](try Fixtures.data("Fixtures/ml/digits-mlp.clml")))
-        let input = try TensorCoding.decode([UInt8](try Fixtures.data("Fixtures/ml/digits-sample.clt")))
-        return TaskSpec.mlInference(name: "digits", guest: [UInt8](try Fixtures.data("Fixtures/ml/ml-guest.elf")), model: model, inputs: [input])
+        let model = try ModelFormat.decode([UInt8](try Fixtures.data("ml/digits-mlp.clml")))
+        let input = try TensorCoding.decode([UInt8](try Fixtures.data("ml/digits-sample.clt")))
+        return TaskSpec.mlInference(name: "digits", guest: [UInt8](try Fixtures.data("ml/ml-guest.elf")), model: model, inputs: [input])
     }
 
     @Test("a published one-phase task is rebuilt from its three hashes alone, identical to the requester's")
@@ -65,7 +65,7 @@ struct TaskDataTests {
     func wrongProgram() async throws {
         let store = try freshStore("program")
         let key = Keccak256.hash([1, 2, 3])
-        try store.put([UInt8](try Fixtures.data("Fixtures/ml/ml-guest.elf")), as: key)
+        try store.put([UInt8](try Fixtures.data("ml/ml-guest.elf")), as: key)
         let fetcher = TaskDataFetcher(stores: StoreClient(sources: [.directory(store)]))
         await #expect(throws: TaskDataError.self) { try await fetcher.program(key) }
     }
