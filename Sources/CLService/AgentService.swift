@@ -190,7 +190,8 @@ public final class AgentService: @unchecked Sendable {
         }
         let computation = try await holding(preparing) { () async throws -> TaskComputation in
             if isGraph {
-                return .twoPhase(try await fetcher.twoPhaseDispute(taskId: taskId, task: task, client: client, verifier: verifier))
+                let keys = try await fetcher.graphInputKeys(taskId: taskId, client: client)
+                return .twoPhase(try await fetcher.twoPhaseDispute(taskId: taskId, task: task, inputKeys: keys, verifier: verifier))
             }
             let spec = try await fetcher.onePhaseSpec(taskId: taskId, task: task)
             return .onePhase(try await Self.offPool { () throws(TaskDataError) -> Trace in

@@ -66,8 +66,9 @@ public struct TaskDataFetcher: Sendable {
         return TaskSpec.mlInference(name: "task \(taskId)", guest: program, model: model, inputs: inputs)
     }
 
-    /// The two-phase task `task` as a `GraphDispute` trusting `verifier` (the graph trace is computed here).
-    public func twoPhaseDispute(taskId: UInt64, task: TaskView, client: MarketClient, verifier: Address) async throws(TaskDataError) -> GraphDispute {
+    /// The two-phase task `task`, whose graph inputs have the blob keys `inputKeys` (its `GraphTaskRequested`
+    /// event's: `graphInputKeys`), as a `GraphDispute` trusting `verifier` (the graph trace is computed here).
+    public func twoPhaseDispute(taskId: UInt64, task: TaskView, inputKeys keys: [Bytes32], verifier: Address) async throws(TaskDataError) -> GraphDispute {
         let program = try await program(task.programHash)
         let pair = try await blobs.preimage(task.modelHash, what: "model commitment")
         guard pair.count == 64, let descriptorKey = Bytes32(bytes: pair[0..<32]) else {
@@ -75,7 +76,6 @@ public struct TaskDataFetcher: Sendable {
         }
         let descriptor = try await blobs.read(indexKey: descriptorKey, what: "model descriptor")
         let model = try await assemble(descriptor: descriptor, directory: [:])
-        let keys = try await graphInputKeys(taskId: taskId, client: client)
         var inputs: [Tensor] = []
         for (position, key) in keys.enumerated() {
             let bytes = try await blobs.read(indexKey: key, what: "graph input \(position)")
@@ -93,7 +93,7 @@ public struct TaskDataFetcher: Sendable {
     }
 
     /// The blob keys of a graph task's inputs, from its `GraphTaskRequested` event.
-    func graphInputKeys(taskId: UInt64, client: MarketClient) async throws(TaskDataError) -> [Bytes32] {
+    public func graphInputKeys(taskId: UInt64, client: MarketClient) async throws(TaskDataError) -> [Bytes32] {
         let logs: [ChainLog]
         do {
             let latest = try await client.connection.blockNumber()

@@ -107,3 +107,36 @@ struct TaskDataTests {
         }
     }
 }
+
+@Suite("Two-phase task data from the stores")
+struct TwoPhaseTaskDataTests {
+    @Test("a published graph task is rebuilt from M, T_0 and its input keys: the same model commitment, inputs and S_0")
+    func roundTrip() async throws {
+        let model = try ModelFormat.decode([UInt8](try Fixtures.data("ml/graph-state-model.clml")))
+        var reader = ByteReader([UInt8](try Fixtures.data("ml/graph-state-input.clt")))
+        var inputs: [Tensor] = []
+        while reader.remaining > 0 { inputs.append(try TensorCoding.decode(&reader)) }
+        let graph = try GraphTrace(model: model, inputs: inputs)
+        let elf = [UInt8](try Fixtures.data("ml/ml-guest.elf"))
+        let original = try GraphDispute(name: "graph", graph: graph, nodeProgram: elf, verifier: .zero)
+        let store = try freshStore("graph")
+        let published = try TaskPublisher.publish(original, into: store)
+        #expect(published.modelHash == graph.modelCommitment.commitment)
+        #expect(published.inputHash == original.initialValues)
+
+        let fetcher = TaskDataFetcher(stores: StoreClient(sources: [.directory(store)]))
+        let task = taskView(programHash: published.programHash, modelHash: published.modelHash, inputHash: published.inputHash)
+        let verifier = Address(truncating: Keccak256.hash([5]))
+        let rebuilt = try await fetcher.twoPhaseDispute(taskId: 9, task: task, inputKeys: graph.inputKeys, verifier: verifier)
+        #expect(rebuilt.graph.modelCommitment.commitment == graph.modelCommitment.commitment)
+        #expect(rebuilt.graph.initialRoot == graph.initialRoot)
+        #expect(rebuilt.graph.root(after: graph.steps.count) == graph.root(after: graph.steps.count))
+        #expect(rebuilt.nodeProgramHash == original.nodeProgramHash)
+        #expect(rebuilt.trustedVerifier == verifier)
+
+        // A wrong input key: the data is not there.
+        await #expect(throws: TaskDataError.self) {
+            try await fetcher.twoPhaseDispute(taskId: 9, task: task, inputKeys: [Keccak256.hash([1])], verifier: verifier)
+        }
+    }
+}

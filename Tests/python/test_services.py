@@ -277,3 +277,161 @@ def test_services_defeat_a_cheater_across_a_sigkill_and_survive_malformed_tasks_
         for process in services:
             process.stop()
         node.stop()
+
+
+class FlakyProxy:
+    """A TCP proxy in front of the node whose link can be cut (every connection closed, new ones refused) and restored:
+    an RPC outage as a service sees it."""
+
+    def __init__(self, upstream_port):
+        import socket
+        import threading
+        self.socket_module = socket
+        self.upstream_port = upstream_port
+        self.up = True
+        self.connections = []
+        self.lock = threading.Lock()
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.closed = False
+        threading.Thread(target=self.accept_loop, daemon=True).start()
+
+    def accept_loop(self):
+        import threading
+        while not self.closed:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            if not self.up:
+                client.close()
+                continue
+            try:
+                upstream = self.socket_module.create_connection(("127.0.0.1", self.upstream_port))
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.connections += [client, upstream]
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self.pump, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def pump(source, target):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                target.sendall(data)
+        except OSError:
+            pass
+        for s in (source, target):
+            try:
+                s.close()
+            except OSError:
+                pass
+
+    def cut(self):
+        self.up = False
+        with self.lock:
+            for s in self.connections:
+                try:
+                    s.shutdown(self.socket_module.SHUT_RDWR)
+                except OSError:
+                    pass
+            self.connections = []
+
+    def restore(self):
+        self.up = True
+
+    def close(self):
+        self.closed = True
+        self.cut()
+        self.listener.close()
+
+
+def test_a_validator_rides_out_an_rpc_outage_mid_game(tmp_path):
+    node = Node("--block-time", "1")
+    proxy = FlakyProxy(node.port)
+    services = []
+    try:
+        rpc = ["--rpc-url", node.url]
+        deployed = cli("task", "deploy", *rpc, "--move-timeout", "30", "--min-commit-window", "1", "--min-reveal-window", "1",
+                       "--min-challenge-period", "20")
+        market_address = Web3.to_checksum_address(re.search(r"TaskMarket (0x[0-9a-f]{40})", deployed).group(1))
+        w3 = Web3(Web3.HTTPProvider(node.url))
+        market = w3.eth.contract(address=market_address, abi=abi("TaskMarket"))
+        game = w3.eth.contract(address=market.functions.game().call(), abi=abi("DisputeGame"))
+        store_dir = tmp_path / "store"
+        cli("store", "publish-task", "--dir", str(store_dir), *MODEL)
+        metrics_port = free_port()
+        common = ["--market", market_address, "--store", str(store_dir), "--poll-interval", "0.5"]
+        validator = Process(tmp_path, "validator", "validator", "run", "--rpc-url", f"http://127.0.0.1:{proxy.port}", *common,
+                            "--account", "3", "--metrics-addr", f"127.0.0.1:{metrics_port}")
+        cheater = Process(tmp_path, "cheater", "submitter", "run", *rpc, *common, "--account", "5", "--strategy", "wrong-output")
+        services += [validator, cheater]
+        wait_for("validator metrics", lambda: http_get(f"http://127.0.0.1:{metrics_port}/metrics")[0] == 200, 60)
+        cli("task", "request", *rpc, "--account", "1", "--market", market_address, *MODEL, "--commit-window", "8",
+            "--reveal-window", "6", "--challenge-period", "20")
+        wait_for("a few rounds", lambda: game.functions.gameCount().call() == 1 and game.functions.rounds(1).call() >= 3, 180)
+        proxy.cut()
+        rounds = game.functions.rounds(1).call()
+        time.sleep(8)
+        assert validator.alive()
+        proxy.restore()
+        wait_for("task 1 to be final", lambda: market.functions.tasks(1).call()[9], 300)
+        assert market.functions.submissions(1).call()[7] is True  # the cheater's result defeated
+        assert game.functions.games(1).call()[11] == w3.eth.accounts[3]
+        assert game.functions.rounds(1).call() > rounds
+        metrics = scrape(metrics_port)
+        assert metrics["rpc_errors_total"] >= 1
+        assert metrics["games_won_total"] == 1 and metrics["games_lost_total"] == 0
+        assert validator.alive() and cheater.alive()
+    finally:
+        for process in services:
+            process.stop()
+        proxy.close()
+        node.stop()
+
+
+def test_services_play_a_two_phase_task_to_a_defeat_of_the_wrong_node(tmp_path):
+    """`store publish-task --phases 2` and the services on the Fashion CNN: the cheater's 4th graph node is wrong; the
+    validator rebuilds the graph from M, T_0 and the task's input keys, narrows phase 1 to node 4, and the phase-2 game
+    defeats it."""
+    node = Node("--block-time", "1")
+    services = []
+    try:
+        rpc = ["--rpc-url", node.url]
+        deployed = cli("task", "deploy", *rpc, "--move-timeout", "30", "--min-commit-window", "1", "--min-reveal-window", "1",
+                       "--min-challenge-period", "1")
+        market_address = Web3.to_checksum_address(re.search(r"TaskMarket (0x[0-9a-f]{40})", deployed).group(1))
+        verifier = re.search(r"ZKStubPhaseTransitionVerifier (0x[0-9a-f]{40})", deployed).group(1)
+        files = ["--model", "Fixtures/ml/fashion-cnn.clml", "--input", "Fixtures/ml/fashion-sample.clt", "--phases", "2"]
+        store_dir = tmp_path / "store"
+        published = cli("store", "publish-task", "--dir", str(store_dir), *files)
+        w3 = Web3(Web3.HTTPProvider(node.url))
+        market = w3.eth.contract(address=market_address, abi=abi("TaskMarket"))
+        game = w3.eth.contract(address=market.functions.game().call(), abi=abi("DisputeGame"))
+        common = [*rpc, "--market", market_address, "--store", str(store_dir), "--poll-interval", "0.5", "--verifier", verifier]
+        validator = Process(tmp_path, "validator", "validator", "run", *common, "--account", "3")
+        cheater = Process(tmp_path, "cheater", "submitter", "run", *common, "--account", "5", "--strategy", "wrong-node:4")
+        services += [validator, cheater]
+        assert cli("task", "request", *rpc, "--account", "1", "--market", market_address, *files, "--verifier", verifier,
+                   "--commit-window", "10", "--reveal-window", "6", "--challenge-period", "15").strip() == "task 1"
+        task = market.functions.tasks(1).call()
+        assert "model 0x" + bytes(task[1]).hex() in published and "input 0x" + bytes(task[2]).hex() in published
+        wait_for("task 1 to be final", lambda: market.functions.tasks(1).call()[9], 420)
+        assert market.functions.tasks(1).call()[10] == 0  # no accepted submission
+        assert market.functions.submissions(1).call()[7] is True  # defeated
+        assert game.functions.positionsOf(1).call() == [4]
+        assert game.functions.games(1).call()[12] == 1  # ended in phase 2
+        assert "phase-2 claim" in cheater.output() + validator.output()
+        assert validator.alive() and cheater.alive()
+    finally:
+        for process in services:
+            process.stop()
+        node.stop()
