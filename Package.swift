@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "CLStore", targets: ["CLStore"]),
         .library(name: "CLTelemetry", targets: ["CLTelemetry"]),
         .library(name: "CLService", targets: ["CLService"]),
+        .library(name: "CLMonitor", targets: ["CLMonitor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -82,9 +83,13 @@ let package = Package(
                                                   .product(name: "Logging", package: "swift-log"),
                                                   .product(name: "TOMLKit", package: "TOMLKit")],
                 swiftSettings: strict),
+        // `chainlearn monitor`: a deployment's tasks and games on a live web page, and alerts in the metrics.
+        .target(name: "CLMonitor", dependencies: ["CLPrimitives", "CLABI", "CLHarness", "CLDispute", "CLService",
+                                                  .product(name: "Prometheus", package: "swift-prometheus")],
+                swiftSettings: strict),
         .executableTarget(name: "chainlearn",
                           dependencies: ["CLPrimitives", "CLCrypto", "CLABI", "CLEVM", "CLHarness", "CLFPVM", "CLML",
-                                         "CLDispute", "CLStateTest", "CLGGUF", "CLLLM", "CLStore", "CLTelemetry", "CLService",
+                                         "CLDispute", "CLStateTest", "CLGGUF", "CLLLM", "CLStore", "CLTelemetry", "CLService", "CLMonitor",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "ChainLearnBench",

@@ -26,6 +26,7 @@ struct ChainLearn: AsyncParsableCommand {
             StoreCommand.self,
             ValidatorCommand.self,
             SubmitterCommand.self,
+            MonitorCommand.self,
             DemoCommand.self,
             AttentionCommand.self,
             SimCommand.self,

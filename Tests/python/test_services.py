@@ -5,6 +5,7 @@ honest validator is killed with SIGKILL mid-game and restarted, and the cheater 
 and a hostile (lying) validator leave every service running; the metrics are scraped and checked against the
 chain's events and receipts."""
 import json
+import os
 import re
 import signal
 import subprocess
@@ -431,6 +432,101 @@ def test_services_play_a_two_phase_task_to_a_defeat_of_the_wrong_node(tmp_path):
         assert game.functions.games(1).call()[12] == 1  # ended in phase 2
         assert "phase-2 claim" in cheater.output() + validator.output()
         assert validator.alive() and cheater.alive()
+    finally:
+        for process in services:
+            process.stop()
+        node.stop()
+
+
+def chromium_dom(url):
+    """The page's DOM after its script ran, from headless Chromium (Debian's `chromium`)."""
+    out = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=4000", "--dump-dom", url],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    return out.stdout
+
+
+def dom_moves(dom, game_id):
+    """The `li.move` rows of game `game_id` in a dumped DOM: their data-kind attributes in order."""
+    match = re.search(rf'<div class="game" id="game-{game_id}".*?</ol>', dom, re.S)
+    if not match:
+        return []
+    return re.findall(r'<li class="move" data-kind="(\w+)"', match.group(0))
+
+
+def chain_moves(game, game_id):
+    count = 0
+    for event in (game.events.GameOpened, game.events.MidpointProposed, game.events.MidpointAnswered, game.events.PhaseTransitioned,
+                  game.events.DataRequested, game.events.OneStepProven, game.events.GameTimedOut, game.events.GameResolved):
+        count += sum(1 for e in event().get_logs(from_block=0) if e.args.gameId == game_id)
+    return count
+
+
+def test_monitor_page_shows_a_live_game_move_by_move_and_alerts_on_an_undisputed_wrong_result(tmp_path):
+    import shutil
+    assert shutil.which("chromium"), "Debian's chromium is needed (Scripts/setup installs it)"
+    node = Node("--block-time", "1")
+    services = []
+    try:
+        rpc = ["--rpc-url", node.url]
+        deployed = cli("task", "deploy", *rpc, "--move-timeout", "30", "--min-commit-window", "1", "--min-reveal-window", "1",
+                       "--min-challenge-period", "1")
+        market_address = Web3.to_checksum_address(re.search(r"TaskMarket (0x[0-9a-f]{40})", deployed).group(1))
+        w3 = Web3(Web3.HTTPProvider(node.url))
+        market = w3.eth.contract(address=market_address, abi=abi("TaskMarket"))
+        game = w3.eth.contract(address=market.functions.game().call(), abi=abi("DisputeGame"))
+        store_dir = tmp_path / "store"
+        cli("store", "publish-task", "--dir", str(store_dir), *MODEL)
+        page_port = free_port()
+        monitor = Process(tmp_path, "monitor", "monitor", *rpc, "--market", market_address, "--store", str(store_dir),
+                          "--addr", f"127.0.0.1:{page_port}", "--alert-window", "3600", "--interval", "0.5")
+        services.append(monitor)
+        url = f"http://127.0.0.1:{page_port}"
+        wait_for("the monitor", lambda: http_get(f"{url}/api/state")[0] == 200, 60)
+        common = [*rpc, "--market", market_address, "--store", str(store_dir), "--poll-interval", "0.5"]
+        services.append(Process(tmp_path, "cheater", "submitter", "run", *common, "--account", "5", "--strategy", "wrong-output"))
+        cli("task", "request", *rpc, "--account", "1", "--market", market_address, *MODEL, "--commit-window", "8",
+            "--reveal-window", "6", "--challenge-period", "120")
+
+        def alerts():
+            status, body = http_get(f"{url}/metrics")
+            match = re.search(r"^chainlearn_monitor_unchallenged_disagreements (\S+)$", body.decode(), re.M)
+            return float(match.group(1)) if match else None
+        # Revealed, wrong, and nobody disputes it: the alert is up, on the page too.
+        wait_for("the alert", lambda: alerts() == 1, 120)
+        assert market.functions.submissions(1).call()[3] is True  # revealed
+        dom = chromium_dom(url)
+        assert 'class="alert" data-task="1" data-submission="1"' in dom
+        assert "monitor DISAGREES" in dom
+
+        # An honest validator takes it on: the alert clears and the page follows the game as it is mined.
+        services.append(Process(tmp_path, "validator", "validator", "run", *common, "--account", "3"))
+        wait_for("the game", lambda: game.functions.gameCount().call() == 1 and game.functions.rounds(1).call() >= 2, 120)
+        seen = []
+        for _ in range(2):
+            before = chain_moves(game, 1)
+            moves = dom_moves(chromium_dom(url), 1)
+            after = chain_moves(game, 1)
+            assert before - 2 <= len(moves) <= after, (before, len(moves), after)  # the page lags the chain by at most a refresh
+            assert moves[0] == "opened" and "proposed" in moves and "answered" in moves
+            seen.append(len(moves))
+            time.sleep(4)
+        assert seen[1] > seen[0]  # new moves appeared as they were mined
+        # A screenshot of the live page for the docs, when asked for (CHAINLEARN_MONITOR_SCREENSHOT=docs/monitor.png).
+        if os.environ.get("CHAINLEARN_MONITOR_SCREENSHOT"):
+            subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=4000", "--window-size=1280,1000",
+                            f"--screenshot={os.environ['CHAINLEARN_MONITOR_SCREENSHOT']}", url], capture_output=True, timeout=120, check=True)
+        assert alerts() == 0
+        wait_for("the game to end", lambda: game.functions.games(1).call()[9] == 4, 240)
+        time.sleep(2)
+        final = chromium_dom(url)
+        moves = dom_moves(final, 1)
+        assert len(moves) == chain_moves(game, 1)
+        assert moves[-2:] == ["proven", "resolved"]
+        game_box = final.split('id="game-1"')[1]
+        assert "(mismatch)" in game_box  # the one-step contract did not compute the cheater's state
+        assert re.search(r"challenger 0x[0-9a-f]{40} wins after \d+ rounds", game_box)
+        assert all(process.alive() for process in services)
     finally:
         for process in services:
             process.stop()
