@@ -66,10 +66,9 @@ public final class DeploymentMonitor: @unchecked Sendable {
         var games: [JSON] = []
         if taskCount > 0 {
             for taskId in 1...taskCount {
-                let (task, submissions, taskAlerts) = try await taskState(taskId, now: now)
+                let (task, taskAlerts) = try await taskState(taskId, now: now)
                 tasks.append(task)
                 alerts += taskAlerts
-                _ = submissions
             }
         }
         let gameCount = try await client.gameCount()
@@ -82,7 +81,8 @@ public final class DeploymentMonitor: @unchecked Sendable {
         lock.withLock { snapshot = state }
     }
 
-    private func taskState(_ taskId: UInt64, now: UInt64) async throws(DisputeError) -> (JSON, [JSON], [JSON]) {
+    /// The task's JSON and the alerts it raises now.
+    private func taskState(_ taskId: UInt64, now: UInt64) async throws(DisputeError) -> (JSON, [JSON]) {
         let task = try await client.task(taskId)
         var submissions: [JSON] = []
         var alerts: [JSON] = []
@@ -111,7 +111,7 @@ public final class DeploymentMonitor: @unchecked Sendable {
             ("challengeDeadline", .string("\(task.challengeDeadline)")), ("submissions", .array(submissions)),
         ]
         if let why = lock.withLock({ unavailable[taskId] }) { fields.append(("unchecked", .string(why))) }
-        return (.object(fields), submissions, alerts)
+        return (.object(fields), alerts)
     }
 
     /// The monitor's own final state hash of `taskId` for a claim of `steps` steps (nil without stores or data).

@@ -231,7 +231,11 @@ public final class AgentService: @unchecked Sendable {
     /// One poll of the task's agent (sending whatever is due) and the bookkeeping after it; true when the task
     /// is final and nothing was left to send.
     private func playRound(_ agent: any PollingAgent, taskId: UInt64) async throws(DisputeError) -> Bool {
-        let stake = role.name == "validator" ? stakes.challenger : stakes.submitter
+        let stake: UInt256
+        switch role {
+        case .validator: stake = stakes.challenger
+        case .submitter: stake = stakes.submitter
+        }
         let sent = try await holding(moves) { () async throws(DisputeError) -> Int in
             defer { countTransactions() }
             return try await agent.poll(taskId: taskId, stake: stake)
