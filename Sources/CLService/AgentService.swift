@@ -36,6 +36,7 @@ public final class AgentService: @unchecked Sendable {
     private var followed: Set<UInt64> = []
     private var stakeByTask: [UInt64: UInt256] = [:]
     private var gasCounted: UInt64 = 0
+    private var weiCounted = UInt256.zero
     private var transactionsCounted = 0
     private var stakes: (submitter: UInt256, challenger: UInt256) = (.zero, .zero)
 
@@ -280,14 +281,15 @@ public final class AgentService: @unchecked Sendable {
         metrics.stakeAtRisk.set(total)
     }
 
-    /// Adds the transactions and gas the connection recorded since the last count.
+    /// Adds the transactions, gas and wei the connection recorded since the last count.
     private func countTransactions() {
-        let (gas, count) = (client.connection.gasUsed, client.connection.transactionCount)
-        let (newGas, newCount): (UInt64, Int) = lock.withLock {
-            defer { (gasCounted, transactionsCounted) = (gas, count) }
-            return (gas &- gasCounted, count - transactionsCounted)
+        let (gas, wei, count) = (client.connection.gasUsed, client.connection.weiSpent, client.connection.transactionCount)
+        let (newGas, newWei, newCount): (UInt64, UInt256, Int) = lock.withLock {
+            defer { (gasCounted, weiCounted, transactionsCounted) = (gas, wei, count) }
+            return (gas &- gasCounted, wei &- weiCounted, count - transactionsCounted)
         }
         if newGas > 0 { metrics.gasUsed.increment(by: Int64(newGas)) }
+        if !newWei.isZero { metrics.gasSpentWei.increment(by: Self.double(newWei)) }
         if newCount > 0 { metrics.transactions.increment(by: Int64(newCount)) }
     }
 

@@ -32,6 +32,8 @@ public final class ServiceMetrics: Sendable {
     public let transactions: Counter
     /// Gas those transactions used.
     public let gasUsed: Counter
+    /// Wei paid for that gas.
+    public let gasSpentWei: Counter
     /// Failed JSON-RPC exchanges (unreachable node, bad answers, reverted sends).
     public let rpcErrors: Counter
     /// Errors while playing a task (logged with the task id; the task is retried on the next pass).
@@ -66,6 +68,7 @@ public final class ServiceMetrics: Sendable {
         gamesLost = counter("games_lost_total", "Games lost by this account")
         transactions = counter("transactions_total", "Transactions sent and mined")
         gasUsed = counter("gas_used_total", "Gas used by the transactions sent")
+        gasSpentWei = counter("gas_spent_wei_total", "Wei paid for the gas of the transactions sent")
         rpcErrors = counter("rpc_errors_total", "Failed JSON-RPC exchanges")
         taskErrors = counter("task_errors_total", "Errors while acting on a task")
         stakeAtRisk = registry.makeGauge(descriptor: named("stake_at_risk_wei", "Wei staked in open games or unfinished submissions"),

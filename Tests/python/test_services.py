@@ -146,13 +146,16 @@ def publish_garbage_request(store_dir):
 
 
 def gas_and_count_of(w3, account):
-    gas, count = 0, 0
+    """Gas used, wei paid for it and the number of transactions `account` sent, from every block's receipts."""
+    gas, wei, count = 0, 0, 0
     for number in range(w3.eth.block_number + 1):
         for tx in w3.eth.get_block(number, full_transactions=True).transactions:
             if tx["from"] == account:
-                gas += w3.eth.get_transaction_receipt(tx["hash"]).gasUsed
+                receipt = w3.eth.get_transaction_receipt(tx["hash"])
+                gas += receipt.gasUsed
+                wei += receipt.gasUsed * receipt.effectiveGasPrice
                 count += 1
-    return gas, count
+    return gas, wei, count
 
 
 def test_services_defeat_a_cheater_across_a_sigkill_and_survive_malformed_tasks_and_a_lying_validator(tmp_path):
@@ -215,6 +218,8 @@ def test_services_defeat_a_cheater_across_a_sigkill_and_survive_malformed_tasks_
             return None
         game_id = wait_for("the honest validator's game", honest_game, 240)
         assert game.functions.games(game_id).call()[1] == cheater
+        # Mid-game, the validator's challenger stake is at risk.
+        assert scrape(ports["validator"])["stake_at_risk_wei"] == market.functions.challengerStake().call()
         validator.kill()
         rounds_at_kill = game.functions.rounds(game_id).call()
         time.sleep(3)
@@ -268,9 +273,10 @@ def test_services_defeat_a_cheater_across_a_sigkill_and_survive_malformed_tasks_
             assert metrics["tasks_checked_total"] == 1, name
             assert metrics["stake_at_risk_wei"] == 0, name
             if name != "validator":  # the restarted process counts its own transactions only
-                gas, count = gas_and_count_of(w3, account)
+                gas, wei, count = gas_and_count_of(w3, account)
                 assert metrics["transactions_total"] == count, name
                 assert metrics["gas_used_total"] == gas, name
+                assert wei > 0 and abs(metrics["gas_spent_wei_total"] - wei) <= wei * 1e-12, name
         assert scrape(ports["liar"])["games_lost_total"] >= 1
         assert scrape(ports["submitter"])["games_won_total"] >= 1
         assert scrape(ports["validator"])["games_won_total"] >= 1
