@@ -30,6 +30,7 @@ public final class AgentService: @unchecked Sendable {
     private let fetcher: TaskDataFetcher
     private let logger: Logger
     private let verifier: Address
+    private let attention: AttentionClient?
     private let preparing: AsyncGate
     private let moves = AsyncGate(permits: 1)
     private let lock = NSLock()
@@ -42,13 +43,14 @@ public final class AgentService: @unchecked Sendable {
 
     /// A service for `role` acting through `client`, fetching from `stores`.
     public init(role: ServiceRole, configuration: ServiceConfiguration, client: MarketClient, stores: StoreClient,
-                metrics: ServiceMetrics, logger: Logger, verifier: Address) {
+                metrics: ServiceMetrics, logger: Logger, verifier: Address, attention: AttentionClient? = nil) {
         self.role = role
         self.configuration = configuration
         self.client = client
         self.metrics = metrics
         self.logger = logger
         self.verifier = verifier
+        self.attention = attention
         fetcher = TaskDataFetcher(stores: stores)
         preparing = AsyncGate(permits: configuration.concurrency)
     }
@@ -216,7 +218,13 @@ public final class AgentService: @unchecked Sendable {
         case .validator(let strategy):
             let agent = ChallengerAgent(name: "validator", client: client, answers: computation.answers, strategy: strategy)
             agent.narrate = narrate
-            return agent
+            guard let attention else { return agent }
+            // The attention hash binds the one-phase final state; a two-phase task is played without it.
+            guard case .onePhase(let trace) = computation else { return agent }
+            let responder = AttentionValidator(name: "validator", client: attention, strategy: strategy == .idle ? .lazySilent : .honest,
+                                               finalStateHash: trace.finalStateHash)
+            responder.narrate = narrate
+            return AttentionPairedAgent(main: agent, before: responder)
         case .submitter(let strategy, let graphStrategy):
             let claim: any ResultClaim
             switch computation {
@@ -225,7 +233,10 @@ public final class AgentService: @unchecked Sendable {
             }
             let agent = SubmitterAgent(name: "submitter", client: client, claim: claim)
             agent.narrate = narrate
-            return agent
+            guard let attention else { return agent }
+            let accuser = AttentionAccuser(name: "submitter", client: attention)
+            accuser.narrate = narrate
+            return AttentionPairedAgent(main: agent, after: accuser)
         }
     }
 

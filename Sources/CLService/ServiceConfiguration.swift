@@ -44,6 +44,9 @@ public struct ServiceConfiguration: Sendable {
     /// The phase-transition verifier two-phase tasks must name; nil: two-phase tasks are refused (the agents
     /// stake only on a verifier they trust).
     public var verifier: String?
+    /// The AttentionChallenge beside the market whose classes this account is bonded in (validator: answer when
+    /// selected; submitter: accuse the validators that did not); nil: none.
+    public var attention: String?
     /// Store URLs or directories, asked in order.
     public var stores: [String] = []
     /// Which tasks to take.
@@ -77,6 +80,7 @@ public struct ServiceConfiguration: Sendable {
         var account: UInt32?
         var market: String?
         var verifier: String?
+        var attention: String?
         var stores: [String]?
         var concurrency: Int?
         var pollInterval: Double?
@@ -87,7 +91,7 @@ public struct ServiceConfiguration: Sendable {
         var gas: GasKeys?
 
         enum CodingKeys: String, CodingKey {
-            case rpcURL = "rpc-url", privateKey = "private-key", account, market, verifier, stores, concurrency
+            case rpcURL = "rpc-url", privateKey = "private-key", account, market, verifier, attention, stores, concurrency
             case pollInterval = "poll-interval", retryInterval = "retry-interval", metricsAddr = "metrics-addr", strategy
             case tasks, gas
         }
@@ -128,6 +132,7 @@ public struct ServiceConfiguration: Sendable {
         if let value = keys.account { configuration.account = value }
         configuration.market = keys.market
         configuration.verifier = keys.verifier
+        configuration.attention = keys.attention
         if let value = keys.stores { configuration.stores = value }
         if let value = keys.concurrency {
             guard value >= 1 else { throw FileError(description: "concurrency must be at least 1") }

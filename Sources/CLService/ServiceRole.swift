@@ -65,3 +65,33 @@ protocol PollingAgent: AnyObject, Sendable {
 
 extension ChallengerAgent: PollingAgent {}
 extension SubmitterAgent: PollingAgent {}
+
+/// A task's agent polled together with this account's side of the attention challenge on the same task
+/// (docs/PROTOCOL.md, "Attention challenge"): a validator's `AttentionValidator` answers first (its window closes
+/// at the commit deadline), a submitter's `AttentionAccuser` after (it acts once the task is final).
+final class AttentionPairedAgent: PollingAgent, @unchecked Sendable {
+    private let main: any PollingAgent
+    private let before: (any AttentionPart)?
+    private let after: (any AttentionPart)?
+
+    init(main: any PollingAgent, before: (any AttentionPart)? = nil, after: (any AttentionPart)? = nil) {
+        self.main = main
+        self.before = before
+        self.after = after
+    }
+
+    func poll(taskId: UInt64, stake: UInt256) async throws(DisputeError) -> Int {
+        var sent = try await before?.poll(taskId: taskId) ?? 0
+        sent += try await main.poll(taskId: taskId, stake: stake)
+        sent += try await after?.poll(taskId: taskId) ?? 0
+        return sent
+    }
+}
+
+/// The attention agents' common poll.
+protocol AttentionPart: AnyObject, Sendable {
+    func poll(taskId: UInt64) async throws(DisputeError) -> Int
+}
+
+extension AttentionValidator: AttentionPart {}
+extension AttentionAccuser: AttentionPart {}

@@ -41,13 +41,15 @@ struct SubmitterRunCommand: AsyncParsableCommand {
 
 /// The services' flags; each one given overrides the same key of `--config`.
 struct ServiceOptions: ParsableArguments {
-    @Option(help: "A TOML configuration file (keys as the flags: rpc-url, private-key, account, market, verifier, stores, concurrency, poll-interval, retry-interval, metrics-addr, strategy, [tasks] programs/min-fee-wei/max-steps/from-task/two-phase, [gas] max-fee-gwei/priority-fee-gwei).")
+    @Option(help: "A TOML configuration file (keys as the flags: rpc-url, private-key, account, market, verifier, attention, stores, concurrency, poll-interval, retry-interval, metrics-addr, strategy, [tasks] programs/min-fee-wei/max-steps/from-task/two-phase, [gas] max-fee-gwei/priority-fee-gwei).")
     var config: String?
     @Option(help: "JSON-RPC endpoint.") var rpcUrl: String?
     @Option(help: "Sign with this private key (hex).") var privateKey: String?
     @Option(help: "Else sign with this account of the development mnemonic.") var account: UInt32?
     @Option(help: "The TaskMarket address.") var market: String?
     @Option(help: "The phase-transition verifier two-phase tasks must name (without it two-phase tasks are refused).") var verifier: String?
+    @Option(help: "The AttentionChallenge this account is bonded in (validator: answers when selected; submitter: accuses the silent).")
+    var attention: String?
     @Option(name: .customLong("store"), help: "A store URL or directory (repeatable; asked in order).") var stores: [String] = []
     @Option(name: .customLong("program"), help: "Take only tasks of this program hash (repeatable).") var programs: [String] = []
     @Option(help: "Take only tasks escrowing at least this fee (wei).") var minFeeWei: String?
@@ -76,6 +78,7 @@ struct ServiceOptions: ParsableArguments {
         if let account { result.account = account }
         if let market { result.market = market }
         if let verifier { result.verifier = verifier }
+        if let attention { result.attention = attention }
         if !stores.isEmpty { result.stores = stores }
         if !programs.isEmpty {
             result.filter.programs = try programs.map { text in
@@ -170,8 +173,13 @@ struct ServiceOptions: ParsableArguments {
             }
         }
         let client = MarketClient(connection: connection, contracts: contracts, deployment: deployment!)
+        var attention: AttentionClient?
+        if let text = configuration.attention {
+            guard let address = try? Address(hex: text) else { throw ValidationError("the attention contract must be an address") }
+            attention = AttentionClient(market: client, address: address)
+        }
         let service = AgentService(role: role, configuration: configuration, client: client, stores: stores, metrics: metrics,
-                                   logger: logger, verifier: trusted)
+                                   logger: logger, verifier: trusted, attention: attention)
         await service.run()
     }
 }

@@ -12,6 +12,7 @@ struct ServiceConfigurationTests {
             rpc-url = "http://10.0.0.1:8545"
             account = 4
             market = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+            attention = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"
             stores = ["http://127.0.0.1:8600", "/var/lib/chainlearn/store"]
             concurrency = 3
             poll-interval = 0.5
@@ -31,6 +32,7 @@ struct ServiceConfigurationTests {
             """)
         #expect(configuration.rpcURL == "http://10.0.0.1:8545")
         #expect(configuration.account == 4)
+        #expect(configuration.attention == "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0")
         #expect(configuration.stores == ["http://127.0.0.1:8600", "/var/lib/chainlearn/store"])
         #expect(configuration.concurrency == 3)
         #expect(configuration.pollInterval == 0.5)

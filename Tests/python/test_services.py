@@ -537,3 +537,49 @@ def test_monitor_page_shows_a_live_game_move_by_move_and_alerts_on_an_undisputed
         for process in services:
             process.stop()
         node.stop()
+
+
+def test_services_answer_the_attention_challenge_and_accuse_a_silent_validator(tmp_path):
+    """`--attention`: the validator service answers its selection with its own attention hash, and the submitter
+    service, whose result is final, accuses the bonded validator that stayed silent (issue 17's rules)."""
+    bond, fee = 10**16, 10**16
+    node = Node("--block-time", "1")
+    services = []
+    try:
+        w3 = Web3(Web3.HTTPProvider(node.url))
+        acc = w3.eth.accounts
+        deployed = cli("task", "deploy", "--rpc-url", node.url, "--move-timeout", "30", "--min-commit-window", "1",
+                       "--min-reveal-window", "1", "--min-challenge-period", "1")
+        market_address = re.search(r"TaskMarket (0x[0-9a-f]{40})", deployed).group(1)
+        common = ["--rpc-url", node.url, "--market", market_address]
+        out = cli("attention", "deploy", *common, "--bond", str(bond), "--selection", "1/1", "--window", "600")
+        attention_address = re.search(r"AttentionChallenge (0x[0-9a-f]{40})", out).group(1)
+        attention = w3.eth.contract(address=Web3.to_checksum_address(attention_address), abi=abi("AttentionChallenge"))
+        at = [*common, "--attention", attention_address]
+        class_id = cli("attention", "class", *at, "--response-time", "10", "--min-fee", str(fee), *MODEL).split()[-1]
+        for account in ("3", "6"):
+            assert cli("attention", "register", *at, "--account", account, "--class", class_id).strip() == "registered"
+        store_dir = tmp_path / "store"
+        cli("store", "publish-task", "--dir", str(store_dir), *MODEL)
+        svc = [*at, "--store", str(store_dir), "--poll-interval", "0.5"]
+        services.append(Process(tmp_path, "validator", "validator", "run", *svc, "--account", "3"))
+        services.append(Process(tmp_path, "submitter", "submitter", "run", *svc, "--account", "2"))
+        task_id = int(cli("task", "request", *common, "--account", "1", *MODEL, "--fee", str(fee), "--commit-window", "40",
+                          "--reveal-window", "8", "--challenge-period", "4").split()[-1])
+        cli("attention", "enroll", *at, "--task", str(task_id), "--class", class_id)
+        market = w3.eth.contract(address=Web3.to_checksum_address(market_address), abi=abi("TaskMarket"))
+        wait_for("task final", lambda: market.functions.tasks(task_id).call()[9], 240)
+        wait_for("the accusation", lambda: attention.events.ValidatorAccused().get_logs(from_block=0), 60)
+        final_state = [e.args.finalStateHash for e in market.events.ResultRevealed().get_logs(from_block=0)][0]
+        own = Web3.keccak(w3.codec.encode(["uint256", "bytes32", "address"], [task_id, final_state, acc[3]]))
+        assert attention.functions.responses(task_id, acc[3]).call() == own
+        assert [e.args.validator for e in attention.events.AttentionResponded().get_logs(from_block=0)] == [acc[3]]
+        time.sleep(3)
+        accused = attention.events.ValidatorAccused().get_logs(from_block=0)
+        assert [(e.args.validator, e.args.submitter) for e in accused] == [(acc[6], acc[2])]
+        assert attention.functions.bonds(class_id, acc[3]).call()[0] == bond  # the honest validator keeps its bond
+        assert all(process.alive() for process in services)
+    finally:
+        for process in services:
+            process.stop()
+        node.stop()
