@@ -23,11 +23,19 @@ let package = Package(
         .library(name: "CLDispute", targets: ["CLDispute"]),
         .library(name: "CLGGUF", targets: ["CLGGUF"]),
         .library(name: "CLLLM", targets: ["CLLLM"]),
+        .library(name: "CLStore", targets: ["CLStore"]),
+        .library(name: "CLTelemetry", targets: ["CLTelemetry"]),
+        .library(name: "CLService", targets: ["CLService"]),
+        .library(name: "CLMonitor", targets: ["CLMonitor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // The JSON-RPC HTTP server (CLHarness/HTTP): event loops, HTTP/1.1 codec.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // The validator and submitter services (CLTelemetry, CLService): structured logs, Prometheus metrics, TOML config.
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries, found with pkg-config (installed by Scripts/setup).
@@ -62,9 +70,26 @@ let package = Package(
         .target(name: "CLStateTest", dependencies: ["CLPrimitives", "CLCrypto", "CLEVM"], swiftSettings: strict),
         .target(name: "CLDispute", dependencies: ["CLPrimitives", "CLCrypto", "CLABI", "CLFPVM", "CLML", "CLHarness"],
                 swiftSettings: strict),
+        // Content-addressed store of programs, models and inputs (`chainlearn store`), served over CLHarness's HTTP server.
+        .target(name: "CLStore", dependencies: ["CLPrimitives", "CLHarness"], swiftSettings: strict),
+        // Structured logs (swift-log) and Prometheus metrics served over HTTP, for the long-running services.
+        .target(name: "CLTelemetry", dependencies: ["CLHarness",
+                                                    .product(name: "Logging", package: "swift-log"),
+                                                    .product(name: "Prometheus", package: "swift-prometheus")],
+                swiftSettings: strict),
+        // `chainlearn validator run` / `submitter run`: every task of a deployment, data fetched by hash, the CLDispute agents.
+        .target(name: "CLService", dependencies: ["CLPrimitives", "CLCrypto", "CLML", "CLFPVM", "CLHarness", "CLDispute",
+                                                  "CLStore", "CLTelemetry",
+                                                  .product(name: "Logging", package: "swift-log"),
+                                                  .product(name: "TOMLKit", package: "TOMLKit")],
+                swiftSettings: strict),
+        // `chainlearn monitor`: a deployment's tasks and games on a live web page, and alerts in the metrics.
+        .target(name: "CLMonitor", dependencies: ["CLPrimitives", "CLABI", "CLHarness", "CLDispute", "CLService",
+                                                  .product(name: "Prometheus", package: "swift-prometheus")],
+                swiftSettings: strict),
         .executableTarget(name: "chainlearn",
                           dependencies: ["CLPrimitives", "CLCrypto", "CLABI", "CLEVM", "CLHarness", "CLFPVM", "CLML",
-                                         "CLDispute", "CLStateTest", "CLGGUF", "CLLLM",
+                                         "CLDispute", "CLStateTest", "CLGGUF", "CLLLM", "CLStore", "CLTelemetry", "CLService", "CLMonitor",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "ChainLearnBench",
@@ -85,6 +110,9 @@ let package = Package(
         .testTarget(name: "CLMLTests", dependencies: ["CLML", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLGGUFTests", dependencies: ["CLGGUF", "CLPrimitives", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLLLMTests", dependencies: ["CLLLM", "CLML", "CLGGUF", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "CLStoreTests", dependencies: ["CLStore", "CLPrimitives", "CLHarness"], swiftSettings: strict),
+        .testTarget(name: "CLServiceTests", dependencies: ["CLService", "CLStore", "CLTelemetry", "CLDispute", "CLML", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "CLDisputeTests", dependencies: ["CLDispute", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "CLContractTests",
                     dependencies: ["CLFPVM", "CLEVM", "CLHarness", "CLABI", "CLDispute", "TestSupport"],

@@ -14,13 +14,14 @@ public final class ChainConnection: @unchecked Sendable {
     public let sender: TransactionSender
     private let lock = NSLock()
     private var gas: UInt64 = 0
+    private var wei = UInt256.zero
     private var transactions = 0
     private var perFunction: [String: (gas: UInt64, count: Int)] = [:]
     private var label: String?
 
-    /// A connection to `url` signing with `key`.
-    public init(url: URL, key: PrivateKey) {
-        sender = TransactionSender(client: RPCClient(url: url), signer: .key(key))
+    /// A connection to `url` signing with `key`, pricing transactions by `fees`.
+    public init(url: URL, key: PrivateKey, fees: FeePolicy = FeePolicy()) {
+        sender = TransactionSender(client: RPCClient(url: url), signer: .key(key), fees: fees)
         address = sender.signer.address
     }
 
@@ -36,6 +37,10 @@ public final class ChainConnection: @unchecked Sendable {
 
     /// Total gas of the transactions this connection sent and saw mined.
     public var gasUsed: UInt64 { lock.withLock { gas } }
+
+    /// Wei paid for the gas of the transactions this connection sent and saw mined (gas used × the receipt's
+    /// effective gas price; receipts without one count as free).
+    public var weiSpent: UInt256 { lock.withLock { wei } }
 
     /// Gas and count of the mined transactions per called function (`deploy` for creations), by name.
     public var gasByFunction: [(function: String, gas: UInt64, count: Int)] {
@@ -85,7 +90,8 @@ public final class ChainConnection: @unchecked Sendable {
         } catch {
             throw Self.mapped(error, function: name)
         }
-        record(gas: receipt.gasUsed, function: name)
+        let price = receipt.json["effectiveGasPrice"]?.stringValue.flatMap { UInt256(hex: $0) } ?? .zero
+        record(gas: receipt.gasUsed, price: price, function: name)
         guard receipt.succeeded else { throw .reverted(function: name, reason: "status 0 in block \(receipt.blockNumber)") }
         return receipt
     }
@@ -150,9 +156,10 @@ public final class ChainConnection: @unchecked Sendable {
         }
     }
 
-    private func record(gas used: UInt64, function: String) {
+    private func record(gas used: UInt64, price: UInt256, function: String) {
         lock.withLock {
             gas += used
+            wei = wei &+ price &* UInt256(used)
             transactions += 1
             let previous = perFunction[function] ?? (0, 0)
             perFunction[function] = (previous.gas + used, previous.count + 1)

@@ -49,17 +49,47 @@ public struct ClientReceipt: Sendable {
     }
 }
 
+/// How a locally signed EIP-1559 transaction is priced: by default a tip of what the node suggests and a fee
+/// cap of twice the latest base fee plus the tip; a policy may fix the tip and cap the fee (a transaction then
+/// waits in the pool while the base fee is above the cap, rather than paying more).
+public struct FeePolicy: Sendable, Equatable {
+    /// The most wei per gas paid in all; nil: no cap.
+    public var maxFeePerGas: UInt256?
+    /// The tip in wei per gas; nil: the node's suggestion (`eth_maxPriorityFeePerGas`).
+    public var priorityFeePerGas: UInt256?
+
+    /// A policy; the defaults follow the node.
+    public init(maxFeePerGas: UInt256? = nil, priorityFeePerGas: UInt256? = nil) {
+        self.maxFeePerGas = maxFeePerGas
+        self.priorityFeePerGas = priorityFeePerGas
+    }
+
+    /// The tip and fee cap for a transaction when the latest base fee is `baseFee`.
+    public func price(baseFee: UInt256, suggestedTip: UInt256) -> (tip: UInt256, maxFee: UInt256) {
+        var tip = priorityFeePerGas ?? suggestedTip
+        var maxFee = baseFee.multipliedFullWidth(by: 2).low &+ tip
+        if let cap = maxFeePerGas {
+            maxFee = min(maxFee, cap)
+            tip = min(tip, maxFee)
+        }
+        return (tip, maxFee)
+    }
+}
+
 /// Builds, signs, sends and waits for transactions through any JSON-RPC endpoint.
 public struct TransactionSender: Sendable {
     /// The endpoint.
     public let client: RPCClient
     /// Who sends.
     public let signer: Signer
+    /// How locally signed transactions are priced.
+    public let fees: FeePolicy
 
-    /// A sender through `client` as `signer`.
-    public init(client: RPCClient, signer: Signer) {
+    /// A sender through `client` as `signer`, pricing transactions by `fees`.
+    public init(client: RPCClient, signer: Signer, fees: FeePolicy = FeePolicy()) {
         self.client = client
         self.signer = signer
+        self.fees = fees
     }
 
     /// The request object for eth_call / eth_estimateGas / eth_sendTransaction.
@@ -89,11 +119,12 @@ public struct TransactionSender: Sendable {
             let nonce = try RPCClient.word(try await client.call("eth_getTransactionCount", [.string(signer.address.hex), .string("pending")])).uint64 ?? 0
             let gasLimit: UInt64
             if let gas { gasLimit = gas } else { gasLimit = try await estimateGas(to: to, data: data, value: value) }
-            let tip = (try? RPCClient.word(try await client.call("eth_maxPriorityFeePerGas"))) ?? UInt256(1_000_000_000 as UInt64)
+            let suggested = (try? RPCClient.word(try await client.call("eth_maxPriorityFeePerGas"))) ?? UInt256(1_000_000_000 as UInt64)
             let latest = try await client.call("eth_getBlockByNumber", [.string("latest"), .bool(false)])
             let baseFee = latest["baseFeePerGas"].flatMap { try? RPCClient.word($0) } ?? .zero
+            let (tip, maxFee) = fees.price(baseFee: baseFee, suggestedTip: suggested)
             var tx = Transaction(type: .dynamicFee, chainID: chainID, nonce: nonce, maxPriorityFeePerGas: tip,
-                                 maxFeePerGas: baseFee.multipliedFullWidth(by: 2).low &+ tip, gasLimit: gasLimit,
+                                 maxFeePerGas: maxFee, gasLimit: gasLimit,
                                  to: to, value: value, data: data)
             do { try tx.sign(with: key) } catch { throw .badResponse("signing failed: \(error)") }
             result = try await client.call("eth_sendRawTransaction", [.string(Hex.encode(tx.encoded, prefix: true))])
