@@ -29,7 +29,12 @@ public final class GraphDispute: GameAnswers, @unchecked Sendable {
         self.graph = graph
         self.nodeProgram = nodeProgram
         trustedVerifier = verifier
-        nodeProgramHash = try TaskSpec(name: name, program: nodeProgram, input: [UInt8](repeating: 0, count: 32)).programHash()
+        nodeProgramHash = try Self.nodeProgramHash(of: nodeProgram)
+    }
+
+    /// The program hash a two-phase task names: the node-mode program's base state (its input field empty).
+    public static func nodeProgramHash(of nodeProgram: [UInt8]) throws(DisputeError) -> Bytes32 {
+        try TaskSpec(name: "node program", program: nodeProgram, input: [UInt8](repeating: 0, count: 32)).programHash()
     }
 
     /// Two phases.

@@ -219,10 +219,15 @@ public final class AgentService: @unchecked Sendable {
             let agent = ChallengerAgent(name: "validator", client: client, answers: computation.answers, strategy: strategy)
             agent.narrate = narrate
             guard let attention else { return agent }
-            // The attention hash binds the one-phase final state; a two-phase task is played without it.
-            guard case .onePhase(let trace) = computation else { return agent }
+            // The attention hash binds the result's final state: the FPVM's (one phase) or the graph state after
+            // the last node (two phases), the value a submission reveals in either case.
+            let finalStateHash: Bytes32
+            switch computation {
+            case .onePhase(let trace): finalStateHash = trace.finalStateHash
+            case .twoPhase(let dispute): finalStateHash = try dispute.stateHash(path: [], at: dispute.nodeCount)
+            }
             let responder = AttentionValidator(name: "validator", client: attention, strategy: strategy == .idle ? .lazySilent : .honest,
-                                               finalStateHash: trace.finalStateHash)
+                                               finalStateHash: finalStateHash)
             responder.narrate = narrate
             return AttentionPairedAgent(main: agent, before: responder)
         case .submitter(let strategy, let graphStrategy):

@@ -68,8 +68,18 @@ struct AttentionClassCommand: AsyncParsableCommand {
     func run() async throws {
         guard responseTime > 0 else { throw ValidationError("--response-time must be positive") }
         guard maxSteps > 0, maxSteps <= 1 << 48 else { throw ValidationError("--max-steps must be in 1 … 2^48") }
-        let spec = try TaskFiles(guest: files.guest, model: files.model, input: files.input).spec()
-        let taskClass = AttentionClass(programHash: try spec.baseState().state.hash, modelHash: spec.modelHash, maxSteps: maxSteps,
+        let taskFiles = TaskFiles(guest: files.guest, model: files.model, input: files.input)
+        let programHash: Bytes32, modelHash: Bytes32
+        if files.phases == 2 {
+            // A two-phase task commits to the node-mode program and the model commitment M (requestGraph).
+            programHash = try GraphDispute.nodeProgramHash(of: try readBytes(files.guest))
+            modelHash = try taskFiles.graph().modelCommitment.commitment
+        } else {
+            let spec = try taskFiles.spec()
+            programHash = try spec.baseState().state.hash
+            modelHash = spec.modelHash
+        }
+        let taskClass = AttentionClass(programHash: programHash, modelHash: modelHash, maxSteps: maxSteps,
                                        responseTime: responseTime, minFee: UInt256(minFee))
         print("class \(try await options.client().define(taskClass).hex)")
     }

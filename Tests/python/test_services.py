@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 
+import pytest
 from web3 import Web3
 
 from conftest import BINARY, ROOT, Node, free_port
@@ -539,9 +540,11 @@ def test_monitor_page_shows_a_live_game_move_by_move_and_alerts_on_an_undisputed
         node.stop()
 
 
-def test_services_answer_the_attention_challenge_and_accuse_a_silent_validator(tmp_path):
+@pytest.mark.parametrize("phases", [1, 2])
+def test_services_answer_the_attention_challenge_and_accuse_a_silent_validator(tmp_path, phases):
     """`--attention`: the validator service answers its selection with its own attention hash, and the submitter
-    service, whose result is final, accuses the bonded validator that stayed silent (issue 17's rules)."""
+    service, whose result is final, accuses the bonded validator that stayed silent (issue 17's rules); for a
+    one-phase task the hash binds the FPVM's final state, for a two-phase task the graph state after the last node."""
     bond, fee = 10**16, 10**16
     node = Node("--block-time", "1")
     services = []
@@ -552,19 +555,23 @@ def test_services_answer_the_attention_challenge_and_accuse_a_silent_validator(t
                        "--min-reveal-window", "1", "--min-challenge-period", "1")
         market_address = re.search(r"TaskMarket (0x[0-9a-f]{40})", deployed).group(1)
         common = ["--rpc-url", node.url, "--market", market_address]
+        files = MODEL
+        if phases == 2:
+            verifier = re.search(r"ZKStubPhaseTransitionVerifier (0x[0-9a-f]{40})", deployed).group(1)
+            files = [*MODEL, "--phases", "2"]
         out = cli("attention", "deploy", *common, "--bond", str(bond), "--selection", "1/1", "--window", "600")
         attention_address = re.search(r"AttentionChallenge (0x[0-9a-f]{40})", out).group(1)
         attention = w3.eth.contract(address=Web3.to_checksum_address(attention_address), abi=abi("AttentionChallenge"))
         at = [*common, "--attention", attention_address]
-        class_id = cli("attention", "class", *at, "--response-time", "10", "--min-fee", str(fee), *MODEL).split()[-1]
+        class_id = cli("attention", "class", *at, "--response-time", "10", "--min-fee", str(fee), *files).split()[-1]
         for account in ("3", "6"):
             assert cli("attention", "register", *at, "--account", account, "--class", class_id).strip() == "registered"
         store_dir = tmp_path / "store"
-        cli("store", "publish-task", "--dir", str(store_dir), *MODEL)
-        svc = [*at, "--store", str(store_dir), "--poll-interval", "0.5"]
+        cli("store", "publish-task", "--dir", str(store_dir), *files)
+        svc = [*at, "--store", str(store_dir), "--poll-interval", "0.5", *(["--verifier", verifier] if phases == 2 else [])]
         services.append(Process(tmp_path, "validator", "validator", "run", *svc, "--account", "3"))
         services.append(Process(tmp_path, "submitter", "submitter", "run", *svc, "--account", "2"))
-        task_id = int(cli("task", "request", *common, "--account", "1", *MODEL, "--fee", str(fee), "--commit-window", "40",
+        task_id = int(cli("task", "request", *common, "--account", "1", *files, *(["--verifier", verifier] if phases == 2 else []), "--fee", str(fee), "--commit-window", "40",
                           "--reveal-window", "8", "--challenge-period", "4").split()[-1])
         cli("attention", "enroll", *at, "--task", str(task_id), "--class", class_id)
         market = w3.eth.contract(address=Web3.to_checksum_address(market_address), abi=abi("TaskMarket"))
