@@ -3,13 +3,19 @@ import CLPrimitives
 
 /// Block building: the transactions, the system calls around them and the header fields they produce.
 ///
-/// The order is the execution specs' `apply_body`: (Prague) the EIP-2935 parent-hash call; the transactions,
+/// The order is the execution specs' `apply_body`: the EIP-4788 beacon-root call, (Prague) the EIP-2935
+/// parent-hash call; the transactions,
 /// each within the block's gas, blob gas (EIP-4844/EIP-7691) and, under Osaka, size (EIP-7934) limits; then
 /// (Prague) the EIP-7685 requests: EIP-6110 deposits parsed from the deposit contract's logs, and the
 /// EIP-7002 and EIP-7251 system calls that dequeue withdrawal and consolidation requests. The dev chain has
-/// no beacon chain: no EIP-4788 beacon-roots contract (its call is a no-op, as the specs' unchecked call is
-/// on a missing contract), a zero parent beacon block root and no withdrawals.
+/// no beacon chain: its parent beacon block root is `parentBeaconBlockRoot(parentHash:)` and its blocks have
+/// no withdrawals.
 extension DevChain {
+    /// The parent beacon block root a mined block carries (and gives EIP-4788's call): with no beacon chain,
+    /// Keccak-256 of the parent's hash, so that it is deterministic, different in every block and never the
+    /// zero word (the genesis header keeps zero, as EIP-4788 requires of a genesis).
+    static func parentBeaconBlockRoot(parentHash: Bytes32) -> Bytes32 { Keccak256.hash(parentHash.bytes) }
+
     /// Bytes reserved for the header, the withdrawals and the list prefixes when a block's size is
     /// checked against EIP-7934's limit (a dev-chain header encodes to about 600 bytes).
     static let blockOverheadAllowance = 2048
@@ -62,7 +68,10 @@ extension DevChain {
         var gasUsed: UInt64 = 0, blobGasUsed: UInt64 = 0
         var blockBytes = DevChain.blockOverheadAllowance
         var deposits: [UInt8] = []
-        // EIP-2935: the parent's hash goes into the history contract before any transaction.
+        // EIP-4788, then EIP-2935: the parent beacon block root and the parent's hash go into their contracts
+        // before any transaction.
+        let beaconRoot = DevChain.parentBeaconBlockRoot(parentHash: head.hash)
+        evm.storeParentBeaconBlockRoot(beaconRoot)
         evm.storeParentHash(head.hash)
         for (index, (tx, sender)) in transactions.enumerated() {
             if let limit = rules.maxBlockSize {
@@ -123,7 +132,7 @@ extension DevChain {
         do {
             return try commit(diff: stateDiff(of: evmState), transactions: included, senders: senders, receipts: receipts,
                               environment: environment, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
-                              requestsHash: requestsHash)
+                              parentBeaconBlockRoot: beaconRoot, requestsHash: requestsHash)
         } catch {
             throw .chain(error)
         }
@@ -150,7 +159,7 @@ extension DevChain {
     /// the in-memory state is rolled back and nothing is written.
     func commit(diff: StateDiff, transactions: [Transaction], senders: [Address], receipts: [Receipt],
                 environment: BlockEnvironment, gasUsed: UInt64, blobGasUsed: UInt64 = 0,
-                requestsHash: Bytes32? = nil) throws(ChainError) -> Block {
+                parentBeaconBlockRoot: Bytes32 = .zero, requestsHash: Bytes32? = nil) throws(ChainError) -> Block {
         let undo = state.apply(diff)
         var bloom = Bloom()
         for receipt in receipts { bloom.formUnion(receipt.bloom) }
@@ -161,7 +170,7 @@ extension DevChain {
                                  gasUsed: gasUsed, timestamp: environment.timestamp, extraData: [],
                                  mixHash: environment.prevRandao, baseFeePerGas: environment.baseFee,
                                  blobGasUsed: blobGasUsed, excessBlobGas: environment.excessBlobGas,
-                                 requestsHash: requestsHash)
+                                 parentBeaconBlockRoot: parentBeaconBlockRoot, requestsHash: requestsHash)
         let block = Block(header: header, transactions: transactions, senders: senders, receipts: receipts)
         do {
             try store.db.transaction {
