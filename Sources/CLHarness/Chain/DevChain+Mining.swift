@@ -16,23 +16,23 @@ extension DevChain {
     /// zero word (the genesis header keeps zero, as EIP-4788 requires of a genesis).
     static func parentBeaconBlockRoot(parentHash: Bytes32) -> Bytes32 { Keccak256.hash(parentHash.bytes) }
 
-    /// Bytes reserved for the header, the withdrawals and the list prefixes when a block's size is
-    /// checked against EIP-7934's limit (a dev-chain header encodes to about 600 bytes).
-    static let blockOverheadAllowance = 2048
-
     /// Why one attempt to build a block stopped.
     private enum BuildStop: Error {
         /// The transaction at this index emitted a malformed deposit event: the block may not hold it.
         case badDeposit(index: Int, DepositLogError)
+        /// The transaction at this index, once run, took the block's RLP past EIP-7934's limit (its gas used
+        /// lengthened the header's `gasUsed`): it waits for the next block.
+        case tooLarge(index: Int)
         /// The block cannot be built at all.
         case chain(ChainError)
     }
 
     /// Mines one block holding `transactions` (each already validated statelessly). A transaction the
     /// EVM refuses is left out; when `strict` is set the block is not mined at all and the error thrown.
-    /// Under Osaka a transaction that would take the block's RLP past EIP-7934's limit is left out the
-    /// same way (the transactions' encodings are counted, plus `blockOverheadAllowance` for the header
-    /// and list prefixes), and so is one whose blobs would pass the block's blob gas limit. A successful
+    /// So is one whose blobs would pass the block's blob gas limit. Under Osaka a transaction that would
+    /// take the block's RLP (`BlockSize`: header, transactions, ommers, withdrawals, as the specs' `Block`)
+    /// past EIP-7934's MAX_RLP_BLOCK_SIZE is not dropped but put in `deferred`, with every later transaction
+    /// of its sender, to wait for the next block (when `strict`, the error is thrown). A successful
     /// transaction that emits a malformed `DepositEvent` from the deposit contract would make the block
     /// invalid (EIP-6110): the block is built again without it. When an EIP-7002/EIP-7251 system call
     /// fails (its contract's code removed or replaced by anvil_setCode), the block would be invalid:
@@ -40,16 +40,34 @@ extension DevChain {
     /// one transaction.
     @discardableResult
     func mine(_ transactions: [(Transaction, Address)], strict: Bool) throws(ChainError) -> Block {
+        var deferred: [(Transaction, Address)] = []
+        return try mine(transactions, strict: strict, deferred: &deferred)
+    }
+
+    /// `mine(_:strict:)`, giving back in `deferred` the transactions left for the next block.
+    func mine(_ transactions: [(Transaction, Address)], strict: Bool,
+              deferred: inout [(Transaction, Address)]) throws(ChainError) -> Block {
         var candidates = transactions
         while true {
+            var skipped: [(Transaction, Address)] = []
             do {
-                return try build(candidates, strict: strict)
+                let block = try build(candidates, strict: strict, deferred: &skipped)
+                deferred += skipped
+                return block
             } catch {
                 switch error {
                 case .badDeposit(let index, let why):
                     let tx = candidates[index].0
                     if strict { throw .rejected("transaction \(tx.hash.hex) emits an invalid deposit event: \(why)") }
                     candidates.remove(at: index)
+                case .tooLarge(let index):
+                    let sender = candidates[index].1
+                    if strict { throw .rejected(DevChain.blockSizeMessage) }
+                    var kept = Array(candidates[..<index])
+                    for candidate in candidates[index...] {
+                        if candidate.1 == sender { deferred.append(candidate) } else { kept.append(candidate) }
+                    }
+                    candidates = kept
                 case .chain(let failure):
                     throw failure
                 }
@@ -57,8 +75,14 @@ extension DevChain {
         }
     }
 
-    /// One attempt at the block of `mine`.
-    private func build(_ transactions: [(Transaction, Address)], strict: Bool) throws(BuildStop) -> Block {
+    /// The refusal of a transaction the block cannot hold (EIP-7934, the specs' words).
+    static var blockSizeMessage: String {
+        "block rlp size exceeds MAX_RLP_BLOCK_SIZE (\(ForkRules.osaka.maxBlockSize ?? 0) bytes, EIP-7934)"
+    }
+
+    /// One attempt at the block of `mine`; transactions left for the next block go in `deferred`.
+    private func build(_ transactions: [(Transaction, Address)], strict: Bool,
+                       deferred: inout [(Transaction, Address)]) throws(BuildStop) -> Block {
         let rules = config.rules
         let timestamp = timestampForNextBlock()
         let environment = nextBlockEnvironment(timestamp: timestamp)
@@ -66,23 +90,49 @@ extension DevChain {
         let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: .zero, gasPrice: .zero), rules: rules)
         var included: [Transaction] = [], senders: [Address] = [], receipts: [Receipt] = []
         var gasUsed: UInt64 = 0, blobGasUsed: UInt64 = 0
-        var blockBytes = DevChain.blockOverheadAllowance
+        var transactionBytes = 0
+        var deferredSenders: Set<Address> = []
         var deposits: [UInt8] = []
         // EIP-4788, then EIP-2935: the parent beacon block root and the parent's hash go into their contracts
         // before any transaction.
         let beaconRoot = DevChain.parentBeaconBlockRoot(parentHash: head.hash)
         evm.storeParentBeaconBlockRoot(beaconRoot)
         evm.storeParentHash(head.hash)
+        // EIP-7934: the block's RLP length if it ended with `bytes` of transaction items and these gas
+        // figures (every other header field is known before the transactions, or has a fixed length).
+        func blockLength(transactionBytes bytes: Int, gasUsed: UInt64, blobGasUsed: UInt64) -> Int {
+            let header = BlockHeader(parentHash: head.hash, coinbase: environment.coinbase, stateRoot: .zero,
+                                     transactionsRoot: .zero, receiptsRoot: .zero, logsBloom: Bloom(),
+                                     number: environment.number, gasLimit: environment.gasLimit, gasUsed: gasUsed,
+                                     timestamp: environment.timestamp, extraData: [], mixHash: environment.prevRandao,
+                                     baseFeePerGas: environment.baseFee, blobGasUsed: blobGasUsed,
+                                     excessBlobGas: environment.excessBlobGas,
+                                     parentBeaconBlockRoot: .zero, requestsHash: rules.executionRequests ? .zero : nil)
+            return BlockSize.blockLength(headerLength: header.encoded.count, transactionBytes: bytes)
+        }
         for (index, (tx, sender)) in transactions.enumerated() {
-            if let limit = rules.maxBlockSize {
-                let size = tx.encoded.count + 8
-                if blockBytes + size > limit {
-                    if strict { throw .chain(.rejected("block rlp size exceeds the limit of \(limit) bytes (EIP-7934)")) }
-                    continue
-                }
-                blockBytes += size
+            if deferredSenders.contains(sender) {
+                deferred.append((tx, sender))
+                continue
             }
             let blobGas = tx.type == .blob ? BlobParameters.gasPerBlob * UInt64(tx.blobVersionedHashes.count) : 0
+            // EIP-7934: the header's gasUsed after the transaction lies in [gasUsed, gasUsed + its gas limit],
+            // and a longer number never encodes shorter: the bounds decide, except within a few bytes of the
+            // limit, where the transaction is run and the block measured with its gas used.
+            var sizeUndecided = false
+            let itemLength = rules.maxBlockSize == nil ? 0 : BlockSize.itemLength(tx)
+            if let limit = rules.maxBlockSize {
+                let bytes = transactionBytes + itemLength
+                let (most, overflow) = gasUsed.addingReportingOverflow(tx.gasLimit)
+                if blockLength(transactionBytes: bytes, gasUsed: gasUsed, blobGasUsed: blobGasUsed + blobGas) > limit {
+                    if strict { throw .chain(.rejected(DevChain.blockSizeMessage)) }
+                    deferredSenders.insert(sender)
+                    deferred.append((tx, sender))
+                    continue
+                }
+                sizeUndecided = overflow
+                    || blockLength(transactionBytes: bytes, gasUsed: most, blobGasUsed: blobGasUsed + blobGas) > limit
+            }
             if blobGasUsed + blobGas > rules.blobs.maxBlobGas {
                 if strict { throw .chain(.rejected("blob gas limit exceeded: block has \(blobGasUsed), transaction \(blobGas), limit \(rules.blobs.maxBlobGas)")) }
                 continue
@@ -99,6 +149,12 @@ extension DevChain {
                 }
                 continue
             }
+            if sizeUndecided, let limit = rules.maxBlockSize,
+               blockLength(transactionBytes: transactionBytes + itemLength, gasUsed: gasUsed + result.gasUsed,
+                           blobGasUsed: blobGasUsed + result.blobGasUsed) > limit {
+                throw .tooLarge(index: index)
+            }
+            transactionBytes += itemLength
             if rules.executionRequests {
                 // EIP-6110: the deposit contract's events become deposit requests (a failed transaction
                 // has no logs).
