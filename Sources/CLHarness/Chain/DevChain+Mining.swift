@@ -62,7 +62,7 @@ extension DevChain {
                     candidates.remove(at: index)
                 case .tooLarge(let index):
                     let sender = candidates[index].1
-                    if strict { throw .rejected(DevChain.blockSizeMessage) }
+                    if strict { throw .rejected(blockSizeMessage) }
                     var kept = Array(candidates[..<index])
                     for candidate in candidates[index...] {
                         if candidate.1 == sender { deferred.append(candidate) } else { kept.append(candidate) }
@@ -76,8 +76,8 @@ extension DevChain {
     }
 
     /// The refusal of a transaction the block cannot hold (EIP-7934, the specs' words).
-    static var blockSizeMessage: String {
-        "block rlp size exceeds MAX_RLP_BLOCK_SIZE (\(ForkRules.osaka.maxBlockSize ?? 0) bytes, EIP-7934)"
+    var blockSizeMessage: String {
+        "block rlp size exceeds MAX_RLP_BLOCK_SIZE (\(config.rules.maxBlockSize ?? 0) bytes, EIP-7934)"
     }
 
     /// One attempt at the block of `mine`; transactions left for the next block go in `deferred`.
@@ -125,7 +125,7 @@ extension DevChain {
                 let bytes = transactionBytes + itemLength
                 let (most, overflow) = gasUsed.addingReportingOverflow(tx.gasLimit)
                 if blockLength(transactionBytes: bytes, gasUsed: gasUsed, blobGasUsed: blobGasUsed + blobGas) > limit {
-                    if strict { throw .chain(.rejected(DevChain.blockSizeMessage)) }
+                    if strict { throw .chain(.rejected(blockSizeMessage)) }
                     deferredSenders.insert(sender)
                     deferred.append((tx, sender))
                     continue
