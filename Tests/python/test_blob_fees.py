@@ -95,6 +95,22 @@ def test_blob_gas_and_the_excess_follow_the_fork(fork):
         assert int.from_bytes(w3.eth.call({"to": Web3.to_checksum_address(READER_ADDRESS)}), "big") == expected_fee
         # After 14 full blocks the fee has left its floor of 1 wei under every fork.
         assert expected_fee > 1, (fork, expected_excess)
+        # eth_feeHistory's blob fields, as geth gives them: each block's blob base fee from its own excess, one
+        # more for the next block, and blob gas used over the fork's maximum per block.
+        count = head["number"] + 1
+        history = node.rpc("eth_feeHistory", [hex(count), "latest", []])["result"]
+        assert int(history["oldestBlock"], 16) == 0
+        headers = [w3.eth.get_block(n) for n in range(count)]
+        fees = [fake_exponential(1, h["excessBlobGas"], fraction) for h in headers] + [expected_fee]
+        assert [int(f, 16) for f in history["baseFeePerBlobGas"]] == fees, fork
+        assert len(history["baseFeePerBlobGas"]) == len(history["baseFeePerGas"]) == count + 1
+        ratios = [h["blobGasUsed"] / (maximum * GAS_PER_BLOB) for h in headers]
+        assert history["blobGasUsedRatio"] == pytest.approx(ratios, rel=1e-12), fork
+        assert max(history["blobGasUsedRatio"]) == 1.0
+        # A window of the last 3 blocks ends with the same next-block fee.
+        window = node.rpc("eth_feeHistory", [3, "latest", []])["result"]
+        assert [int(f, 16) for f in window["baseFeePerBlobGas"]] == fees[-4:]
+        assert window["blobGasUsedRatio"] == pytest.approx(ratios[-3:], rel=1e-12)
     finally:
         node.stop()
 

@@ -45,15 +45,22 @@ def encode_receipt(r):
     return body if r["type"] == 0 else bytes([r["type"]]) + body
 
 
-def state_root(w3, accounts, storage_slots):
+def state_root(w3, accounts, storage_slots, expected_storage=None):
+    """The state root of `accounts`, their storage read from the node at `storage_slots`, or for an account in
+    `expected_storage` ({slot: value}) taken from there instead."""
+    expected_storage = expected_storage or {}
     t = HexaryTrie(db={})
     for address in accounts:
         balance, nonce, code = w3.eth.get_balance(address), w3.eth.get_transaction_count(address), w3.eth.get_code(address)
         if balance == 0 and nonce == 0 and not code:
             continue
         st = HexaryTrie(db={})
-        for slot in storage_slots.get(address, []):
-            value = int.from_bytes(w3.eth.get_storage_at(address, slot), "big")
+        if address in expected_storage:
+            values = expected_storage[address]
+        else:
+            values = {slot: int.from_bytes(w3.eth.get_storage_at(address, slot), "big")
+                      for slot in storage_slots.get(address, [])}
+        for slot, value in values.items():
             if value:
                 st[keccak(slot.to_bytes(32, "big"))] = rlp.encode(value)
         t[keccak(to_bytes(hexstr=address))] = rlp.encode([nonce, balance, st.root_hash, keccak(bytes(code))])
@@ -106,14 +113,23 @@ def test_roots_match_independent_computation(node, counter_contract):
     assert blooms_with_logs == 2  # the two store() calls emitted Stored
     # The state also holds EIP-2935's history contract (the node runs Osaka), with the parent hash of every block
     # mined so far in slot (number - 1) mod 8191, and the EIP-7002 and EIP-7251 request contracts, whose queue
-    # slots (excess, count, head, tail) stay zero when no request was made.
+    # slots (excess, count, head, tail) stay zero when no request was made. EIP-4788's beacon-roots contract's
+    # storage is computed here, not read: each block's timestamp at slot timestamp % 8191 and its parent beacon
+    # block root, which the dev chain makes keccak(parent hash), at that slot + 8191 (a later block with the
+    # same timestamp overwrites both).
+    beacon = "0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02"
     history = "0x0000F90827F1C53a10cb7A02335B175320002935"
     withdrawals = "0x00000961Ef480Eb55e80D19ad83579A64c007002"
     consolidations = "0x0000BBdDc7CE488642fb579F8B00f3a590007251"
     head = w3.eth.block_number
     accounts = [a.address for a in DEV] + [counter.address, "0x0000000000000000000000000000000000000000", history,
-                                           withdrawals, consolidations]
+                                           withdrawals, consolidations, beacon]
+    beacon_storage = {}
+    for n in range(1, head + 1):
+        block, parent = w3.eth.get_block(n), w3.eth.get_block(n - 1)
+        beacon_storage[block.timestamp % 8191] = block.timestamp
+        beacon_storage[block.timestamp % 8191 + 8191] = int.from_bytes(keccak(bytes(parent.hash)), "big")
     slots = {counter.address: [0, 1], history: [(n - 1) % 8191 for n in range(1, head + 1)],
              withdrawals: [0, 1, 2, 3], consolidations: [0, 1, 2, 3]}
-    assert state_root(w3, accounts, slots) == w3.eth.get_block("latest").stateRoot
+    assert state_root(w3, accounts, slots, {beacon: beacon_storage}) == w3.eth.get_block("latest").stateRoot
     assert w3.eth.get_block(0).transactionsRoot == EMPTY_ROOT

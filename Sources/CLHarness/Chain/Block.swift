@@ -246,3 +246,31 @@ public struct Block: Sendable {
         self.receipts = receipts
     }
 }
+
+/// EIP-7934's measure: the length of a block's RLP as the execution specs' `Block` encodes it,
+/// `rlp([header, transactions, ommers, withdrawals])` (a legacy transaction as its own RLP list, a typed one
+/// as a byte string holding its envelope; the dev chain's ommers and withdrawals are empty lists), computed
+/// from the parts' lengths without building the encoding.
+public enum BlockSize {
+    /// The length of an RLP string or list prefix for a payload of `count` bytes (a string of one byte below
+    /// 0x80 has none; callers pass payloads that are not such a byte).
+    public static func prefixLength(_ count: Int) -> Int {
+        guard count >= 56 else { return 1 }
+        var bytes = 0, n = count
+        while n > 0 { bytes += 1; n >>= 8 }
+        return 1 + bytes
+    }
+
+    /// The bytes a transaction takes in the block's transaction list.
+    public static func itemLength(_ tx: Transaction) -> Int {
+        tx.type == .legacy ? tx.encoded.count : prefixLength(tx.encoded.count) + tx.encoded.count
+    }
+
+    /// The block's RLP length, for a header encoding of `headerLength` bytes and transaction items summing to
+    /// `transactionBytes`.
+    public static func blockLength(headerLength: Int, transactionBytes: Int) -> Int {
+        let list = prefixLength(transactionBytes) + transactionBytes
+        let payload = headerLength + list + 1 + 1   // ommers and withdrawals: two empty lists, 0xc0 each
+        return prefixLength(payload) + payload
+    }
+}

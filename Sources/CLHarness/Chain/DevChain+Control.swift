@@ -120,11 +120,15 @@ extension DevChain {
             promoteAll()
             let pending = pool
             pool.removeAll()
-            do { try mine(pending, strict: false) } catch {
+            var deferred: [(Transaction, Address)] = []
+            do { try mine(pending, strict: false, deferred: &deferred) } catch {
                 pool = pending   // nothing was mined: the transactions wait for the next block
                 throw error
             }
-            for (tx, _) in pending { try? unpersistQueued(tx.hash) }
+            // Those the block had no room for (EIP-7934) wait for the next one, in their order.
+            pool = deferred
+            let waiting = Set(deferred.map { $0.0.hash })
+            for (tx, _) in pending where !waiting.contains(tx.hash) { try? unpersistQueued(tx.hash) }
         }
     }
 

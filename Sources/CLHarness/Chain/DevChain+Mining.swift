@@ -3,30 +3,36 @@ import CLPrimitives
 
 /// Block building: the transactions, the system calls around them and the header fields they produce.
 ///
-/// The order is the execution specs' `apply_body`: (Prague) the EIP-2935 parent-hash call; the transactions,
+/// The order is the execution specs' `apply_body`: the EIP-4788 beacon-root call, (Prague) the EIP-2935
+/// parent-hash call; the transactions,
 /// each within the block's gas, blob gas (EIP-4844/EIP-7691) and, under Osaka, size (EIP-7934) limits; then
 /// (Prague) the EIP-7685 requests: EIP-6110 deposits parsed from the deposit contract's logs, and the
 /// EIP-7002 and EIP-7251 system calls that dequeue withdrawal and consolidation requests. The dev chain has
-/// no beacon chain: no EIP-4788 beacon-roots contract (its call is a no-op, as the specs' unchecked call is
-/// on a missing contract), a zero parent beacon block root and no withdrawals.
+/// no beacon chain: its parent beacon block root is `parentBeaconBlockRoot(parentHash:)` and its blocks have
+/// no withdrawals.
 extension DevChain {
-    /// Bytes reserved for the header, the withdrawals and the list prefixes when a block's size is
-    /// checked against EIP-7934's limit (a dev-chain header encodes to about 600 bytes).
-    static let blockOverheadAllowance = 2048
+    /// The parent beacon block root a mined block carries (and gives EIP-4788's call): with no beacon chain,
+    /// Keccak-256 of the parent's hash, so that it is deterministic, different in every block and never the
+    /// zero word (the genesis header keeps zero, as EIP-4788 requires of a genesis).
+    static func parentBeaconBlockRoot(parentHash: Bytes32) -> Bytes32 { Keccak256.hash(parentHash.bytes) }
 
     /// Why one attempt to build a block stopped.
     private enum BuildStop: Error {
         /// The transaction at this index emitted a malformed deposit event: the block may not hold it.
         case badDeposit(index: Int, DepositLogError)
+        /// The transaction at this index, once run, took the block's RLP past EIP-7934's limit (its gas used
+        /// lengthened the header's `gasUsed`): it waits for the next block.
+        case tooLarge(index: Int)
         /// The block cannot be built at all.
         case chain(ChainError)
     }
 
     /// Mines one block holding `transactions` (each already validated statelessly). A transaction the
     /// EVM refuses is left out; when `strict` is set the block is not mined at all and the error thrown.
-    /// Under Osaka a transaction that would take the block's RLP past EIP-7934's limit is left out the
-    /// same way (the transactions' encodings are counted, plus `blockOverheadAllowance` for the header
-    /// and list prefixes), and so is one whose blobs would pass the block's blob gas limit. A successful
+    /// So is one whose blobs would pass the block's blob gas limit. Under Osaka a transaction that would
+    /// take the block's RLP (`BlockSize`: header, transactions, ommers, withdrawals, as the specs' `Block`)
+    /// past EIP-7934's MAX_RLP_BLOCK_SIZE is not dropped but put in `deferred`, with every later transaction
+    /// of its sender, to wait for the next block (when `strict`, the error is thrown). A successful
     /// transaction that emits a malformed `DepositEvent` from the deposit contract would make the block
     /// invalid (EIP-6110): the block is built again without it. When an EIP-7002/EIP-7251 system call
     /// fails (its contract's code removed or replaced by anvil_setCode), the block would be invalid:
@@ -34,16 +40,34 @@ extension DevChain {
     /// one transaction.
     @discardableResult
     func mine(_ transactions: [(Transaction, Address)], strict: Bool) throws(ChainError) -> Block {
+        var deferred: [(Transaction, Address)] = []
+        return try mine(transactions, strict: strict, deferred: &deferred)
+    }
+
+    /// `mine(_:strict:)`, giving back in `deferred` the transactions left for the next block.
+    func mine(_ transactions: [(Transaction, Address)], strict: Bool,
+              deferred: inout [(Transaction, Address)]) throws(ChainError) -> Block {
         var candidates = transactions
         while true {
+            var skipped: [(Transaction, Address)] = []
             do {
-                return try build(candidates, strict: strict)
+                let block = try build(candidates, strict: strict, deferred: &skipped)
+                deferred += skipped
+                return block
             } catch {
                 switch error {
                 case .badDeposit(let index, let why):
                     let tx = candidates[index].0
                     if strict { throw .rejected("transaction \(tx.hash.hex) emits an invalid deposit event: \(why)") }
                     candidates.remove(at: index)
+                case .tooLarge(let index):
+                    let sender = candidates[index].1
+                    if strict { throw .rejected(blockSizeMessage) }
+                    var kept = Array(candidates[..<index])
+                    for candidate in candidates[index...] {
+                        if candidate.1 == sender { deferred.append(candidate) } else { kept.append(candidate) }
+                    }
+                    candidates = kept
                 case .chain(let failure):
                     throw failure
                 }
@@ -51,8 +75,14 @@ extension DevChain {
         }
     }
 
-    /// One attempt at the block of `mine`.
-    private func build(_ transactions: [(Transaction, Address)], strict: Bool) throws(BuildStop) -> Block {
+    /// The refusal of a transaction the block cannot hold (EIP-7934, the specs' words).
+    var blockSizeMessage: String {
+        "block rlp size exceeds MAX_RLP_BLOCK_SIZE (\(config.rules.maxBlockSize ?? 0) bytes, EIP-7934)"
+    }
+
+    /// One attempt at the block of `mine`; transactions left for the next block go in `deferred`.
+    private func build(_ transactions: [(Transaction, Address)], strict: Bool,
+                       deferred: inout [(Transaction, Address)]) throws(BuildStop) -> Block {
         let rules = config.rules
         let timestamp = timestampForNextBlock()
         let environment = nextBlockEnvironment(timestamp: timestamp)
@@ -60,20 +90,49 @@ extension DevChain {
         let evm = EVM(state: evmState, block: environment, context: TransactionContext(origin: .zero, gasPrice: .zero), rules: rules)
         var included: [Transaction] = [], senders: [Address] = [], receipts: [Receipt] = []
         var gasUsed: UInt64 = 0, blobGasUsed: UInt64 = 0
-        var blockBytes = DevChain.blockOverheadAllowance
+        var transactionBytes = 0
+        var deferredSenders: Set<Address> = []
         var deposits: [UInt8] = []
-        // EIP-2935: the parent's hash goes into the history contract before any transaction.
+        // EIP-4788, then EIP-2935: the parent beacon block root and the parent's hash go into their contracts
+        // before any transaction.
+        let beaconRoot = DevChain.parentBeaconBlockRoot(parentHash: head.hash)
+        evm.storeParentBeaconBlockRoot(beaconRoot)
         evm.storeParentHash(head.hash)
+        // EIP-7934: the block's RLP length if it ended with `bytes` of transaction items and these gas
+        // figures (every other header field is known before the transactions, or has a fixed length).
+        func blockLength(transactionBytes bytes: Int, gasUsed: UInt64, blobGasUsed: UInt64) -> Int {
+            let header = BlockHeader(parentHash: head.hash, coinbase: environment.coinbase, stateRoot: .zero,
+                                     transactionsRoot: .zero, receiptsRoot: .zero, logsBloom: Bloom(),
+                                     number: environment.number, gasLimit: environment.gasLimit, gasUsed: gasUsed,
+                                     timestamp: environment.timestamp, extraData: [], mixHash: environment.prevRandao,
+                                     baseFeePerGas: environment.baseFee, blobGasUsed: blobGasUsed,
+                                     excessBlobGas: environment.excessBlobGas,
+                                     parentBeaconBlockRoot: .zero, requestsHash: rules.executionRequests ? .zero : nil)
+            return BlockSize.blockLength(headerLength: header.encoded.count, transactionBytes: bytes)
+        }
         for (index, (tx, sender)) in transactions.enumerated() {
-            if let limit = rules.maxBlockSize {
-                let size = tx.encoded.count + 8
-                if blockBytes + size > limit {
-                    if strict { throw .chain(.rejected("block rlp size exceeds the limit of \(limit) bytes (EIP-7934)")) }
-                    continue
-                }
-                blockBytes += size
+            if deferredSenders.contains(sender) {
+                deferred.append((tx, sender))
+                continue
             }
             let blobGas = tx.type == .blob ? BlobParameters.gasPerBlob * UInt64(tx.blobVersionedHashes.count) : 0
+            // EIP-7934: the header's gasUsed after the transaction lies in [gasUsed, gasUsed + its gas limit],
+            // and a longer number never encodes shorter: the bounds decide, except within a few bytes of the
+            // limit, where the transaction is run and the block measured with its gas used.
+            var sizeUndecided = false
+            let itemLength = rules.maxBlockSize == nil ? 0 : BlockSize.itemLength(tx)
+            if let limit = rules.maxBlockSize {
+                let bytes = transactionBytes + itemLength
+                let (most, overflow) = gasUsed.addingReportingOverflow(tx.gasLimit)
+                if blockLength(transactionBytes: bytes, gasUsed: gasUsed, blobGasUsed: blobGasUsed + blobGas) > limit {
+                    if strict { throw .chain(.rejected(blockSizeMessage)) }
+                    deferredSenders.insert(sender)
+                    deferred.append((tx, sender))
+                    continue
+                }
+                sizeUndecided = overflow
+                    || blockLength(transactionBytes: bytes, gasUsed: most, blobGasUsed: blobGasUsed + blobGas) > limit
+            }
             if blobGasUsed + blobGas > rules.blobs.maxBlobGas {
                 if strict { throw .chain(.rejected("blob gas limit exceeded: block has \(blobGasUsed), transaction \(blobGas), limit \(rules.blobs.maxBlobGas)")) }
                 continue
@@ -90,6 +149,12 @@ extension DevChain {
                 }
                 continue
             }
+            if sizeUndecided, let limit = rules.maxBlockSize,
+               blockLength(transactionBytes: transactionBytes + itemLength, gasUsed: gasUsed + result.gasUsed,
+                           blobGasUsed: blobGasUsed + result.blobGasUsed) > limit {
+                throw .tooLarge(index: index)
+            }
+            transactionBytes += itemLength
             if rules.executionRequests {
                 // EIP-6110: the deposit contract's events become deposit requests (a failed transaction
                 // has no logs).
@@ -123,7 +188,7 @@ extension DevChain {
         do {
             return try commit(diff: stateDiff(of: evmState), transactions: included, senders: senders, receipts: receipts,
                               environment: environment, gasUsed: gasUsed, blobGasUsed: blobGasUsed,
-                              requestsHash: requestsHash)
+                              parentBeaconBlockRoot: beaconRoot, requestsHash: requestsHash)
         } catch {
             throw .chain(error)
         }
@@ -150,7 +215,7 @@ extension DevChain {
     /// the in-memory state is rolled back and nothing is written.
     func commit(diff: StateDiff, transactions: [Transaction], senders: [Address], receipts: [Receipt],
                 environment: BlockEnvironment, gasUsed: UInt64, blobGasUsed: UInt64 = 0,
-                requestsHash: Bytes32? = nil) throws(ChainError) -> Block {
+                parentBeaconBlockRoot: Bytes32 = .zero, requestsHash: Bytes32? = nil) throws(ChainError) -> Block {
         let undo = state.apply(diff)
         var bloom = Bloom()
         for receipt in receipts { bloom.formUnion(receipt.bloom) }
@@ -161,7 +226,7 @@ extension DevChain {
                                  gasUsed: gasUsed, timestamp: environment.timestamp, extraData: [],
                                  mixHash: environment.prevRandao, baseFeePerGas: environment.baseFee,
                                  blobGasUsed: blobGasUsed, excessBlobGas: environment.excessBlobGas,
-                                 requestsHash: requestsHash)
+                                 parentBeaconBlockRoot: parentBeaconBlockRoot, requestsHash: requestsHash)
         let block = Block(header: header, transactions: transactions, senders: senders, receipts: receipts)
         do {
             try store.db.transaction {

@@ -182,7 +182,8 @@ extension DevChain {
         return results
     }
 
-    /// An EVM on the state before `block`, with its pre-transaction system call (EIP-2935, Prague and later)
+    /// An EVM on the state before `block`, with its pre-transaction system calls (EIP-4788 with the header's
+    /// parent beacon block root, then EIP-2935 from Prague)
     /// and its first `count` transactions replayed, and the gas they used. Caller holds the lock.
     func replay(_ block: Block, upTo count: Int, meter: ExecutionMeter?) throws(ChainError) -> (EVM, UInt64) {
         guard block.header.number > 0 else { throw .unsupported("the genesis block has no transactions to trace") }
@@ -193,6 +194,7 @@ extension DevChain {
                                            chainId: UInt256(config.chainID))
         let evm = EVM(state: CLEVM.WorldState(backend: backend), block: environment,
                       context: TransactionContext(origin: .zero, gasPrice: .zero), rules: config.rules)
+        evm.storeParentBeaconBlockRoot(h.parentBeaconBlockRoot)
         evm.storeParentHash(h.parentHash)
         var gasUsed: UInt64 = 0
         for i in 0..<count {

@@ -125,7 +125,7 @@ public final class DevChain: @unchecked Sendable {
                 guard root == expected else {
                     throw ChainError.storage("state root \(root.hex) does not match the committed root \(expected.hex)")
                 }
-                try installMissingRequestContracts()
+                try installMissingSystemContracts()
             } else {
                 try createGenesis()
             }
@@ -143,6 +143,8 @@ public final class DevChain: @unchecked Sendable {
     private func createGenesis() throws {
         var diff = StateDiff()
         for address in accounts { diff.accounts[address] = AccountRecord(balance: config.initialBalance) }
+        // EIP-4788's beacon-roots contract (every fork the dev chain runs has it, as Anvil's Cancun genesis does).
+        DevChain.predeploy(SystemContracts.beaconRootsCode, at: SystemContracts.beaconRootsAddress, into: &diff)
         if config.rules.blockHashHistory {
             // EIP-2935's history contract, as a Prague chain's genesis holds it.
             DevChain.predeploy(SystemContracts.historyStorageCode, at: SystemContracts.historyStorageAddress, into: &diff)
@@ -175,16 +177,20 @@ public final class DevChain: @unchecked Sendable {
         recentHashes[0] = genesis.hash
     }
 
-    /// A database written before its fork had EIP-7002/7251 (an older build, or a Cancun chain reopened with
-    /// `--hardfork prague`) lacks the request contracts, without which no block is valid: they are added as an
-    /// administrative change (as anvil_setCode would), only where no account exists at all, so a contract
-    /// whose code a user removed stays removed.
-    private func installMissingRequestContracts() throws(ChainError) {
-        guard config.rules.executionRequests else { return }
+    /// A database written by an older build lacks the EIP-4788 beacon-roots contract, and one written before
+    /// its fork had EIP-7002/7251 (an older build, or a Cancun chain reopened with `--hardfork prague`) lacks
+    /// the request contracts, without which no block is valid: they are added as an administrative change (as
+    /// anvil_setCode would), only where no account exists at all, so a contract whose code a user removed
+    /// stays removed. Blocks mined before keep their state: a replay of one finds no beacon-roots code, so
+    /// its EIP-4788 call is the no-op it was.
+    private func installMissingSystemContracts() throws(ChainError) {
+        var contracts = [(SystemContracts.beaconRootsAddress, SystemContracts.beaconRootsCode)]
+        if config.rules.executionRequests {
+            contracts += [(SystemContracts.withdrawalRequestAddress, SystemContracts.withdrawalRequestCode),
+                          (SystemContracts.consolidationRequestAddress, SystemContracts.consolidationRequestCode)]
+        }
         var diff = StateDiff()
-        for (address, code) in [(SystemContracts.withdrawalRequestAddress, SystemContracts.withdrawalRequestCode),
-                                (SystemContracts.consolidationRequestAddress, SystemContracts.consolidationRequestCode)]
-            where state.account(address) == nil {
+        for (address, code) in contracts where state.account(address) == nil {
             DevChain.predeploy(code, at: address, into: &diff)
         }
         if !diff.accounts.isEmpty { try applyAdministrative(diff) }

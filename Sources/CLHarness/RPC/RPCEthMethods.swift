@@ -201,11 +201,17 @@ extension RPCServer {
         let blocks = max(1, min(count, limits.maxFeeHistoryBlocks, newest + 1))
         let oldest = newest + 1 - blocks
         var baseFees: [JSON] = [], ratios: [JSON] = [], rewards: [JSON] = []
+        // EIP-4844 fields, as geth returns them: each block's blob base fee (from its excess blob gas) and the
+        // next block's, and blob gas used over the fork's maximum per block.
+        let rules = chain.config.rules
+        var blobBaseFees: [JSON] = [], blobRatios: [JSON] = []
         for number in oldest...newest {
             guard let block = chain.block(number: number) else { throw .server("block \(number) not found") }
             let h = block.header
             baseFees.append(RPCFormat.quantity(h.baseFeePerGas))
             ratios.append(.number(String(Double(h.gasUsed) / Double(max(h.gasLimit, 1)))))
+            blobBaseFees.append(RPCFormat.quantity(rules.blobs.baseFee(excessBlobGas: h.excessBlobGas)))
+            blobRatios.append(.number(String(Double(h.blobGasUsed) / Double(rules.blobs.maxBlobGas))))
             if !percentiles.isEmpty {
                 let tips = block.transactions.enumerated().map { i, tx in
                     (tx.effectiveGasPrice(baseFee: h.baseFeePerGas) &- h.baseFeePerGas, block.receipts[i].gasUsed)
@@ -224,10 +230,16 @@ extension RPCServer {
                 }
                 rewards.append(.array(row))
             }
-            if number == newest { baseFees.append(RPCFormat.quantity(h.nextBaseFee)) }
+            if number == newest {
+                baseFees.append(RPCFormat.quantity(h.nextBaseFee))
+                let nextExcess = rules.excessBlobGas(parentExcess: h.excessBlobGas, parentUsed: h.blobGasUsed,
+                                                     parentBaseFee: h.baseFeePerGas)
+                blobBaseFees.append(RPCFormat.quantity(rules.blobs.baseFee(excessBlobGas: nextExcess)))
+            }
         }
         var members: [(String, JSON)] = [("oldestBlock", RPCFormat.quantity(oldest)), ("baseFeePerGas", .array(baseFees)),
-                                         ("gasUsedRatio", .array(ratios))]
+                                         ("gasUsedRatio", .array(ratios)), ("baseFeePerBlobGas", .array(blobBaseFees)),
+                                         ("blobGasUsedRatio", .array(blobRatios))]
         if !percentiles.isEmpty { members.append(("reward", .array(rewards))) }
         return .object(members)
     }
