@@ -1,14 +1,16 @@
 import CLGGUF
 import CLML
 
-/// A block-quantized matrix copied into memory the decoder's threads can read through plain pointers.
+/// A block-quantized matrix as the decoder's threads read it: the imported matrix itself, not a copy, so
+/// a model's weights are held once (a LLaMA-7B's 4-bit weights take about 4 GB; a copy would double that).
+/// Its arrays are never mutated, so concurrent reads through `withUnsafeBufferPointer` need no copy or lock.
 final class PackedMatrix: @unchecked Sendable {
     let format: BlockMatVec.Format
     let rows: Int
     let columns: Int
-    let quants: UnsafeMutableBufferPointer<UInt8>
-    let scales: UnsafeMutableBufferPointer<Int32>
-    let minimums: UnsafeMutableBufferPointer<Int32>
+    let matrix: BlockQuantizedMatrix
+    /// Q4_0 and Q8_0 have no minimums; the kernels still take a pointer, which is never read for them.
+    private static let noMinimums: [Int32] = [0]
 
     init(_ m: BlockQuantizedMatrix) {
         switch m.format {
@@ -18,32 +20,34 @@ final class PackedMatrix: @unchecked Sendable {
         }
         rows = m.rows
         columns = m.columns
-        quants = .allocate(capacity: m.quants.count)
-        _ = quants.initialize(from: m.quants)
-        scales = .allocate(capacity: m.scales.count)
-        _ = scales.initialize(from: m.scales)
-        minimums = .allocate(capacity: max(m.minimums.count, 1))
-        minimums.initialize(repeating: 0)
-        _ = minimums.initialize(from: m.minimums)
+        matrix = m
     }
 
-    deinit {
-        quants.deallocate()
-        scales.deallocate()
-        minimums.deallocate()
+    /// Calls `body` with pointers to the quants, scales and minimums.
+    @inline(__always)
+    private func withParts<R>(_ body: (UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafePointer<Int32>) -> R) -> R {
+        let minimums = matrix.minimums.isEmpty ? Self.noMinimums : matrix.minimums
+        return matrix.quants.withUnsafeBufferPointer { q in
+            matrix.scales.withUnsafeBufferPointer { s in
+                minimums.withUnsafeBufferPointer { m in body(q.baseAddress!, s.baseAddress!, m.baseAddress!) }
+            }
+        }
     }
 
     /// Rows `range` of this matrix times the quantized activations `a`, into `out`.
     func rows(_ range: Range<Int>, _ a: QuantizedVector, into out: UnsafeMutablePointer<Int64>) {
-        BlockMatVec.rows(range, format: format, columns: columns, quants: quants.baseAddress!,
-                         scales: scales.baseAddress!, minimums: minimums.baseAddress!, values: a.values.baseAddress!,
-                         exponents: a.exponents.baseAddress!, sums: a.sums.baseAddress!, into: out)
+        withParts { q, s, m in
+            BlockMatVec.rows(range, format: format, columns: columns, quants: q, scales: s, minimums: m,
+                             values: a.values.baseAddress!, exponents: a.exponents.baseAddress!, sums: a.sums.baseAddress!,
+                             into: out)
+        }
     }
 
     /// Row `row` as Q16 values (an embedding lookup).
     func row(_ row: Int, into out: UnsafeMutablePointer<Int64>) {
-        BlockMatVec.dequantizeRow(row, format: format, columns: columns, quants: quants.baseAddress!,
-                                  scales: scales.baseAddress!, minimums: minimums.baseAddress!, into: out)
+        withParts { q, s, m in
+            BlockMatVec.dequantizeRow(row, format: format, columns: columns, quants: q, scales: s, minimums: m, into: out)
+        }
     }
 }
 

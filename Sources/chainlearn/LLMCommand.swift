@@ -5,7 +5,7 @@ import Foundation
 /// `chainlearn llm`: language models read from GGUF files.
 struct LLMCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "llm", abstract: "Language models from GGUF files.", subcommands: [LLMTokenizeCommand.self, LLMGenerateCommand.self, LLMPerplexityCommand.self])
+        commandName: "llm", abstract: "Language models from GGUF files.", subcommands: [LLMTokenizeCommand.self, LLMGenerateCommand.self, LLMPerplexityCommand.self, LLMSynthCommand.self])
 }
 
 /// Parses a GGUF file and builds its tokenizer, turning format errors into messages.

@@ -72,7 +72,9 @@ struct LLMGenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        let loadStart = monotonicSeconds()
         let loaded = try LoadedModel(model)
+        let loadSeconds = monotonicSeconds() - loadStart
         var text = prompt
         var stops: Set<Int32> = Set([loaded.tokenizer.eosID].compactMap { $0 })
         if chat {
@@ -110,6 +112,7 @@ struct LLMGenerateCommand: ParsableCommand {
             let output = String(decoding: try loaded.tokenizer.decode(generated), as: UTF8.self)
             let object: [String: Any] = [
                 "prompt_ids": promptIDs.map(Int.init), "ids": generated.map(Int.init), "text": output,
+                "load_seconds": loadSeconds,
                 "prompt_seconds": prefilled - start, "generation_seconds": end - prefilled,
                 "prompt_tokens_per_second": promptRate, "generation_tokens_per_second": generationRate,
                 "threads": threads, "temperature_q16": sampling.temperatureQ16, "top_k": topK, "seed": seed]
