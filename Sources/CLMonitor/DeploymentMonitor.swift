@@ -76,7 +76,7 @@ public final class DeploymentMonitor: @unchecked Sendable {
             for gameId in 1...gameCount { games.append(try await gameState(gameId)) }
         }
         alertsGauge.set(Double(alerts.count))
-        let state = JSON.object([("block", .int(Int(latest))), ("now", .int(Int(now))), ("market", .string(client.deployment.market.hex)),
+        let state = JSON.object([("block", .int(Int(clamping: latest))), ("now", .int(Int(clamping: now))), ("market", .string(client.deployment.market.hex)),
                                  ("tasks", .array(tasks)), ("games", .array(games)), ("alerts", .array(alerts))])
         lock.withLock { snapshot = state }
     }
@@ -89,7 +89,7 @@ public final class DeploymentMonitor: @unchecked Sendable {
         for id in try await client.submissions(of: taskId) {
             let s = try await client.submission(id)
             var fields: [(String, JSON)] = [
-                ("id", .int(Int(id))), ("submitter", .string(s.submitter.hex)), ("revealed", .bool(s.revealed)),
+                ("id", .int(Int(clamping: id))), ("submitter", .string(s.submitter.hex)), ("revealed", .bool(s.revealed)),
                 ("defeated", .bool(s.defeated)), ("finalStateHash", .string(s.finalStateHash.hex)),
                 ("challengeDeadline", .string("\(s.challengeDeadline)")), ("activeGame", .string("\(s.activeGame)")),
             ]
@@ -98,7 +98,7 @@ public final class DeploymentMonitor: @unchecked Sendable {
                 fields.append(("monitorAgrees", .bool(!disagrees)))
                 let closing = s.challengeDeadline >= UInt256(now) && s.challengeDeadline &- UInt256(now) <= UInt256(alertWindow)
                 if disagrees, !s.defeated, s.activeGame == .zero, closing {
-                    alerts.append(.object([("task", .int(Int(taskId))), ("submission", .int(Int(id))),
+                    alerts.append(.object([("task", .int(Int(clamping: taskId))), ("submission", .int(Int(clamping: id))),
                                            ("text", .string("submission \(id) of task \(taskId) finalizes at \(s.challengeDeadline) unchallenged, but its final state \(s.finalStateHash.hex) is not the monitor's \(own.hex)"))]))
                     if lock.withLock({ alerted.insert(id).inserted }) { alertsRaised.increment() }
                 }
@@ -106,7 +106,7 @@ public final class DeploymentMonitor: @unchecked Sendable {
             submissions.append(.object(fields))
         }
         var fields: [(String, JSON)] = [
-            ("id", .int(Int(taskId))), ("finalized", .bool(task.finalized)), ("accepted", .string("\(task.acceptedSubmission)")),
+            ("id", .int(Int(clamping: taskId))), ("finalized", .bool(task.finalized)), ("accepted", .string("\(task.acceptedSubmission)")),
             ("commitDeadline", .string("\(task.commitDeadline)")), ("revealDeadline", .string("\(task.revealDeadline)")),
             ("challengeDeadline", .string("\(task.challengeDeadline)")), ("submissions", .array(submissions)),
         ]
@@ -144,14 +144,14 @@ public final class DeploymentMonitor: @unchecked Sendable {
         let game = try await client.game(gameId)
         let moves = lock.withLock { timelines.moves[gameId] ?? [] }
         return .object([
-            ("id", .int(Int(gameId))), ("submission", .string("\(game.submissionId)")), ("challenger", .string(game.challenger.hex)),
+            ("id", .int(Int(clamping: gameId))), ("submission", .string("\(game.submissionId)")), ("challenger", .string(game.challenger.hex)),
             ("submitter", .string(game.submitter.hex)), ("phase", .string("\(game.phase)")), ("level", .string("\(game.level)")),
             ("lo", .string("\(game.lo)")), ("hi", .string("\(game.hi)")), ("deadline", .string("\(game.deadline)")),
             ("winner", .string(game.winner.hex)),
             ("moves", .array(moves.map { move in
-                .object([("kind", .string(move.kind)), ("block", .int(Int(move.block))), ("level", .int(Int(move.level))),
-                         ("lo", .int(Int(move.lo))), ("hi", .int(Int(move.hi))), ("total", .int(Int(move.total))),
-                         ("deadline", .int(Int(move.deadline))), ("text", .string(move.text))])
+                .object([("kind", .string(move.kind)), ("block", .int(Int(clamping: move.block))), ("level", .int(Int(clamping: move.level))),
+                         ("lo", .int(Int(clamping: move.lo))), ("hi", .int(Int(clamping: move.hi))), ("total", .int(Int(clamping: move.total))),
+                         ("deadline", .int(Int(clamping: move.deadline))), ("text", .string(move.text))])
             })),
         ])
     }
