@@ -21,6 +21,7 @@ struct ChainLearn: AsyncParsableCommand {
             ReceiptCommand.self,
             GasCommand.self,
             MLCommand.self,
+            TrainCommand.self,
             LLMCommand.self,
             TaskCommand.self,
             StoreCommand.self,

@@ -119,23 +119,6 @@ public struct Reservoir<Element> {
     }
 }
 
-/// SplitMix64: a small deterministic generator for seeded sampling and test data.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
-
-    /// A generator starting from `seed`.
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A step whose Swift and on-chain verdicts differ.
 public struct StepMismatch: Equatable, Sendable, CustomStringConvertible {
     /// The step number of the pre-state.

@@ -54,6 +54,39 @@ public enum Operator: UInt16, Sendable {
     /// Attribute: the axis.
     case concat = 19
 
+    // Training (docs/TRAINING.md): int32 graph values throughout, every scaling a rounding shift.
+
+    /// `y = round((Σ_k x·W + (b << biasShift)) / 2^outShift)` over the last axis with graph-value weights.
+    /// Inputs: x `[…, K]`, W `[N, K]`, b `[N]`. Attributes: bias shift, output shift.
+    case dense = 20
+    /// `dx = round(Σ_n g·W / 2^shift)`. Inputs: g `[…, N]`, W `[N, K]`. Attribute: shift.
+    case denseInputGradient = 21
+    /// `dW = round(Σ_rows g·x / 2^shift)`. Inputs: g `[…, N]`, x `[…, K]` (equal leading dimensions). Attribute: shift.
+    case denseWeightGradient = 22
+    /// The sum over every axis but one, shifted left (a bias gradient). Attributes: the axis, the left shift (0...32).
+    case sumToAxis = 23
+    /// `g` where the forward output `y` is positive, else 0. Inputs: g, y (equal shapes).
+    case reluGradient = 24
+    /// Batch-mean softmax cross-entropy gradient over the logits. Inputs: logits `[B, C]`, labels `[B]` int32.
+    /// Attributes: multiplier and shift taking logits into Q16, the left shift from Q15 to the gradient's format.
+    case softmaxCrossEntropyGradient = 25
+    /// `v' = round(v·multiplier / 2^shift) + g`. Inputs: v, g (equal shapes). Attributes: multiplier, shift.
+    case momentum = 26
+    /// `W' = W − round(u·multiplier / 2^shift)`. Inputs: W, u (equal shapes). Attributes: multiplier, shift.
+    case sgdStep = 27
+    /// Batched convolution with graph-value weights. Inputs: x `[B, C, H, W]`, W `[O, C, KH, KW]`, b `[O]`.
+    /// Attributes: stride h, stride w, padding h, padding w, bias shift, output shift. Padding reads zero.
+    case convolution = 28
+    /// The input gradient of `convolution`. Inputs: g `[B, O, H', W']`, W `[O, C, KH, KW]`.
+    /// Attributes: stride h, stride w, padding h, padding w, input height, input width, shift.
+    case convolutionInputGradient = 29
+    /// The weight gradient of `convolution`. Inputs: g `[B, O, H', W']`, x `[B, C, H, W]`.
+    /// Attributes: stride h, stride w, padding h, padding w, kernel height, kernel width, shift.
+    case convolutionWeightGradient = 30
+    /// The gradient of `maxPool` over `[C, H, W]`. Inputs: the pooling's input x, g `[C, H', W']`.
+    /// Attributes: as `maxPool`.
+    case maxPoolGradient = 31
+
     /// How many inputs the operator takes, or -1 when it takes any number from 1 to 255 (concat).
     public var inputCount: Int {
         switch self {
@@ -61,6 +94,10 @@ public enum Operator: UInt16, Sendable {
         case .matmul, .add, .mul, .rmsNorm, .embedding, .rotaryEmbedding: return 2
         case .attention: return 3
         case .concat: return -1
+        case .dense, .convolution: return 3
+        case .denseInputGradient, .denseWeightGradient, .reluGradient, .softmaxCrossEntropyGradient, .momentum, .sgdStep,
+             .convolutionInputGradient, .convolutionWeightGradient, .maxPoolGradient: return 2
+        case .sumToAxis: return 1
         case .relu, .maxPool, .averagePool, .reshape, .flatten, .softmax, .gelu, .silu: return 1
         }
     }
@@ -83,6 +120,13 @@ public enum Operator: UInt16, Sendable {
         case .embedding, .rotaryEmbedding: return 0
         case .attention: return 5
         case .concat: return 1
+        case .dense, .sumToAxis, .momentum, .sgdStep: return 2
+        case .denseInputGradient, .denseWeightGradient: return 1
+        case .reluGradient: return 0
+        case .softmaxCrossEntropyGradient: return 3
+        case .convolution: return 6
+        case .convolutionInputGradient, .convolutionWeightGradient: return 7
+        case .maxPoolGradient: return 4
         }
     }
 }

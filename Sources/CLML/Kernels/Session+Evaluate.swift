@@ -83,6 +83,9 @@ extension Session {
             values = SequenceKernels.attention(
                 x.values, tokens: tokens, cache: caches[index],
                 score: Requantizer(multiplier: a[0], shift: a[1]), stage: stage(2, zero: 0, relu: false))
+        case .dense, .denseInputGradient, .denseWeightGradient, .sumToAxis, .reluGradient, .softmaxCrossEntropyGradient,
+             .momentum, .sgdStep, .convolution, .convolutionInputGradient, .convolutionWeightGradient, .maxPoolGradient:
+            values = try Session.evaluateTraining(node, at: index, operands: operands)
         }
         // Every kernel saturates its results to the node's type (shape inference fixed the types of the
         // value-preserving operators to their input's), so the values are in range here.

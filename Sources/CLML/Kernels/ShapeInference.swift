@@ -116,6 +116,10 @@ public enum ShapeInference {
             try requirePositive(4)
             if dims[0].count != 3 || dims[0] != dims[1] || dims[0] != dims[2] { throw bad }
             return dims[0]
+        case .dense, .denseInputGradient, .denseWeightGradient, .sumToAxis, .reluGradient, .softmaxCrossEntropyGradient,
+             .momentum, .sgdStep, .convolution, .convolutionInputGradient, .convolutionWeightGradient, .maxPoolGradient:
+            if node.dtype != .int32 || types.contains(where: { $0 != .int32 }) { throw bad }
+            return try TrainingShapes.outputShape(of: node, at: index, operands: dims)
         case .concat:
             let rank = dims[0].count
             if a[0] < 0 || Int(a[0]) >= rank { throw MLError.badAttribute(node: index, index: 0) }
