@@ -13,7 +13,10 @@ DTYPE_CODES = {"int8": 1, "int16": 2, "int32": 4}
 OPS = {
     "linear": 1, "matmul": 2, "conv2d": 3, "add": 4, "mul": 5, "relu": 6, "maxPool": 7, "averagePool": 8,
     "reshape": 9, "flatten": 10, "softmax": 11, "layerNorm": 12, "rmsNorm": 13, "gelu": 14, "silu": 15,
-    "embedding": 16, "rotaryEmbedding": 17, "attention": 18,
+    "embedding": 16, "rotaryEmbedding": 17, "attention": 18, "concat": 19,
+    "dense": 20, "denseInputGradient": 21, "denseWeightGradient": 22, "sumToAxis": 23, "reluGradient": 24,
+    "softmaxCrossEntropyGradient": 25, "momentum": 26, "sgdStep": 27, "convolution": 28,
+    "convolutionInputGradient": 29, "convolutionWeightGradient": 30, "maxPoolGradient": 31,
 }
 
 

@@ -18,6 +18,13 @@ public struct Dataset: Sendable {
         labels = labelTensor.values
     }
 
+    /// A data set from its parts; `labels.count` must equal the inputs' leading dimension.
+    public init(inputs: Tensor, labels: [Int32]) {
+        precondition(inputs.shape.first == labels.count, "one label per sample")
+        self.inputs = inputs
+        self.labels = labels
+    }
+
     /// The number of samples.
     public var count: Int { labels.count }
 
